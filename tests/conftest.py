@@ -1,0 +1,122 @@
+"""Shared fixtures: named personas, the real Celery worker (Redis mode), the mode we run in."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct-horse-battery"
+
+
+def postgres_mode() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def redis_mode() -> bool:
+    return bool(os.environ.get("REDIS_URL"))
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return django_user_model.objects.create_user("alice", password=PASSWORD)
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bob", password=PASSWORD)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    from speechdraft.accounts.services import curator_group_sync
+
+    user = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
+    user.groups.add(curator_group_sync())
+    return user
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def _database_url_for(settings_dict: dict) -> str:
+    user = settings_dict.get("USER") or "postgres"
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{password}" if password else user
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgresql://{auth}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery worker` process consuming from Redis, pointed at the test database.
+
+    Only in Redis mode: in embedded mode tasks run in-process and there is nothing to start.
+    Tests that need the worker to see rows they wrote must use transactional tests.
+    """
+    if not redis_mode():
+        pytest.skip("REDIS_URL is not set: no broker for a real worker (embedded mode)")
+    from django.db import connection
+
+    from speechdraft.celery import app
+
+    queue = f"pytest-{uuid.uuid4().hex[:8]}"
+    node = f"{queue}@localhost"
+    # The test process publishes to the private queue that only this worker consumes.
+    app.conf.task_default_queue = queue
+    env = dict(os.environ, CELERY_QUEUE=queue, DJANGO_SETTINGS_MODULE="speechdraft.settings")
+    if connection.vendor == "postgresql":
+        env["DATABASE_URL"] = _database_url_for(connection.settings_dict)
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "speechdraft",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "-n",
+            node,
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited early:\n{log_path.read_text()}")
+        if "ready." in log_path.read_text():
+            break
+        time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError(f"celery worker not ready in 60 s:\n{log_path.read_text()}")
+    yield {"node": node, "queue": queue, "pid": proc.pid, "log": log_path}
+    # A prefork/solo worker can hang on shutdown: bounded wait, then kill.
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+    log.close()
+    app.conf.task_default_queue = os.environ.get("CELERY_QUEUE", "speechdraft")

@@ -1,0 +1,77 @@
+"""docker-compose.yml, .env.example, the Makefile and .ci/run agree with the code.
+
+Docker cannot run on these machines, so the production description is checked by reading it.
+"""
+
+import importlib
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_four_services_with_healthchecks():
+    services = compose()["services"]
+    assert set(services) == {"web", "worker", "postgres", "redis"}
+    for name, service in services.items():
+        assert "healthcheck" in service, f"{name} has no healthcheck"
+
+
+def test_web_and_worker_commands_point_at_real_code():
+    services = compose()["services"]
+    web = services["web"]["command"]
+    module, attr = re.search(r"gunicorn ([\w.]+):(\w+)", web).groups()
+    assert hasattr(importlib.import_module(module), attr)
+    assert "healthz" in str(services["web"]["healthcheck"]["test"])
+    worker = services["worker"]["command"]
+    app_name = re.search(r"celery -A (\w+) worker", worker).group(1)
+    celery_module = importlib.import_module(f"{app_name}.celery")
+    assert celery_module.app.main == "speechdraft"
+
+
+def test_app_services_read_env_file_and_reach_their_backends():
+    services = compose()["services"]
+    for name in ("web", "worker"):
+        service = services[name]
+        assert service["env_file"] == ".env"
+        env = service["environment"]
+        assert "@postgres:5432/" in env["DATABASE_URL"]
+        assert env["REDIS_URL"].startswith("redis://redis:6379/")
+        media_volume = [v for v in service["volumes"] if v.startswith("media:")]
+        assert media_volume == [f"media:{env['MEDIA_ROOT']}"]
+        assert set(service["depends_on"]) == {"postgres", "redis"}
+    assert "media" in compose()["volumes"]
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    settings_src = (ROOT / "speechdraft" / "settings.py").read_text()
+    read = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', settings_src))
+    read |= {"REDIS_URL"}  # read through redis_url()
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read <= listed, f"missing from .env.example: {sorted(read - listed)}"
+
+
+def test_makefile_and_ci_agree():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("run:", "test:", "lint:"):
+        assert re.search(rf"^{target}", makefile, re.M), target
+    assert "manage.py migrate" in makefile
+    assert "manage.py create_demo_users" in makefile
+    assert "runserver $(HOST):$(PORT)" in makefile and "HOST ?= 127.0.0.1" in makefile
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert ci.count("make test") >= 2
+    assert "DATABASE_URL=" in ci and "REDIS_URL=" in ci
+
+
+def test_requirements_are_pinned_exactly():
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / name).read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith(("#", "-r")):
+                assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.]+", line), line

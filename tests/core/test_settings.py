@@ -1,0 +1,94 @@
+"""Settings are driven by the environment and refuse malformed values loudly.
+
+Each case starts a fresh interpreter, because settings are read once per process.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import django, json; from django.conf import settings; django.setup();"
+    "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
+    "'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'broker': settings.CELERY_BROKER_URL,"
+    "'debug': settings.DEBUG, 'hosts': settings.ALLOWED_HOSTS, 'media': str(settings.MEDIA_ROOT),"
+    "'lang': settings.LANGUAGE_CODE, 'tz': settings.TIME_ZONE}))"
+)
+
+
+def run_settings(**env: str) -> subprocess.CompletedProcess:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    base.update(env, DJANGO_SETTINGS_MODULE="speechdraft.settings")
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=base, capture_output=True, text=True
+    )
+
+
+def test_embedded_defaults():
+    import json
+
+    proc = run_settings(DEBUG="1")
+    assert proc.returncode == 0, proc.stderr
+    values = json.loads(proc.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["eager"] is True
+    assert values["lang"] == "zh-hans" and values["tz"] == "Asia/Shanghai"
+
+
+def test_production_values_are_read():
+    import json
+
+    proc = run_settings(
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://u:p@db:5432/speech",
+        REDIS_URL="redis://cache:6379/2",
+        ALLOWED_HOSTS="speech.example.gov.cn,10.0.0.5",
+        MEDIA_ROOT="/srv/media",
+    )
+    assert proc.returncode == 0, proc.stderr
+    values = json.loads(proc.stdout)
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["eager"] is False and values["broker"] == "redis://cache:6379/2"
+    assert values["debug"] is False
+    assert values["hosts"] == ["speech.example.gov.cn", "10.0.0.5"]
+    assert values["media"] == "/srv/media"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "false"}, "SECRET_KEY is required"),
+        ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
+        ({"DEBUG": "1", "DATABASE_URL": "nonsense"}, "DATABASE_URL is malformed"),
+        ({"DEBUG": "1", "DATABASE_URL": "postgres://host:5432/"}, "must name a database"),
+        ({"DEBUG": "1", "REDIS_URL": "localhost:6379"}, "REDIS_URL='localhost:6379' must start"),
+        ({"DEBUG": "1", "ALLOWED_HOSTS": "a,,b"}, "ALLOWED_HOSTS='a,,b' has an empty item"),
+        ({"DEBUG": "1", "SESSION_COOKIE_AGE": "soon"}, "SESSION_COOKIE_AGE='soon' is not an int"),
+    ],
+)
+def test_malformed_values_fail_loudly(env, message):
+    proc = run_settings(**env)
+    assert proc.returncode != 0
+    assert message in proc.stderr
+
+
+def test_text_core_imports_neither_django_nor_celery():
+    code = (
+        "import sys, pkgutil, importlib, speechdraft.text as t\n"
+        "for m in pkgutil.walk_packages(t.__path__, 'speechdraft.text.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('django', 'celery'))\n"
+        "print(bad)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

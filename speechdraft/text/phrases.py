@@ -1,0 +1,214 @@
+"""Mine reusable phrase candidates from a parsed speech (regex and structure only; cheap).
+
+Kinds:
+
+* ``four_char`` – 四字短语: clauses of exactly four Chinese characters that stand in a
+  list (between 、/，/； separators), e.g. 心悦诚服、不带杂质、表里如一.
+* ``parallel`` – 排比: three or more consecutive clauses of (nearly) equal length that share
+  a first or last character, or a character at the same position.
+* ``golden`` – 金句: a short sentence of two or more balanced clauses
+  (思想是行动的先导，理论是实践的指南。).
+* ``slogan`` – 口号: quoted short phrases with a numeral (“一主三优多特色”, “四个聚焦”).
+  These are also offered as jieba user-dictionary terms.
+* ``transition`` – 过渡语: ``下面，我讲{{ 部分数 }}点意见。`` and the like.
+* ``opening`` / ``closing`` – 开头语 / 结束语 sentences.
+
+Positions: ``opening:p0``, ``closing:p1``, ``s2.3:p0`` (section path, paragraph index),
+``s2:h`` (a heading).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .model import PhraseCandidate, Section, Speech
+
+_SENT_RE = re.compile(r"[^。！？]*[。！？]?")
+_CLAUSE_SPLIT_RE = re.compile(r"([，、；。！？：])")
+_CJK_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]+$")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_FOUR_BAD_START_RE = re.compile(
+    r"^(?:[在以对从把将和与及由向为被让使于是]|一是|二是|三是|四是|五是)"
+)
+_QUOTED_RE = re.compile(r"“([^“”]{2,14})”")
+_NUMERAL_RE = re.compile(r"[一二三四五六七八九十两百千万双0-9]")
+_SLOGAN_BAD_RE = re.compile(r"[，。、；：！？\s{}]")
+_TRANSITION_RE = re.compile(
+    r"(?:下面|接下来|下边|在此|这里|为此|借此机会|最后)[^。！？]{0,30}?"
+    r"(?:讲|谈|强调|提|说)[^。！？]{0,20}?(?:意见|看法|要求|认识|体会|问题|方面|句话|希望|点)"
+    r"|(?:讲|谈|强调)[^。！？]{0,6}\{\{ 部分数 \}\}[^。！？]{0,10}"
+)
+_OPENING_RE = re.compile(r"(?:今天|这次|此次|本次)[^。！？]{0,40}?(?:召开|举行|举办|开展|在这里)")
+_CLOSING_START_RE = re.compile(r"^(?:同志们|朋友们|让我们)")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in _SENT_RE.findall(text) if s.strip()]
+
+
+def _clauses(sentence: str) -> list[tuple[str, str]]:
+    """[(clause, separator after it)]"""
+    parts = _CLAUSE_SPLIT_RE.split(sentence)
+    out: list[tuple[str, str]] = []
+    for k in range(0, len(parts), 2):
+        clause = parts[k]
+        sep = parts[k + 1] if k + 1 < len(parts) else ""
+        out.append((clause, sep))
+    return out
+
+
+def _is_four(clause: str) -> bool:
+    return len(clause) == 4 and _CJK_ONLY_RE.match(clause) is not None
+
+
+def _similar(a: str, b: str) -> bool:
+    la, lb = len(a), len(b)
+    if la < 3 or lb < 3 or la - lb > 1 or lb - la > 1 or la > 16:
+        return False
+    if a[0] == b[0] or a[-1] == b[-1]:
+        return True
+    for i in range(1, min(la, lb) - 1):
+        if a[i] == b[i]:
+            return True
+    return False
+
+
+def _aligned_head(first: str, second: str) -> str | None:
+    """``first`` as the head of a parallel group with ``second``; a leading word such as 要
+    (要比发展实绩、比实干担当…) is cut off when the rest matches ``second`` in length."""
+    if _similar(first, second):
+        return first
+    if not 1 <= len(first) - len(second) <= 2 or len(second) < 3:
+        return None
+    for cut in (1, 2):
+        rest = first[cut:]
+        if len(rest) >= 3 and len(rest) == len(second) and _similar(rest, second):
+            return rest
+    return None
+
+
+def _mine_text(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, text) candidates of one paragraph."""
+    for sentence in _sentences(text):
+        clauses = _clauses(sentence)
+        # four-character phrases standing in a list
+        for k, (clause, sep) in enumerate(clauses):
+            if not _is_four(clause) or _FOUR_BAD_START_RE.match(clause):
+                continue
+            prev_clause, prev_sep = clauses[k - 1] if k > 0 else ("", "")
+            next_clause = clauses[k + 1][0] if k + 1 < len(clauses) else ""
+            if (sep in ("、", "，") and _is_four(next_clause)) or (
+                prev_sep in ("、", "，") and _is_four(prev_clause)
+            ):
+                yield "four_char", clause
+        yield from _list_ends(clauses)
+        # parallel clauses
+        k = 0
+        while k < len(clauses) - 2:
+            head = _aligned_head(clauses[k][0], clauses[k + 1][0])
+            if head is None:
+                k += 1
+                continue
+            j = k + 1
+            while (
+                j < len(clauses)
+                and _similar(head, clauses[j][0])
+                and (j == k + 1 or _similar(clauses[j - 1][0], clauses[j][0]))
+            ):
+                j += 1
+            if j - k >= 3:
+                group = [(head, clauses[k][1]), *clauses[k + 1 : j]]
+                yield "parallel", "".join(c + s for c, s in group[:-1]) + group[-1][0]
+                k = j
+            else:
+                k += 1
+        # golden sentences: short, balanced
+        body = sentence.rstrip("。！？")
+        parts = [c for c, _ in clauses if c]
+        if any(sep in ("、", "：") for _, sep in clauses):
+            parts = []
+        if 2 <= len(parts) <= 4 and len(body) <= 36 and all(5 <= len(p) <= 12 for p in parts):
+            lengths = {len(p) for p in parts}
+            if max(lengths) - min(lengths) <= 1 and "{{" not in body:
+                yield "golden", sentence.strip()
+    for m in _QUOTED_RE.finditer(text):
+        inner = m.group(1)
+        if (
+            len(inner) >= 3
+            and _NUMERAL_RE.search(inner)
+            and _CJK_RE.search(inner)
+            and not _SLOGAN_BAD_RE.search(inner)
+        ):
+            yield "slogan", inner
+
+
+def _list_ends(clauses: list[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """In a 、-list of four-character items, the first and last items often carry the words
+    around the list (要心悦诚服、不带杂质、表里如一、言行一致地推动): take their four
+    characters next to the list."""
+    k = 0
+    while k < len(clauses):
+        j = k
+        while j < len(clauses) - 1 and clauses[j][1] == "、":
+            j += 1
+        if j - k >= 2:  # at least three items
+            middle = [c for c, _ in clauses[k + 1 : j]]
+            if middle and all(_is_four(c) for c in middle):
+                head, tail = clauses[k][0], clauses[j][0]
+                if len(head) > 4 and _is_four(head[-4:]):
+                    yield "four_char", head[-4:]
+                if len(tail) > 4 and _is_four(tail[:4]):
+                    yield "four_char", tail[:4]
+        k = j + 1
+
+
+def _walk(sections: list[Section], prefix: str = "s") -> Iterator[tuple[str, Section]]:
+    for n, section in enumerate(sections, 1):
+        path = f"{prefix}{n}" if prefix == "s" else f"{prefix}.{n}"
+        yield path, section
+        yield from _walk(section.children, path)
+
+
+def mine_phrases(speech: Speech, speech_index: int) -> list[PhraseCandidate]:
+    """All phrase candidates of ``speech`` (deduplicated per kind and text)."""
+    out: list[PhraseCandidate] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(kind: str, text: str, position: str) -> None:
+        text = text.strip()
+        if text and (kind, text) not in seen:
+            seen.add((kind, text))
+            out.append(PhraseCandidate(kind, text, speech_index, position))
+
+    def mine(text: str, position: str) -> None:
+        for kind, phrase in _mine_text(text):
+            add(kind, phrase, position)
+
+    for i, para in enumerate(speech.opening):
+        position = f"opening:p{i}"
+        mine(para, position)
+        for k, sentence in enumerate(_sentences(para)):
+            if _TRANSITION_RE.search(sentence):
+                add("transition", sentence, position)
+            if (i == 0 and k == 0) or _OPENING_RE.search(sentence):
+                add("opening", sentence, position)
+    for path, section in _walk(speech.sections):
+        if section.heading:
+            mine(section.heading, f"{path}:h")
+        for i, para in enumerate(section.paragraphs):
+            mine(para, f"{path}:p{i}")
+    for i, para in enumerate(speech.closing):
+        position = f"closing:p{i}"
+        mine(para, position)
+        sentences = _sentences(para)
+        for k, sentence in enumerate(sentences):
+            last = i == len(speech.closing) - 1 and k == len(sentences) - 1
+            if (i == 0 and k == 0) or last or _CLOSING_START_RE.match(sentence):
+                add("closing", sentence, position)
+    return out
+
+
+def slogans(speech: Speech) -> list[str]:
+    """Slogans of a speech: candidates for the jieba user dictionary."""
+    return [p.text for p in speech.phrases if p.kind == "slogan"]

@@ -1,0 +1,141 @@
+"""The whole text pipeline: bytes → :class:`ParsedFile`, and speech → reusable paragraphs.
+
+decode → t2s (remember the script) → clean (boilerplate, contents, header) → punctuation →
+re-join broken lines → structure → roles → slots → phrases.
+
+Conversion to simplified happens right after decoding so that every later rule (and jieba)
+sees one script; ``removed`` therefore reports the dropped lines in simplified, normalised
+form.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import segment
+from .clean import clean_text
+from .convert import detect_script, has_cjk, to_simplified
+from .decode import DEFAULT_MAX_BYTES, decode_bytes
+from .errors import IngestError
+from .model import ParagraphUnit, ParsedFile, Section, Speech
+from .phrases import mine_phrases, slogans
+from .roles import assign_roles
+from .slots import apply_part_count, apply_slots, has_part_count, strip_slots
+from .structure import build_speech
+
+_NEWLINES = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n"})
+
+
+def _apply_slots_section(section: Section) -> None:
+    section.heading = apply_slots(section.heading)
+    section.paragraphs = [apply_slots(p) for p in section.paragraphs]
+    for child in section.children:
+        _apply_slots_section(child)
+
+
+def _apply_slots(speech: Speech) -> None:
+    speech.title = apply_slots(speech.title)
+    if speech.speaker:
+        speech.speaker = apply_slots(speech.speaker)
+    opening = [apply_slots(p) for p in speech.opening]
+    if speech.sections:
+        for i in range(len(opening) - 1, -1, -1):
+            if has_part_count(opening[i]):
+                opening[i] = apply_part_count(opening[i])
+                break
+    speech.opening = opening
+    for section in speech.sections:
+        _apply_slots_section(section)
+    speech.closing = [apply_slots(p) for p in speech.closing]
+
+
+def _has_body(speech: Speech) -> bool:
+    texts = list(speech.opening) + list(speech.closing)
+    for section in speech.walk_sections():
+        texts.append(section.heading)
+        texts.extend(section.paragraphs)
+    return any(has_cjk(t, 2) for t in texts)
+
+
+def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
+    """Parse one uploaded file. Raises :class:`IngestError` (Chinese message) on bad input."""
+    decoded = decode_bytes(data, filename, max_bytes=max_bytes)
+    text = decoded.text.replace("\r\n", "\n").translate(_NEWLINES)
+    simplified = to_simplified(text)
+    script = detect_script(text, simplified)
+    cleaned = clean_text(simplified)
+    speeches: list[Speech] = []
+    removed = list(cleaned.removed)
+    for clean_speech in cleaned.speeches:
+        speech = build_speech(clean_speech)
+        if not _has_body(speech):
+            removed.extend(t for t in speech.texts() if t)  # reported, never silently lost
+            continue
+        assign_roles(speech.sections)
+        _apply_slots(speech)
+        speech.phrases = mine_phrases(speech, len(speeches))
+        speeches.append(speech)
+    if not speeches:
+        raise IngestError(
+            f"文件“{filename}”未识别到讲话正文：去除网页杂项（广告、导航、下载提示等）后没有剩下讲话内容",
+            filename,
+        )
+    return ParsedFile(
+        file=filename,
+        encoding=decoded.encoding,
+        script=script,
+        removed=removed,
+        speeches=speeches,
+    )
+
+
+def parse_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:
+    """Convenience wrapper for the CLI: read a file and parse it."""
+    p = Path(path)
+    size = p.stat().st_size
+    if size > max_bytes:
+        # refuse without reading the whole file
+        with p.open("rb") as fh:
+            head = fh.read(max_bytes + 1)
+        return parse_bytes(head, p.name, max_bytes=max_bytes)
+    return parse_bytes(p.read_bytes(), p.name, max_bytes=max_bytes)
+
+
+def _section_units(
+    section: Section, path: str, role: str | None, units: list[ParagraphUnit]
+) -> None:
+    for i, para in enumerate(section.paragraphs):
+        units.append(
+            ParagraphUnit(
+                text=para,
+                heading=section.heading,
+                number=section.number,
+                role=role,
+                level=section.level,
+                position=f"{path}:p{i}",
+            )
+        )
+    for n, child in enumerate(section.children, 1):
+        _section_units(child, f"{path}.{n}", role, units)
+
+
+def reusable_paragraphs(speech: Speech, *, k: int = 8) -> list[ParagraphUnit]:
+    """One unit per body paragraph, plus opening/closing paragraphs, with keywords.
+
+    Section paragraphs carry their own section's heading/number/level and the role of
+    their level-1 ancestor; opening and closing paragraphs have role "opening"/"closing"
+    and level 0. The speech's slogans are added to jieba's user dictionary first.
+    """
+    terms = slogans(speech)
+    if terms:
+        segment.add_terms(terms)
+    units: list[ParagraphUnit] = []
+    for i, para in enumerate(speech.opening):
+        units.append(ParagraphUnit(para, "", None, "opening", 0, f"opening:p{i}"))
+    for n, section in enumerate(speech.sections, 1):
+        _section_units(section, f"s{n}", section.role, units)
+    for i, para in enumerate(speech.closing):
+        units.append(ParagraphUnit(para, "", None, "closing", 0, f"closing:p{i}"))
+    for unit in units:
+        unit.keywords = segment.keywords(strip_slots(unit.text), k=k)
+    return units

@@ -1,0 +1,135 @@
+"""jieba, loaded once per process.
+
+* The tokenizer is a lazy singleton: nothing is loaded until the first call.
+* The prefix dictionary is read from jieba's cache file with ``marshal.loads`` on the file's
+  bytes (about 4× faster than jieba's own ``marshal.load`` on a file object on Python 3.11).
+* Text is always converted to simplified Chinese before segmenting: jieba's HMM paths are
+  pathological on traditional text.
+* Only ``lcut`` and TF-IDF ``extract_tags`` are used; ``posseg`` and ``textrank`` are far too
+  slow for any hot path.
+"""
+
+from __future__ import annotations
+
+import logging
+import marshal
+import os
+import tempfile
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from .convert import to_simplified
+
+_lock = threading.Lock()
+_tokenizer: Any = None
+_tfidf: Any = None
+# Words this process added to jieba: only these may be removed again (never its own words).
+_added: set[str] = set()
+
+
+def _cache_path(tokenizer: Any) -> str | None:
+    import jieba
+
+    if tokenizer.cache_file:
+        name = tokenizer.cache_file
+    elif tokenizer.dictionary == jieba.DEFAULT_DICT:
+        name = "jieba.cache"
+    else:
+        return None
+    return os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(), name)
+
+
+def _load() -> Any:
+    """Return jieba's default tokenizer, initialised (fast path via the marshal cache)."""
+    global _tokenizer
+    if _tokenizer is not None:
+        return _tokenizer
+    with _lock:
+        if _tokenizer is not None:
+            return _tokenizer
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.dt
+        if not tokenizer.initialized:
+            path = _cache_path(tokenizer)
+            loaded = False
+            if path and os.path.isfile(path):
+                try:
+                    with open(path, "rb") as fh:
+                        freq, total = marshal.loads(fh.read())
+                    if isinstance(freq, dict) and total:
+                        tokenizer.FREQ, tokenizer.total = freq, total
+                        tokenizer.initialized = True
+                        loaded = True
+                except Exception:  # corrupt or foreign cache: let jieba rebuild it
+                    loaded = False
+            if not loaded:
+                tokenizer.initialize()  # builds the dictionary and writes the cache
+        _tokenizer = tokenizer
+        return tokenizer
+
+
+def _extractor() -> Any:
+    global _tfidf
+    if _tfidf is None:
+        tokenizer = _load()
+        with _lock:
+            if _tfidf is None:
+                import jieba.analyse
+
+                extractor = jieba.analyse.default_tfidf
+                extractor.tokenizer = tokenizer
+                _tfidf = extractor
+    return _tfidf
+
+
+def lcut(text: str) -> list[str]:
+    """Segment ``text`` (converted to simplified first) with jieba's default mode."""
+    if not text:
+        return []
+    return _load().lcut(to_simplified(text))
+
+
+def add_terms(words: Iterable[str]) -> int:
+    """Add words to jieba's user dictionary (in this process); returns how many were added."""
+    tokenizer = _load()
+    added = 0
+    for word in words:
+        word = to_simplified((word or "").strip())
+        if len(word) < 2 or any(ch.isspace() for ch in word):
+            continue
+        if tokenizer.FREQ.get(word):
+            continue
+        tokenizer.add_word(word)
+        _added.add(word)
+        added += 1
+    return added
+
+
+def keywords(text: str, k: int = 8) -> list[str]:
+    """Top ``k`` TF-IDF keywords of ``text`` (jieba.analyse.extract_tags)."""
+    if not text or k <= 0:
+        return []
+    return list(_extractor().extract_tags(to_simplified(text), topK=k))
+
+
+def cut_for_search(text: str) -> list[str]:
+    """jieba's search mode: long words plus the dictionary words inside them (for indexing)."""
+    if not text:
+        return []
+    return list(_load().cut_for_search(to_simplified(text)))
+
+
+def remove_terms(words: Iterable[str]) -> int:
+    """Take words out of this process's dictionary (a curator deleted them)."""
+    tokenizer = _load()
+    removed = 0
+    for word in words:
+        word = to_simplified((word or "").strip())
+        if word in _added:
+            tokenizer.del_word(word)
+            _added.discard(word)
+            removed += 1
+    return removed

@@ -1,0 +1,150 @@
+"""Slots in paragraph text: `{{ 地区 }}`-style variables, parsed and rendered in a sandbox.
+
+Material text may contain only plain variable slots. Anything else Jinja2 would accept
+(filters, attribute access, calls, arithmetic, loops, blocks) is refused up front, so user
+text can never reach Python internals or run unbounded work. Rendering still goes through
+ImmutableSandboxedEnvironment with StrictUndefined as a second wall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+# Variables every draft knows. 部分数 is computed from the number of level-1 parts.
+STANDARD_SLOTS: tuple[str, ...] = ("地区", "会议名称", "讲话人", "日期", "姓名", "数字", "部分数")
+MAX_TEMPLATE_CHARS = 50_000
+MAX_VALUE_CHARS = 500
+_NAME = re.compile(r"^[\w\u4e00-\u9fff]{1,20}$")
+
+_env = ImmutableSandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, cache_size=0
+)
+
+
+class SlotError(ValueError):
+    """Text with slots that cannot be accepted; `message` is Chinese and says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of rendered text: literal text, or a slot with its value (None if unfilled)."""
+
+    text: str
+    slot: str | None = None
+    filled: bool = True
+
+
+def _walk_output(tree: nodes.Template, source: str) -> list[nodes.Node]:
+    body = tree.body
+    if len(body) != 1 or not isinstance(body[0], nodes.Output):
+        if not body:
+            return []
+        raise SlotError("只允许 {{ 名称 }} 形式的填空，不能使用 {% … %} 语句")
+    parts = []
+    for node in body[0].nodes:
+        if isinstance(node, nodes.TemplateData | nodes.Name):
+            parts.append(node)
+            continue
+        raise SlotError(_describe(node))
+    return parts
+
+
+def _describe(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Filter):
+        return "填空中不能使用过滤器（|），请只写 {{ 名称 }}"
+    if isinstance(node, nodes.Getattr | nodes.Getitem):
+        return "填空中不能访问属性或下标，请只写 {{ 名称 }}"
+    if isinstance(node, nodes.Call):
+        return "填空中不能调用函数，请只写 {{ 名称 }}"
+    if isinstance(node, nodes.Const | nodes.BinExpr | nodes.UnaryExpr | nodes.Compare):
+        return "填空中不能写常量或表达式，请只写 {{ 名称 }}"
+    return "填空中只能写变量名，请只写 {{ 名称 }}"
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> tuple[nodes.Node, ...]:
+    if len(text) > MAX_TEMPLATE_CHARS:
+        raise SlotError(f"文字过长（超过 {MAX_TEMPLATE_CHARS} 字），无法处理填空")
+    if "{%" in text or "{#" in text:
+        raise SlotError("只允许 {{ 名称 }} 形式的填空，不能使用 {% … %} 语句或 {# … #} 注释")
+    try:
+        tree = _env.parse(text)
+    except TemplateSyntaxError as exc:
+        raise SlotError(
+            f"填空语法错误（第 {exc.lineno} 行）：请检查 {{{{ 和 }}}} 是否成对"
+        ) from None
+    parts = tuple(_walk_output(tree, text))
+    for node in parts:
+        if isinstance(node, nodes.Name) and not _NAME.match(node.name):
+            raise SlotError(f"填空名称“{node.name}”不合法：只能用汉字、字母、数字")
+    return parts
+
+
+def valid_slot_name(name: str) -> bool:
+    return bool(_NAME.match(name or ""))
+
+
+def slot_names(text: str) -> list[str]:
+    """Slot names in order of first appearance. Raises SlotError for unacceptable text."""
+    seen: dict[str, None] = {}
+    for node in _parse(text):
+        if isinstance(node, nodes.Name):
+            seen.setdefault(node.name, None)
+    return list(seen)
+
+
+def slot_check(text: str, known: Iterable[str]) -> list[str]:
+    """Chinese problems with `text`: bad syntax, or slots that are not known variables.
+
+    `known` is listed in the message in its own order (sets are sorted).
+    """
+    known = sorted(known) if isinstance(known, set | frozenset) else list(known)
+    try:
+        names = slot_names(text)
+    except SlotError as exc:
+        return [exc.message]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        listed = "、".join(f"{{{{ {n} }}}}" for n in unknown)
+        return [f"未知的填空变量：{listed}（可用：{'、'.join(known)}）"]
+    return []
+
+
+def segments(text: str, variables: dict[str, str]) -> list[Segment]:
+    """Text split into literal runs and slots, with the values that fill them."""
+    result: list[Segment] = []
+    for node in _parse(text):
+        if isinstance(node, nodes.TemplateData):
+            result.append(Segment(node.data))
+        else:
+            value = variables.get(node.name)
+            filled = value is not None and str(value).strip() != ""
+            shown = str(value)[:MAX_VALUE_CHARS] if filled else f"{{{{ {node.name} }}}}"
+            result.append(Segment(shown, slot=node.name, filled=filled))
+    return result
+
+
+def render(text: str, variables: dict[str, str], *, unfilled: str | None = None) -> str:
+    """Fill the slots of `text`.
+
+    Unfilled slots raise SlotError, unless `unfilled` is given: then it stands in for them
+    (for example "×××" in a 征求意见稿).
+    """
+    _parse(text)  # refuses anything but plain slots before Jinja sees it
+    values = {k: str(v)[:MAX_VALUE_CHARS] for k, v in variables.items() if str(v).strip()}
+    missing = [n for n in slot_names(text) if n not in values]
+    if missing:
+        if unfilled is None:
+            raise SlotError("未填写：" + "、".join(missing))
+        values.update(dict.fromkeys(missing, unfilled))
+    return _env.from_string(text).render(values)

@@ -1,0 +1,34 @@
+from speechdraft.text import segment
+
+
+def test_lcut_converts_to_simplified_first():
+    assert segment.lcut("發展經濟") == segment.lcut("发展经济")
+    assert "".join(segment.lcut("推动高质量发展")) == "推动高质量发展"
+    assert segment.lcut("") == []
+
+
+def test_tokenizer_is_a_singleton():
+    assert segment._load() is segment._load()
+
+
+def test_add_terms():
+    word = "七星九曜十方阵"  # made up: not in jieba's dictionary
+    assert word not in segment.lcut(f"推进{word}产业发展")
+    assert segment.add_terms([word, " ", "x"]) == 1
+    assert word in segment.lcut(f"推进{word}产业发展")
+    assert segment.add_terms([word]) == 0
+    segment.remove_terms([word])
+
+
+def test_keywords():
+    words = segment.keywords("要狠抓招商引资，招商引资是经济工作的生命线，全力抓好招商引资。", k=3)
+    assert words[0] == "招商引资"
+    assert len(words) <= 3
+    assert segment.keywords("") == []
+
+
+def test_fast_cache_load_matches_jieba(tmp_path):
+    import jieba
+
+    assert segment._load().FREQ is jieba.dt.FREQ
+    assert jieba.dt.initialized

@@ -19,6 +19,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py ingest --approve fixtures/corpus
 
 run: setup
 	@echo "speechdraft 正在 http://$(HOST):$(PORT)/ 运行（Ctrl+C 停止）"
@@ -26,6 +27,10 @@ run: setup
 
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed
+	$(PY) bench/ingest.py
+	@echo "结果已写入 bench/RESULTS.md"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,28 @@
+"""Write one benchmark's section of bench/RESULTS.md, leaving the other sections alone."""
+
+import platform
+import re
+from datetime import datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+HEADER = "# Benchmark results\n\nWritten by `make bench`; each section is replaced by its own benchmark.\n"
+
+
+def machine() -> str:
+    import os
+
+    return f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores"
+
+
+def write_section(name: str, body: str) -> None:
+    text = RESULTS.read_text() if RESULTS.exists() else HEADER
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M")
+    block = f"<!-- {name} -->\n## {name}\n\n_{stamp}, {machine()}_\n\n{body.strip()}\n<!-- /{name} -->\n"
+    pattern = re.compile(rf"<!-- {re.escape(name)} -->.*?<!-- /{re.escape(name)} -->\n", re.S)
+    text = (
+        pattern.sub(lambda _: block, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + block
+    )
+    RESULTS.write_text(text)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CorpusConfig(AppConfig):
+    name = "speechdraft.corpus"
+    verbose_name = "语料"

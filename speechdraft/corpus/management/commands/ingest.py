@@ -1,0 +1,106 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from speechdraft.corpus.services import (
+    MAX_UPLOAD_BYTES,
+    IngestResult,
+    document_approve,
+    document_ingest,
+)
+from speechdraft.library.services import user_dictionary_ensure
+from speechdraft.text.errors import IngestError
+from speechdraft.text.pipeline import parse_bytes
+
+
+def _files(paths: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not any(part.startswith(".") for part in p.parts)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise CommandError(f"找不到文件或目录：{raw}")
+    return found
+
+
+class Command(BaseCommand):
+    help = "导入讲话稿文件（.txt 任意常见编码、.docx、.html）或目录；相同内容重复导入不会产生重复数据。"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+", help="文件或目录")
+        parser.add_argument("--dry-run", action="store_true", help="只解析，不写入数据库")
+        parser.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
+        parser.add_argument(
+            "--approve",
+            action="store_true",
+            help="导入的段落和短语直接设为“已采用”（用于已审核的语料，如示例语料）",
+        )
+
+    def handle(
+        self, *args, paths: list[str], dry_run: bool, json: bool, approve: bool, **options
+    ) -> None:
+        self.approve = approve
+        failures = 0
+        for path in _files(paths):
+            ok = self._one(path, dry_run=dry_run, as_json=json)
+            failures += not ok
+        if failures:
+            self.stderr.write(f"共 {failures} 个文件导入失败。")
+            sys.exit(1)
+
+    def _one(self, path: Path, *, dry_run: bool, as_json: bool) -> bool:
+        name = path.name
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+            return self._report(
+                IngestResult(name, "failed", f"文件“{name}”超过 {limit} MB 上限，未导入"), as_json
+            )
+        data = path.read_bytes()
+        if dry_run:
+            user_dictionary_ensure()
+            try:
+                parsed = parse_bytes(data, name, max_bytes=MAX_UPLOAD_BYTES)
+            except IngestError as exc:
+                return self._report(IngestResult(name, "failed", exc.message), as_json)
+            if as_json:
+                self.stdout.write(_dumps(parsed.to_json_dict()))
+            else:
+                titles = "、".join(f"《{s.title}》" for s in parsed.speeches)
+                self.stdout.write(f"{name}：{len(parsed.speeches)} 篇讲话 {titles}（未写入）")
+            return True
+        result = document_ingest(file_name=name, data=data)
+        if (
+            self.approve
+            and result.document is not None
+            and result.outcome in ("created", "updated")
+        ):
+            document_approve(result.document)
+        return self._report(result, as_json)
+
+    def _report(self, result: IngestResult, as_json: bool) -> bool:
+        ok = result.outcome != "failed"
+        if as_json:
+            payload = {"file": result.file_name, "outcome": result.outcome}
+            payload["message" if ok else "error"] = result.message
+            self.stdout.write(_dumps(payload))
+        elif ok:
+            label = {"created": "已导入", "updated": "已更新", "unchanged": "未变化"}.get(
+                result.outcome, "已跳过"
+            )
+            self.stdout.write(f"{label} {result.file_name}：{result.message}")
+        else:
+            self.stderr.write(f"导入失败：{result.message}")
+        return ok
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)

@@ -1,0 +1,174 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OPENING = "opening", "开场"
+    SITUATION = "situation", "形势与认识"
+    TASKS = "tasks", "重点任务"
+    STYLE = "style", "作风与要求"
+    OTHER = "other", "其他"
+    CLOSING = "closing", "结尾"
+
+
+class Status(models.TextChoices):
+    CANDIDATE = "candidate", "待审核"
+    APPROVED = "approved", "已采用"
+    REJECTED = "rejected", "已弃用"
+
+
+class SearchIndexed(models.Model):
+    """A row found by library search: its tokens are refreshed on every save.
+
+    Bulk writers (ingestion, re-indexing) set `search_tokens` themselves.
+    """
+
+    # jieba words + CJK bigrams (speechdraft.text.search.index_tokens), GIN-indexed on PostgreSQL.
+    search_tokens = models.TextField(blank=True, editable=False)
+
+    # The fields whose text is searchable.
+    search_text_fields: tuple[str, ...] = ("text",)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        from speechdraft.text.search import index_tokens
+
+        source = " ".join(getattr(self, name) or "" for name in self.search_text_fields)
+        self.search_tokens = index_tokens(source)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_tokens"}
+        super().save(*args, **kwargs)
+
+
+class SourceDocument(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "排队中"
+        PROCESSING = "processing", "处理中"
+        DONE = "done", "已完成"
+        DUPLICATE = "duplicate", "重复（未导入）"
+        FAILED = "failed", "失败"
+
+    file_name = models.CharField("文件名", max_length=255, unique=True)
+    checksum = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
+    upload = models.FileField("上传文件", upload_to="sources/%Y/%m/", blank=True)
+    size = models.PositiveIntegerField("字节数", default=0)
+    encoding = models.CharField("编码", max_length=20, blank=True)
+    script = models.CharField(
+        "原文字体",
+        max_length=12,
+        blank=True,
+        choices=[("simplified", "简体"), ("traditional", "繁体")],
+    )
+    clean_text = models.TextField("清洗后正文", blank=True)
+    removed_lines = models.JSONField("清除的行", default=list, blank=True)
+    state = models.CharField(
+        "状态", max_length=12, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    error = models.TextField("错误信息", blank=True)
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "源文档"
+        verbose_name_plural = "源文档"
+        ordering = ["file_name"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Skeleton(models.Model):
+    """One speech: a compilation document yields several."""
+
+    document = models.ForeignKey(
+        SourceDocument, on_delete=models.CASCADE, related_name="skeletons", verbose_name="源文档"
+    )
+    index = models.PositiveSmallIntegerField("篇序", default=0)
+    title = models.CharField("标题", max_length=300)
+    speaker = models.CharField("讲话人", max_length=100, blank=True)
+    date_text = models.CharField("日期", max_length=60, blank=True)
+    salutation = models.CharField("称谓", max_length=100, blank=True)
+    char_count = models.PositiveIntegerField("字数", default=0)
+
+    class Meta:
+        verbose_name = "讲话骨架"
+        verbose_name_plural = "讲话骨架"
+        ordering = ["document", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "index"], name="skeleton_unique_index")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Section(models.Model):
+    skeleton = models.ForeignKey(
+        Skeleton, on_delete=models.CASCADE, related_name="sections", verbose_name="讲话骨架"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField("顺序")
+    level = models.PositiveSmallIntegerField("层级")
+    number = models.CharField("序号", max_length=20, blank=True)
+    style = models.CharField("序号样式", max_length=20, blank=True)
+    heading = models.CharField("标题", max_length=300, blank=True)
+    role = models.CharField("功能", max_length=12, choices=Role.choices, blank=True)
+
+    class Meta:
+        verbose_name = "部分"
+        verbose_name_plural = "部分"
+        ordering = ["skeleton", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=4), name="section_level_1_to_4"
+            ),
+            models.UniqueConstraint(fields=["skeleton", "position"], name="section_unique_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}{self.heading}"
+
+
+class Paragraph(SearchIndexed):
+    """A reusable paragraph: body text with slots, the heading it sat under, its part's role."""
+
+    skeleton = models.ForeignKey(
+        Skeleton, on_delete=models.CASCADE, related_name="paragraphs", verbose_name="讲话骨架"
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="paragraphs",
+        verbose_name="所属部分",
+    )
+    position = models.PositiveIntegerField("顺序")
+    level = models.PositiveSmallIntegerField("层级", default=0)
+    number = models.CharField("序号", max_length=20, blank=True)
+    heading = models.CharField("小标题", max_length=300, blank=True)
+    text = models.TextField("正文")
+    role = models.CharField("功能", max_length=12, choices=Role.choices)
+    keywords = models.JSONField("关键词", default=list, blank=True)
+    usage_count = models.PositiveIntegerField("使用次数", default=0)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.CANDIDATE, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "段落"
+        verbose_name_plural = "段落"
+        ordering = ["skeleton", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["skeleton", "position"], name="paragraph_unique_pos")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    search_text_fields = ("heading", "text")

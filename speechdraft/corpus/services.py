@@ -1,0 +1,246 @@
+"""Store parsed speeches: one transaction per document, idempotent by checksum."""
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db import transaction
+
+from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, SourceDocument, Status
+from speechdraft.library.services import phrases_store_for_document, user_dictionary_ensure
+from speechdraft.text import model as text_model
+from speechdraft.text.errors import IngestError
+from speechdraft.text.pipeline import parse_bytes, reusable_paragraphs
+from speechdraft.text.search import index_tokens
+
+logger = logging.getLogger(__name__)
+
+# One file's limit: larger files are refused before parsing (the parser checks it again).
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+Outcome = Literal["created", "updated", "unchanged", "duplicate", "failed"]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    file_name: str
+    outcome: Outcome
+    message: str
+    document: SourceDocument | None = None
+
+
+def _checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _summary(parsed: text_model.ParsedFile) -> str:
+    speeches = len(parsed.speeches)
+    sections = sum(len(s.sections) for s in parsed.speeches)
+    phrases = sum(len(s.phrases) for s in parsed.speeches)
+    return (
+        f"{speeches} 篇讲话，{sections} 个部分，{phrases} 条候选短语，清除 {len(parsed.removed)} 行"
+    )
+
+
+def document_ingest(
+    *, file_name: str, data: bytes, document: SourceDocument | None = None
+) -> IngestResult:
+    """Parse `data` and store it as `file_name`.
+
+    Same bytes as an already ingested document: nothing changes. Same name, new bytes: the
+    document is rebuilt in place. A parse error stores nothing (an uploaded `document` row is
+    marked failed with the Chinese reason).
+    """
+    checksum = _checksum(data)
+    if document is not None and document.checksum == checksum and document.skeletons.exists():
+        _mark(document, SourceDocument.State.DONE, "", checksum=checksum)
+        return IngestResult(file_name, "unchanged", "已导入过，内容相同，跳过", document)
+    twin = SourceDocument.objects.filter(checksum=checksum, state=SourceDocument.State.DONE)
+    if document is not None:
+        twin = twin.exclude(pk=document.pk)
+    twin = twin.first()
+    if twin is not None:
+        if twin.file_name == file_name or document is None:
+            message = (
+                "已导入过，内容相同，跳过"
+                if twin.file_name == file_name
+                else (f"与已导入的 {twin.file_name} 内容相同，跳过")
+            )
+            return IngestResult(file_name, "unchanged", message, twin)
+        message = f"与已导入的 {twin.file_name} 内容相同，未重复导入"
+        _mark(document, SourceDocument.State.DUPLICATE, message, checksum=checksum)
+        return IngestResult(file_name, "duplicate", message, document)
+
+    user_dictionary_ensure()
+    try:
+        parsed = parse_bytes(data, file_name, max_bytes=MAX_UPLOAD_BYTES)
+        units = [reusable_paragraphs(speech) for speech in parsed.speeches]
+    except IngestError as exc:
+        if document is not None:
+            _mark(document, SourceDocument.State.FAILED, exc.message, checksum=checksum)
+        return IngestResult(file_name, "failed", exc.message, document)
+
+    with transaction.atomic():
+        if document is None:
+            document = SourceDocument.objects.filter(file_name=file_name).first()
+        existed = document is not None and document.skeletons.exists()
+        if document is None:
+            document = SourceDocument(file_name=file_name)
+        _store(document, parsed, units, checksum=checksum, size=len(data))
+    outcome: Outcome = "updated" if existed else "created"
+    return IngestResult(file_name, outcome, _summary(parsed), document)
+
+
+def _mark(document: SourceDocument, state: str, error: str, *, checksum: str) -> None:
+    document.state = state
+    document.error = error
+    document.checksum = checksum
+    document.save(update_fields=["state", "error", "checksum", "updated_at"])
+
+
+def _store(
+    document: SourceDocument,
+    parsed: text_model.ParsedFile,
+    units: list[list],
+    *,
+    checksum: str,
+    size: int,
+) -> None:
+    document.checksum = checksum
+    document.size = size
+    document.encoding = parsed.encoding
+    document.script = parsed.script
+    document.removed_lines = list(parsed.removed)
+    document.clean_text = "\n\n".join(_speech_text(s) for s in parsed.speeches)
+    document.state = SourceDocument.State.DONE
+    document.error = ""
+    document.save()
+    # Rebuild in place: a changed file replaces its speeches, never duplicates them.
+    document.skeletons.all().delete()
+    for index, (speech, speech_units) in enumerate(zip(parsed.speeches, units, strict=True)):
+        _store_speech(document, index, speech, speech_units)
+    phrases_store_for_document(document, parsed)
+
+
+def _store_speech(document, index: int, speech: text_model.Speech, units: list) -> None:
+    skeleton = Skeleton.objects.create(
+        document=document,
+        index=index,
+        title=speech.title[:300],
+        speaker=(speech.speaker or "")[:100],
+        date_text=(speech.date or "")[:60],
+        salutation=(speech.salutation or "")[:100],
+        char_count=len(_speech_text(speech)),
+    )
+    section_rows: list[Section | None] = []
+    for position, (section, parent_pos) in enumerate(_walk(speech.sections)):
+        row = Section.objects.create(
+            skeleton=skeleton,
+            parent=section_rows[parent_pos] if parent_pos is not None else None,
+            position=position,
+            level=section.level,
+            number=section.number or "",
+            style=section.style or "",
+            heading=section.heading[:300],
+            role=section.role or "",
+        )
+        section_rows.append(row)
+
+    # reusable_paragraphs yields opening, then section paragraphs depth-first, then closing:
+    # the same order as _paragraph_owners, which says which section each one belongs to.
+    owners = list(_paragraph_owners(speech, section_rows))
+    if len(owners) != len(units):
+        raise RuntimeError(f"paragraph units ({len(units)}) do not match the tree ({len(owners)})")
+    Paragraph.objects.bulk_create(
+        Paragraph(
+            skeleton=skeleton,
+            section=owner,
+            position=position,
+            level=unit.level or 0,
+            number=(unit.number or "")[:20],
+            heading=(unit.heading or "")[:300],
+            text=unit.text,
+            role=unit.role or Role.OTHER,
+            keywords=list(unit.keywords),
+            search_tokens=index_tokens(f"{unit.heading or ''} {unit.text}"),
+        )
+        for position, (owner, unit) in enumerate(zip(owners, units, strict=True))
+    )
+
+
+def _walk(sections, parent_pos: int | None = None, counter: list | None = None) -> Iterator:
+    """Depth-first (section, parent's index in the walk)."""
+    counter = counter if counter is not None else [0]
+    for section in sections:
+        own = counter[0]
+        counter[0] += 1
+        yield section, parent_pos
+        yield from _walk(section.children, own, counter)
+
+
+def _paragraph_owners(speech: text_model.Speech, section_rows: list) -> Iterator:
+    yield from (None for _ in speech.opening)
+    for (section, _parent), row in zip(_walk(speech.sections), section_rows, strict=True):
+        yield from (row for _ in section.paragraphs)
+    yield from (None for _ in speech.closing)
+
+
+def _speech_text(speech: text_model.Speech) -> str:
+    lines = [speech.title, *speech.opening]
+    for section, _parent in _walk(speech.sections):
+        lines.append(f"{section.number or ''}{section.heading}")
+        lines.extend(section.paragraphs)
+    lines.extend(speech.closing)
+    return "\n".join(line for line in lines if line)
+
+
+def document_ingest_uploaded(document: SourceDocument) -> IngestResult:
+    """Ingest the file an admin uploaded for `document`, recording progress on the row."""
+    SourceDocument.objects.filter(pk=document.pk).update(state=SourceDocument.State.PROCESSING)
+    try:
+        with document.upload.open("rb") as handle:
+            data = handle.read(MAX_UPLOAD_BYTES + 1)
+    except (OSError, ValueError):
+        message = f"文件“{document.file_name}”的上传内容已丢失，请重新上传"
+        _mark(document, SourceDocument.State.FAILED, message, checksum="")
+        return IngestResult(document.file_name, "failed", message, document)
+    try:
+        return document_ingest(file_name=document.file_name, data=data, document=document)
+    except Exception:
+        logger.exception("ingest of document %s failed", document.pk)
+        message = f"文件“{document.file_name}”处理时发生内部错误，已记录，请联系管理员"
+        _mark(document, SourceDocument.State.FAILED, message, checksum="")
+        return IngestResult(document.file_name, "failed", message, document)
+
+
+@transaction.atomic
+def documents_upload(files: list[tuple[str, bytes]]) -> list[SourceDocument]:
+    """Save uploaded files and queue one ingestion task per file, after commit."""
+    from django.core.files.base import ContentFile
+
+    from speechdraft.corpus.tasks import ingest_document
+
+    documents = []
+    for name, data in files:
+        document, _ = SourceDocument.objects.get_or_create(file_name=name)
+        if document.upload:
+            document.upload.delete(save=False)
+        document.upload.save(name.replace("/", "_"), ContentFile(data), save=False)
+        document.state = SourceDocument.State.PENDING
+        document.error = ""
+        document.save()
+        ingest_document.delay_on_commit(document.pk)
+        documents.append(document)
+    return documents
+
+
+def document_approve(document: SourceDocument) -> None:
+    """Mark everything mined from `document` as approved (for a corpus already vetted)."""
+    from speechdraft.library.models import Phrase
+
+    Paragraph.objects.filter(skeleton__document=document).update(status=Status.APPROVED)
+    Phrase.objects.filter(sources__document=document, owner__isnull=True).update(
+        status=Status.APPROVED
+    )

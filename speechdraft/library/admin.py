@@ -1,0 +1,321 @@
+"""Curation in the Django admin: status workflow, tags, merge, CSV, terms, slot checks."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from speechdraft.corpus.models import Paragraph, Status
+from speechdraft.library import csv_io
+from speechdraft.library.models import Phrase, PhraseKind, PhraseSource, Tag, Term
+from speechdraft.library.selectors import PARAGRAPH, library_search
+from speechdraft.library.services import (
+    CurationError,
+    material_text_check,
+    phrase_merge,
+    phrases_mergeable,
+    tag_add,
+    tags_parse,
+    tags_set,
+    terms_changed,
+)
+
+
+class CurationActionForm(ActionForm):
+    kind = forms.ChoiceField(label="类型", choices=[("", "—"), *PhraseKind.choices], required=False)
+    tag = forms.CharField(label="标签", max_length=30, required=False)
+
+
+class MaterialForm(forms.ModelForm):
+    tag_names = forms.CharField(
+        label="标签", required=False, help_text="多个标签用顿号、逗号或空格分隔。"
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["tag_names"].initial = "、".join(t.name for t in self.instance.tags.all())
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        problems = material_text_check(text)
+        if problems:
+            raise forms.ValidationError(problems)
+        return text.strip()
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV 文件", help_text="UTF-8 编码（Excel/WPS：另存为 CSV UTF-8）。"
+    )
+
+
+class CurationAdmin(admin.ModelAdmin):
+    """Shared by phrases and paragraphs: status actions, tags, CSV, Chinese search."""
+
+    form = MaterialForm
+    action_form = CurationActionForm
+    actions = ["approve", "reject", "add_tag"]
+    list_per_page = 50
+    search_help_text = "中文分词检索：完全匹配优先，其次包含全部词语，再次包含部分词语。"
+    search_kinds: tuple[str, ...] = ()
+    csv_export = None
+    csv_import = None
+    change_list_template = "admin/library/curation_change_list.html"
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        tags_set(form.instance, tags_parse(form.cleaned_data.get("tag_names", "")))
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        found = library_search(
+            search_term,
+            kinds=self.search_kinds,
+            statuses=Status.values,
+            limit=200,
+            user=request.user,
+        )
+        ids = [r.obj.pk for r in found.results if isinstance(r.obj, self.model)]
+        return queryset.filter(pk__in=ids), False
+
+    @admin.action(description="采用所选（审核通过）")
+    def approve(self, request, queryset) -> None:
+        count = queryset.update(status=Status.APPROVED, updated_at=timezone.now())
+        self.message_user(request, f"已采用 {count} 条。", messages.SUCCESS)
+
+    @admin.action(description="弃用所选")
+    def reject(self, request, queryset) -> None:
+        count = queryset.update(status=Status.REJECTED, updated_at=timezone.now())
+        self.message_user(request, f"已弃用 {count} 条。", messages.SUCCESS)
+
+    @admin.action(description="为所选添加标签（在上方“标签”框填写）")
+    def add_tag(self, request, queryset) -> None:
+        try:
+            count = tag_add(queryset, request.POST.get("tag", ""))
+        except CurationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return
+        self.message_user(request, f"已为 {count} 条添加标签“{request.POST['tag'].strip()}”。")
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "export-csv/",
+                self.admin_site.admin_view(self.export_view),
+                name=f"{info[0]}_{info[1]}_export",
+            ),
+            path(
+                "import-csv/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{info[0]}_{info[1]}_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        data = type(self).csv_export(self.get_queryset(request))
+        name = f"{self.model._meta.model_name}-{timezone.localdate():%Y%m%d}.csv"
+        response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def import_view(self, request):
+        if not self.has_change_permission(request):
+            return redirect("admin:index")
+        form = CsvImportForm(request.POST or None, request.FILES or None)
+        reports, error = None, None
+        if request.method == "POST" and form.is_valid():
+            try:
+                reports = type(self).csv_import(form.cleaned_data["file"].read())
+            except csv_io.CsvRefused as exc:
+                error = exc.message
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "reports": reports,
+            "error": error,
+            "counts": _count(reports or []),
+            "title": f"导入{self.model._meta.verbose_name} CSV",
+        }
+        return TemplateResponse(request, "admin/library/csv_import.html", context)
+
+
+def _count(reports) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for r in reports:
+        counts[r.action] = counts.get(r.action, 0) + 1
+    return counts
+
+
+class PhraseSourceInline(admin.TabularInline):
+    model = PhraseSource
+    fields = ["document", "speech_index", "position"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PrivateFilter(admin.SimpleListFilter):
+    title = "归属"
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [("library", "素材库"), ("private", "用户私有")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "library":
+            return queryset.filter(owner__isnull=True)
+        if self.value() == "private":
+            return queryset.filter(owner__isnull=False)
+        return queryset
+
+
+@admin.register(Phrase)
+class PhraseAdmin(CurationAdmin):
+    list_display = ["text", "kind", "status", "tag_list", "usage_count", "source_count"]
+    list_editable = ["kind", "status"]
+    list_filter = ["kind", "status", PrivateFilter, "sources__document", "tags"]
+    fields = ["text", "kind", "status", "tag_names", "usage_count", "owner"]
+    readonly_fields = ["usage_count", "owner"]
+    inlines = [PhraseSourceInline]
+    actions = [*CurationAdmin.actions, "change_kind", "merge"]
+    search_kinds = tuple(PhraseKind.values)
+    csv_export = csv_io.phrases_export
+    csv_import = csv_io.phrases_import
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags", "sources")
+
+    @admin.display(description="标签")
+    def tag_list(self, obj: Phrase) -> str:
+        return "、".join(t.name for t in obj.tags.all())
+
+    @admin.display(description="出处数")
+    def source_count(self, obj: Phrase) -> int:
+        return len(obj.sources.all())
+
+    @admin.action(description="把所选改为上方选定的类型")
+    def change_kind(self, request, queryset) -> None:
+        kind = request.POST.get("kind", "")
+        if kind not in PhraseKind.values:
+            self.message_user(request, "请先在上方“类型”中选择新的类型。", messages.ERROR)
+            return
+        # One row per (kind, text) in the library: rows that would collide are left alone.
+        moved = 0
+        for phrase in queryset.exclude(kind=kind):
+            clash = Phrase.objects.filter(owner=phrase.owner, kind=kind, text=phrase.text)
+            if not clash.exists():
+                phrase.kind = kind
+                phrase.save(update_fields=["kind", "updated_at"])
+                moved += 1
+        self.message_user(request, f"已将 {moved} 条改为“{PhraseKind(kind).label}”。")
+
+    @admin.action(description="合并所选短语（近似重复）")
+    def merge(self, request, queryset):
+        phrases = list(queryset.order_by("pk"))
+        reason = phrases_mergeable(phrases)
+        if reason:
+            self.message_user(request, reason, messages.ERROR)
+            return None
+        if request.POST.get("keep"):
+            keep = next((p for p in phrases if str(p.pk) == request.POST["keep"]), None)
+            if keep is None:
+                self.message_user(request, "请选择要保留的一条。", messages.ERROR)
+                return None
+            merged = phrase_merge(keep=keep, others=phrases)
+            sources = PhraseSource.objects.filter(phrase=merged).count()
+            self.message_user(
+                request, f"已合并为“{merged.text}”（出处 {sources} 处）。", messages.SUCCESS
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "phrases": phrases,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "title": "合并短语",
+        }
+        return TemplateResponse(request, "admin/library/merge.html", context)
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(CurationAdmin):
+    list_display = ["short_text", "heading", "role", "status", "tag_list", "skeleton"]
+    list_editable = ["role", "status"]
+    list_filter = ["role", "status", "skeleton__document", "tags"]
+    list_select_related = ["skeleton"]
+    fields = ["heading", "text", "role", "status", "tag_names", "skeleton", "number", "keywords"]
+    readonly_fields = ["skeleton", "number", "keywords"]
+    search_kinds = (PARAGRAPH,)
+    csv_export = csv_io.paragraphs_export
+    csv_import = csv_io.paragraphs_import
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # paragraphs come from ingested speeches
+
+    @admin.display(description="正文")
+    def short_text(self, obj: Paragraph) -> str:
+        return obj.text[:60] + ("…" if len(obj.text) > 60 else "")
+
+    @admin.display(description="标签")
+    def tag_list(self, obj: Paragraph) -> str:
+        return "、".join(t.name for t in obj.tags.all())
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    exclude = ["phrases", "paragraphs"]
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["word", "note", "origin"]
+
+    def clean_word(self) -> str:
+        word = self.cleaned_data["word"].strip()
+        if len(word) < 2 or any(ch.isspace() for ch in word):
+            raise forms.ValidationError("词语至少两个字，且不能含空格。")
+        return word
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    form = TermForm
+    list_display = ["word", "note", "origin", "created_at"]
+    list_filter = ["origin"]
+    search_fields = ["word", "note"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        old = Term.objects.filter(pk=obj.pk).values_list("word", flat=True).first()
+        super().save_model(request, obj, form, change)
+        terms_changed([obj.word, old or ""])
+        self.message_user(request, "词典已更新：分词与检索即时生效，相关素材正在后台重新索引。")
+
+    def delete_model(self, request, obj) -> None:
+        word = obj.word
+        super().delete_model(request, obj)
+        terms_changed([word])
+
+    def delete_queryset(self, request, queryset) -> None:
+        words = list(queryset.values_list("word", flat=True))
+        super().delete_queryset(request, queryset)
+        terms_changed(words)

@@ -1,0 +1,38 @@
+import json
+
+from django.core.management.base import BaseCommand
+
+from speechdraft.corpus.models import Status
+from speechdraft.library.selectors import library_search
+from speechdraft.library.services import user_dictionary_ensure
+
+
+class Command(BaseCommand):
+    help = "在素材库中检索（与网页相同的检索与排序）。"
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("queries", nargs="+", help="检索词，可给多个")
+        parser.add_argument("--limit", type=int, default=10)
+        parser.add_argument("--kind", action="append", default=[], help="类型，可重复")
+        parser.add_argument("--all", action="store_true", help="包括未审核和已弃用的素材")
+        parser.add_argument("--json", action="store_true", help="每个检索词输出一行 JSON")
+
+    def handle(self, *args, queries, limit, kind, all, json: bool, **options) -> None:
+        user_dictionary_ensure()
+        statuses = Status.values if all else [Status.APPROVED]
+        for query in queries:
+            response = library_search(query, kinds=kind, limit=limit, statuses=statuses)
+            rows = [
+                {"kind": r.kind, "text": r.obj.text, "tier": r.key[0]} for r in response.results
+            ]
+            if json:
+                self.stdout.write(_dumps({"query": query, "results": rows}))
+                continue
+            self.stdout.write(f"【{query}】{response.message}")
+            for i, r in enumerate(response.results, 1):
+                snippet = "".join(f"[{t}]" if hit else t for t, hit in r.parts)
+                self.stdout.write(f"  {i}. {r.label} {snippet}  {r.source}")
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)

@@ -1,0 +1,113 @@
+from django.conf import settings
+from django.db import models
+
+from speechdraft.corpus.models import Paragraph, SearchIndexed, SourceDocument, Status
+
+
+class PhraseKind(models.TextChoices):
+    GOLDEN = "golden", "金句"
+    PARALLEL = "parallel", "排比"
+    FOUR_CHAR = "four_char", "四字短语"
+    TRANSITION = "transition", "过渡语"
+    OPENING = "opening", "开头语"
+    CLOSING = "closing", "结束语"
+    SLOGAN = "slogan", "口号"
+
+
+class Phrase(SearchIndexed):
+    kind = models.CharField("类型", max_length=12, choices=PhraseKind.choices, db_index=True)
+    text = models.TextField("内容")
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.CANDIDATE, db_index=True
+    )
+    # A drafter's private phrase: visible to its owner only, never curated into the library.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="private_phrases",
+        verbose_name="私有（所属用户）",
+    )
+    usage_count = models.PositiveIntegerField("使用次数", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "短语"
+        verbose_name_plural = "短语"
+        ordering = ["kind", "text"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "text"],
+                condition=models.Q(owner__isnull=True),
+                name="phrase_unique_kind_text",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "kind", "text"],
+                condition=models.Q(owner__isnull=False),
+                name="private_phrase_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Tag(models.Model):
+    name = models.CharField("标签", max_length=30, unique=True)
+    phrases = models.ManyToManyField(Phrase, blank=True, related_name="tags")
+    paragraphs = models.ManyToManyField(Paragraph, blank=True, related_name="tags")
+
+    class Meta:
+        verbose_name = "标签"
+        verbose_name_plural = "标签"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PhraseSource(models.Model):
+    """Where a phrase was found; a phrase keeps every source, also after merges."""
+
+    phrase = models.ForeignKey(Phrase, on_delete=models.CASCADE, related_name="sources")
+    document = models.ForeignKey(
+        SourceDocument, on_delete=models.CASCADE, related_name="phrase_sources"
+    )
+    speech_index = models.PositiveSmallIntegerField(default=0)
+    position = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = "短语出处"
+        verbose_name_plural = "短语出处"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phrase", "document", "speech_index", "position"],
+                name="phrase_source_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} #{self.speech_index} {self.position}"
+
+
+class Term(models.Model):
+    """A word of jieba's user dictionary (domain terms and slogans)."""
+
+    class Origin(models.TextChoices):
+        MINED = "mined", "语料挖掘"
+        MANUAL = "manual", "人工添加"
+
+    word = models.CharField("词语", max_length=40, unique=True)
+    note = models.CharField("说明", max_length=100, blank=True)
+    origin = models.CharField("来源", max_length=8, choices=Origin.choices, default=Origin.MANUAL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "词典词条"
+        verbose_name_plural = "词典词条"
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word

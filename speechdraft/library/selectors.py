@@ -1,0 +1,214 @@
+"""library_search: the one way every view finds paragraphs and phrases.
+
+Candidates come from the database through the token index (GIN over a `simple` tsvector on
+PostgreSQL; padded LIKE on SQLite), capped before ranking so that very common words stay
+cheap; ranking happens here, on the text, identically on both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q, QuerySet, TextField, Value
+from django.db.models.functions import Concat
+
+from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
+from speechdraft.library.models import Phrase, PhraseKind
+from speechdraft.text.search import Query, highlight_spans, parse_query, rank_key, snippet_window
+
+PARAGRAPH = "paragraph"
+CANDIDATE_CAP = 300
+ROLE_LABELS = dict(Role.choices)
+KIND_LABELS = dict(PhraseKind.choices)
+
+
+@dataclass
+class SearchResult:
+    kind: str  # "paragraph" or a PhraseKind value
+    obj: Paragraph | Phrase
+    key: tuple
+    parts: list[tuple[str, bool]]  # snippet as (text, is_match) runs
+    source: str = ""
+    label: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.obj.text
+
+    @property
+    def is_paragraph(self) -> bool:
+        return self.kind == PARAGRAPH
+
+
+@dataclass
+class SearchResponse:
+    query: Query | None
+    results: list[SearchResult] = field(default_factory=list)
+    message: str = ""
+
+
+def _tsquery(query: Query, *, every: bool) -> str:
+    groups = ["(" + " & ".join(f"'{t}'" for t in group) + ")" for group in query.token_groups()]
+    return (" & " if every else " | ").join(groups)
+
+
+def _token_filter(qs: QuerySet, query: Query, *, every: bool) -> QuerySet:
+    table = qs.model._meta.db_table
+    if connection.vendor == "postgresql":
+        # Same expression as the GIN index of migration 0003 / corpus 0003, so it is used.
+        return qs.extra(
+            where=[
+                f'to_tsvector(\'simple\'::regconfig, "{table}"."search_tokens") '
+                "@@ to_tsquery('simple'::regconfig, %s)"
+            ],
+            params=[_tsquery(query, every=every)],
+        )
+    qs = qs.alias(_padded=Concat(Value(" "), "search_tokens", Value(" "), output_field=TextField()))
+    group_q = []
+    for group in query.token_groups():
+        q = Q()
+        for token in group:
+            q &= Q(_padded__contains=f" {token} ")
+        group_q.append(q)
+    combined = Q()
+    for q in group_q:
+        combined = (combined & q) if every else (combined | q)
+    return qs.filter(combined)
+
+
+def _candidates(qs: QuerySet, query: Query, cap: int) -> dict[int, object]:
+    found = {obj.pk: obj for obj in _token_filter(qs, query, every=True)[:cap]}
+    if len(query.terms) > 1 and len(found) < cap:
+        for obj in _token_filter(qs, query, every=False)[: cap - len(found)]:
+            found.setdefault(obj.pk, obj)
+    return found
+
+
+def _visible_paragraphs(user, statuses, roles, tags) -> QuerySet:
+    qs = Paragraph.objects.select_related("skeleton").filter(status__in=statuses)
+    if roles:
+        qs = qs.filter(role__in=roles)
+    if tags:
+        qs = qs.filter(tags__name__in=tags).distinct()
+    return qs
+
+
+def _visible_phrases(user, statuses, kinds, tags) -> QuerySet:
+    shared = Q(owner__isnull=True, status__in=statuses)
+    mine = Q(owner=user) if user is not None and user.is_authenticated else Q(pk__in=[])
+    qs = Phrase.objects.filter(shared | mine)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if tags:
+        qs = qs.filter(tags__name__in=tags).distinct()
+    return qs
+
+
+def _parts(text: str, query: Query, width: int) -> list[tuple[str, bool]]:
+    spans = highlight_spans(text, query)
+    start, end = snippet_window(text, spans, width)
+    parts: list[tuple[str, bool]] = []
+    if start > 0:
+        parts.append(("…", False))
+    cursor = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        if s > cursor:
+            parts.append((text[cursor:s], False))
+        parts.append((text[s:e], True))
+        cursor = e
+    if cursor < end:
+        parts.append((text[cursor:end], False))
+    if end < len(text):
+        parts.append(("…", False))
+    return parts
+
+
+def _phrase_sources(phrases: list[Phrase]) -> dict[int, str]:
+    """First source speech title of each phrase, with the count of further sources."""
+    from speechdraft.library.models import PhraseSource
+
+    rows = PhraseSource.objects.filter(phrase__in=phrases).order_by("phrase_id", "id")
+    firsts: dict[int, tuple[int, int]] = {}
+    counts: dict[int, int] = {}
+    for phrase_id, document_id, index in rows.values_list(
+        "phrase_id", "document_id", "speech_index"
+    ):
+        firsts.setdefault(phrase_id, (document_id, index))
+        counts[phrase_id] = counts.get(phrase_id, 0) + 1
+    titles = {
+        (s.document_id, s.index): s.title
+        for s in Skeleton.objects.filter(document_id__in={d for d, _ in firsts.values()})
+    }
+    labels = {}
+    for phrase_id, key in firsts.items():
+        title = titles.get(key)
+        more = counts[phrase_id] - 1
+        labels[phrase_id] = (f"《{title}》" if title else "") + (
+            f" 等 {more + 1} 处" if more else ""
+        )
+    return labels
+
+
+def library_search(
+    query: str,
+    *,
+    kinds: Iterable[str] = (),
+    roles: Iterable[str] = (),
+    tags: Iterable[str] = (),
+    limit: int = 20,
+    user=None,
+    statuses: Iterable[str] = (Status.APPROVED,),
+    snippet_width: int = 120,
+    candidate_cap: int = CANDIDATE_CAP,
+) -> SearchResponse:
+    """Approved paragraphs and phrases (plus the user's private phrases) matching `query`.
+
+    kinds: phrase kinds and/or "paragraph" (empty: everything); roles narrow paragraphs (and,
+    given alone, search paragraphs only). Ranking: exact phrase, then all terms, then partial.
+    """
+    kinds, roles, tags, statuses = set(kinds), set(roles), set(tags), list(statuses)
+    parsed = parse_query(query or "")
+    if parsed.empty:
+        message = (
+            "请输入要查找的词语。"
+            if not (query or "").strip()
+            else "没有可查找的词语，请换个说法。"
+        )
+        return SearchResponse(parsed, message=message)
+    want_paragraphs = not kinds or PARAGRAPH in kinds
+    phrase_kinds = kinds - {PARAGRAPH}
+    want_phrases = (bool(phrase_kinds) or not kinds) and not (roles and not kinds)
+
+    scored: list[SearchResult] = []
+    if want_paragraphs:
+        qs = _visible_paragraphs(user, statuses, roles, tags)
+        for p in _candidates(qs, parsed, candidate_cap).values():
+            key = rank_key(parsed, f"{p.heading} {p.text}")
+            if key[0] < 3:
+                source = f"《{p.skeleton.title}》· {ROLE_LABELS.get(p.role, '')}"
+                scored.append(SearchResult(PARAGRAPH, p, key, [], source, "段落"))
+    if want_phrases:
+        qs = _visible_phrases(user, statuses, phrase_kinds, tags)
+        for ph in _candidates(qs, parsed, candidate_cap).values():
+            key = rank_key(parsed, ph.text)
+            if key[0] < 3:
+                label = KIND_LABELS.get(ph.kind, ph.kind) + ("（我的）" if ph.owner_id else "")
+                scored.append(SearchResult(ph.kind, ph, key, [], "", label))
+
+    # Exact and complete matches first; shorter text first within a tier; ties by kind and id.
+    scored.sort(key=lambda r: (r.key, r.kind != PARAGRAPH, r.obj.pk))
+    results = scored[: max(1, min(limit, 200))]
+    phrase_sources = _phrase_sources([r.obj for r in results if not r.is_paragraph])
+    for r in results:
+        r.parts = _parts(r.obj.text, parsed, snippet_width)
+        if not r.is_paragraph:
+            r.source = phrase_sources.get(r.obj.pk, "")
+    message = "" if results else "没有找到相关素材。"
+    if parsed.truncated:
+        message = (message + " 查询过长，只按前 100 个字查找。").strip()
+    return SearchResponse(parsed, results, message)

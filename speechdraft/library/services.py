@@ -1,0 +1,223 @@
+"""Writes to the library: mined phrases, curation (status, kind, tags, merge), terms, CSV."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+
+from speechdraft.corpus.models import Paragraph, Status
+from speechdraft.library.models import Phrase, PhraseSource, Tag, Term
+from speechdraft.text import segment
+from speechdraft.text.search import index_tokens, normalize
+from speechdraft.text.templating import STANDARD_SLOTS, slot_check
+
+TERMS_VERSION_KEY = "library:terms-version"
+_local = {"version": None, "words": set()}
+
+
+class CurationError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- jieba user dictionary -------------------------------------------------------------
+
+
+def user_dictionary_ensure() -> None:
+    """Bring this process's jieba in line with the Term table when it has changed.
+
+    Every process (web, worker, CLI) compares a version stamp in the shared cache with the one
+    it loaded; a curator's change therefore reaches all of them without a restart.
+    """
+    version = cache.get(TERMS_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(TERMS_VERSION_KEY, version, timeout=None)
+        version = cache.get(TERMS_VERSION_KEY, version)
+    if version == _local["version"]:
+        return
+    words = set(Term.objects.values_list("word", flat=True))
+    segment.add_terms(sorted(words - _local["words"]))
+    segment.remove_terms(sorted(_local["words"] - words))
+    _local["words"] = words
+    _local["version"] = version
+
+
+def terms_changed(words: Iterable[str]) -> None:
+    """Call after Term rows were added, edited or deleted: all processes reload, rows re-index."""
+    from speechdraft.library.tasks import reindex_terms
+
+    words = sorted({w for w in words if w})
+    cache.set(TERMS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    if words:
+        transaction.on_commit(lambda: reindex_terms.delay(words))
+
+
+def rows_reindex(words: Iterable[str], *, batch: int = 500) -> int:
+    """Recompute search tokens of paragraphs and phrases whose text contains any of `words`."""
+    user_dictionary_ensure()
+    words = [w for w in words if w]
+    if not words:
+        return 0
+    changed = 0
+    for model, fields in ((Paragraph, ("heading", "text")), (Phrase, ("text",))):
+        q = Q()
+        for word in words:
+            for name in fields:
+                q |= Q(**{f"{name}__contains": word})
+        pending = []
+        for row in model.objects.filter(q).only("pk", "search_tokens", *fields).iterator():
+            tokens = index_tokens(" ".join(getattr(row, n) for n in fields))
+            if tokens != row.search_tokens:
+                row.search_tokens = tokens
+                pending.append(row)
+            if len(pending) >= batch:
+                model.objects.bulk_update(pending, ["search_tokens"])
+                changed += len(pending)
+                pending = []
+        model.objects.bulk_update(pending, ["search_tokens"])
+        changed += len(pending)
+    return changed
+
+
+# --- mined phrases ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def phrases_store_for_document(document, parsed) -> None:
+    """Record the mined phrase candidates of a document, keeping one row per (kind, text)."""
+    PhraseSource.objects.filter(document=document).delete()
+    slogans: set[str] = set()
+    seen: dict[tuple[str, str], Phrase] = {}
+    sources = []
+    for speech in parsed.speeches:
+        for candidate in speech.phrases:
+            key = (candidate.kind, candidate.text)
+            phrase = seen.get(key)
+            if phrase is None:
+                phrase = Phrase.objects.filter(owner=None, kind=key[0], text=key[1]).first()
+                if phrase is None:
+                    phrase = Phrase.objects.create(kind=key[0], text=key[1])
+                seen[key] = phrase
+            sources.append(
+                PhraseSource(
+                    phrase=phrase,
+                    document=document,
+                    speech_index=candidate.speech_index,
+                    position=(candidate.position or "")[:60],
+                )
+            )
+            if candidate.kind == "slogan" and 2 <= len(candidate.text) <= 40:
+                slogans.add(candidate.text)
+    PhraseSource.objects.bulk_create(sources, ignore_conflicts=True)
+    # Candidates that lost their last source with this rebuild are dropped; curated ones stay.
+    Phrase.objects.filter(
+        owner=None, status=Status.CANDIDATE, sources__isnull=True, usage_count=0
+    ).delete()
+    new_terms = [
+        Term(word=w, origin=Term.Origin.MINED)
+        for w in slogans - set(Term.objects.filter(word__in=slogans).values_list("word", flat=True))
+    ]
+    if new_terms:
+        Term.objects.bulk_create(new_terms, ignore_conflicts=True)
+        terms_changed([])  # new words segment from now on; ingestion indexes its own rows
+
+
+# --- curation --------------------------------------------------------------------------
+
+
+def material_text_check(text: str) -> list[str]:
+    """Chinese problems that stop library text from being saved (empty, bad slots)."""
+    if not (text or "").strip():
+        return ["内容不能为空。"]
+    return slot_check(text, STANDARD_SLOTS)
+
+
+def _comparable(text: str) -> str:
+    return "".join(ch for ch in normalize(text) if ch.isalnum())
+
+
+def phrases_mergeable(phrases: list[Phrase]) -> str | None:
+    """None if the phrases are near-identical (same after normalising, or nested), else why not."""
+    if len(phrases) < 2:
+        return "请至少选择两条短语再合并。"
+    if any(p.owner_id for p in phrases):
+        return "私有短语不能合并。"
+    texts = sorted({_comparable(p.text) for p in phrases}, key=len)
+    longest = texts[-1]
+    if any(t not in longest for t in texts):
+        return "所选短语差别较大（既不相同，也不互相包含），不能合并。"
+    return None
+
+
+@transaction.atomic
+def phrase_merge(*, keep: Phrase, others: Iterable[Phrase]) -> Phrase:
+    """Merge `others` into `keep`: every source, tag and use is kept; the others are deleted."""
+    others = [p for p in others if p.pk != keep.pk]
+    reason = phrases_mergeable([keep, *others])
+    if reason:
+        raise CurationError(reason)
+    other_ids = [p.pk for p in others]
+    existing = set(keep.sources.values_list("document_id", "speech_index", "position"))
+    for source in PhraseSource.objects.filter(phrase_id__in=other_ids):
+        key = (source.document_id, source.speech_index, source.position)
+        if key in existing:
+            source.delete()
+        else:
+            existing.add(key)
+            source.phrase = keep
+            source.save(update_fields=["phrase"])
+    for tag in Tag.objects.filter(phrases__in=other_ids).distinct():
+        tag.phrases.add(keep)
+    keep.usage_count += sum(p.usage_count for p in others)
+    if any(p.status == Status.APPROVED for p in others):
+        keep.status = Status.APPROVED
+    keep.save(update_fields=["usage_count", "status", "updated_at"])
+    Phrase.objects.filter(pk__in=other_ids).delete()
+    return keep
+
+
+def tags_parse(raw: str) -> list[str]:
+    for sep in "，,；;|、/":
+        raw = raw.replace(sep, " ")
+    return [t[:30] for t in dict.fromkeys(raw.split())]
+
+
+def tags_set(obj, names: Iterable[str]) -> None:
+    """Replace the tags of a phrase or paragraph with `names` (creating new tags)."""
+    relation = "phrases" if isinstance(obj, Phrase) else "paragraphs"
+    wanted = {Tag.objects.get_or_create(name=n)[0] for n in names}
+    for tag in obj.tags.all():
+        if tag not in wanted:
+            getattr(tag, relation).remove(obj)
+    for tag in wanted:
+        getattr(tag, relation).add(obj)
+
+
+def tag_add(objs: Iterable, name: str) -> int:
+    name = name.strip()[:30]
+    if not name:
+        raise CurationError("请填写要添加的标签。")
+    tag, _ = Tag.objects.get_or_create(name=name)
+    objs = list(objs)
+    for obj in objs:
+        getattr(tag, "phrases" if isinstance(obj, Phrase) else "paragraphs").add(obj)
+    return len(objs)
+
+
+def private_phrase_save(*, user, text: str, kind: str) -> Phrase:
+    """A drafter's own phrase: private, approved for its owner, checked like library text."""
+    problems = material_text_check(text)
+    if problems:
+        raise CurationError(problems[0])
+    if kind not in dict(Phrase._meta.get_field("kind").choices):
+        raise CurationError("短语类型不正确。")
+    phrase, _ = Phrase.objects.get_or_create(
+        owner=user, kind=kind, text=text.strip(), defaults={"status": Status.APPROVED}
+    )
+    return phrase

@@ -1,0 +1,54 @@
+from pathlib import Path
+
+import pytest
+
+from speechdraft.corpus.models import Paragraph, Skeleton, SourceDocument, Status
+from speechdraft.library.models import Phrase
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
+
+
+@pytest.fixture
+def skeleton(db):
+    document = SourceDocument.objects.create(file_name="样例.txt", state="done")
+    return Skeleton.objects.create(document=document, index=0, title="在全市干部大会上的讲话")
+
+
+@pytest.fixture
+def make_paragraph(skeleton):
+    counter = {"n": 0}
+
+    def make(text, *, role="tasks", status=Status.APPROVED, heading=""):
+        counter["n"] += 1
+        return Paragraph.objects.create(
+            skeleton=skeleton,
+            position=counter["n"],
+            text=text,
+            role=role,
+            status=status,
+            heading=heading,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_phrase(db):
+    def make(text, *, kind="golden", status=Status.APPROVED, owner=None):
+        return Phrase.objects.create(text=text, kind=kind, status=status, owner=owner)
+
+    return make
+
+
+@pytest.fixture
+def sample_library(db):
+    """The five sample documents ingested and approved, as `make run` leaves them."""
+    from django.core.management import call_command
+
+    call_command("ingest", str(CORPUS), approve=True, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def curator(client, editor):
+    client.force_login(editor)
+    return client

@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "template_partials",
     "speechdraft.core",
     "speechdraft.accounts",
+    "speechdraft.corpus",
+    "speechdraft.library",
+    "speechdraft.drafts",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +156,9 @@ STORAGES = {
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+
+# Reading speed for 预计时长, in characters per minute (160-180 is usual when read aloud).
+READING_RATE = env_int("READING_RATE", 170, minimum=60)
 
 # Uploads: refuse oversized request bodies early (ingestion has its own per-file limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -2,15 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from speechdraft.core import views as core_views
+from speechdraft.drafts import views as draft_views
 
 admin.site.site_header = "speechdraft 管理后台"
 admin.site.site_title = "speechdraft 管理后台"
 admin.site.index_title = "素材与语料管理"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", draft_views.draft_list, name="home"),
+    path("drafts/", include("speechdraft.drafts.urls")),
     path("healthz/", core_views.healthz, name="healthz"),
     path("accounts/", include("speechdraft.accounts.urls")),
+    path("library/", include("speechdraft.library.urls")),
     path("admin/", admin.site.urls),
 ]
 # MEDIA_ROOT is never served as static files: exported documents are private and are

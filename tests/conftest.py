@@ -21,6 +21,21 @@ def redis_mode() -> bool:
     return bool(os.environ.get("REDIS_URL"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(request, tmp_path_factory):
+    """Uploads and exports of the test run go to a private folder (shared with the worker)."""
+    path = tmp_path_factory.mktemp("media")
+    if not request.config.pluginmanager.hasplugin("django"):
+        yield path  # pure tests run with -p no:django
+        return
+    from django.conf import settings
+
+    previous = settings.MEDIA_ROOT
+    settings.MEDIA_ROOT = path
+    yield path
+    settings.MEDIA_ROOT = previous
+
+
 @pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user("alice", password=PASSWORD)
@@ -41,6 +56,26 @@ def editor(django_user_model):
 
 
 @pytest.fixture
+def tasks_run(request):
+    """Make queued tasks run: in Redis mode by the real worker; embedded, they run in-process.
+
+    Tests using it must be transactional (the worker only sees committed rows).
+    """
+    if redis_mode():
+        return request.getfixturevalue("celery_worker")
+    return None
+
+
+def wait_until(predicate, timeout: float = 60, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
+@pytest.fixture
 def alice_client(client, alice):
     client.force_login(alice)
     return client
@@ -56,7 +91,7 @@ def _database_url_for(settings_dict: dict) -> str:
 
 
 @pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+def celery_worker(django_db_setup, media_root, tmp_path_factory):
     """A real `celery worker` process consuming from Redis, pointed at the test database.
 
     Only in Redis mode: in embedded mode tasks run in-process and there is nothing to start.
@@ -72,7 +107,12 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
     node = f"{queue}@localhost"
     # The test process publishes to the private queue that only this worker consumes.
     app.conf.task_default_queue = queue
-    env = dict(os.environ, CELERY_QUEUE=queue, DJANGO_SETTINGS_MODULE="speechdraft.settings")
+    env = dict(
+        os.environ,
+        CELERY_QUEUE=queue,
+        DJANGO_SETTINGS_MODULE="speechdraft.settings",
+        MEDIA_ROOT=str(media_root),
+    )
     if connection.vendor == "postgresql":
         env["DATABASE_URL"] = _database_url_for(connection.settings_dict)
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"

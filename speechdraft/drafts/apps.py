@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DraftsConfig(AppConfig):
+    name = "speechdraft.drafts"
+    verbose_name = "讲话稿"

@@ -1,0 +1,61 @@
+from django import forms
+
+from speechdraft.drafts.models import LEVEL_STYLES, Draft
+from speechdraft.drafts.services import Details
+
+
+class DraftCreateForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    meeting_name = forms.CharField(label="会议名称", max_length=200, required=False)
+    speaker = forms.CharField(label="讲话人", max_length=100, required=False)
+    date = forms.DateField(
+        label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    region = forms.CharField(label="地区", max_length=100, required=False)
+    skeleton = forms.CharField(required=False)  # an id, or "" for the blank frame
+
+
+class ItemForm(forms.Form):
+    heading = forms.CharField(label="小标题", max_length=300, required=False)
+    body = forms.CharField(label="正文", required=False, widget=forms.Textarea)
+
+
+class DetailsForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=200)
+    meeting_name = forms.CharField(label="会议名称", max_length=200, required=False)
+    speaker = forms.CharField(label="讲话人", max_length=100, required=False)
+    date = forms.DateField(
+        label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    stage = forms.ChoiceField(label="阶段", choices=Draft.Stage.choices)
+    target_minutes = forms.IntegerField(
+        label="目标时长（分钟）", min_value=1, max_value=600, required=False
+    )
+
+    def details(self, post) -> Details:
+        """Details with the slot variables posted as var_<名称> and a new pair new_name/new_value."""
+        variables = {
+            key[4:]: value for key, value in post.items() if key.startswith("var_") and len(key) > 4
+        }
+        if post.get("new_name", "").strip():
+            variables[post["new_name"].strip()] = post.get("new_value", "")
+        data = self.cleaned_data
+        return Details(
+            title=data["title"],
+            meeting_name=data["meeting_name"],
+            speaker=data["speaker"],
+            date=data["date"],
+            stage=data["stage"],
+            target_minutes=data["target_minutes"],
+            variables=variables,
+        )
+
+
+def numbering_from_post(post) -> dict:
+    return {
+        str(level): {
+            "style": post.get(f"style_{level}", choices[0]),
+            "run_in": post.get(f"run_in_{level}") == "on",
+        }
+        for level, choices in LEVEL_STYLES.items()
+    }

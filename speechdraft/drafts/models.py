@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+
+from speechdraft.corpus.models import Paragraph, Skeleton
+
+# Numbering choices per level; the first of each is the default.
+LEVEL_STYLES: dict[int, tuple[str, ...]] = {
+    1: ("一、", "第一，", "第一个问题，"),
+    2: ("（一）", "一是", "一要"),
+    3: ("1.",),
+    4: ("（1）",),
+}
+# Styles that are run-in by nature: the heading cannot stand on a line of its own.
+RUN_IN_ONLY = frozenset({"第一，", "一是", "一要"})
+
+
+def default_numbering() -> dict:
+    return {
+        "1": {"style": "一、", "run_in": False},
+        "2": {"style": "（一）", "run_in": True},
+        "3": {"style": "1.", "run_in": True},
+        "4": {"style": "（1）", "run_in": True},
+    }
+
+
+class Draft(models.Model):
+    class Stage(models.TextChoices):
+        DRAFTING = "drafting", "起草"
+        REVISING = "revising", "修改"
+        FINAL = "final", "定稿"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    title = models.CharField("标题", max_length=200)
+    meeting_name = models.CharField("会议名称", max_length=200, blank=True)
+    speaker = models.CharField("讲话人", max_length=100, blank=True)
+    date = models.DateField("日期", null=True, blank=True)
+    variables = models.JSONField("填空变量", default=dict, blank=True)
+    numbering = models.JSONField("编号样式", default=default_numbering)
+    stage = models.CharField("阶段", max_length=10, choices=Stage.choices, default=Stage.DRAFTING)
+    version = models.PositiveIntegerField("版本", default=1)
+    skeleton = models.ForeignKey(
+        Skeleton, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_minutes = models.PositiveSmallIntegerField("目标时长（分钟）", null=True, blank=True)
+    char_count = models.PositiveIntegerField("字数", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "讲话稿"
+        verbose_name_plural = "讲话稿"
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DraftItem(models.Model):
+    """One node of a draft's outline.
+
+    `numbered` items are parts and their sub-points (level = depth, 1-4); their numbers are
+    computed from their position among numbered siblings, never stored. Unnumbered items are
+    plain paragraphs: the opening and closing at the root, or body paragraphs under a part.
+    """
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveIntegerField()
+    level = models.PositiveSmallIntegerField(default=0)
+    numbered = models.BooleanField(default=False)
+    heading = models.CharField("小标题", max_length=300, blank=True)
+    body = models.TextField("正文", blank=True)
+    source_paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__gte=0, level__lte=4), name="draft_item_level_0_to_4"
+            ),
+        ]
+        indexes = [models.Index(fields=["draft", "parent", "position"])]
+
+    def __str__(self) -> str:
+        return (self.heading or self.body)[:40]
+
+
+class Revision(models.Model):
+    """Every change of a draft, with who and when; `snapshot` is the state after it."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    action = models.CharField(max_length=100)
+    stage = models.CharField(max_length=10, choices=Draft.Stage.choices)
+    stage_changed = models.BooleanField(default=False)
+    # The revision whose state precedes this one for 撤销: version - 1 for an ordinary change;
+    # for an undo, the predecessor of the state it restored, so repeated undos walk back.
+    parent_version = models.PositiveIntegerField(null=True, blank=True)
+    snapshot = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "version"], name="revision_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.action}"

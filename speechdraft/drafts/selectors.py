@@ -1,0 +1,93 @@
+"""Read side of the editor: the draft as blocks in a tree, with numbers, counts and slots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from speechdraft.drafts.models import Draft
+from speechdraft.drafts.services import draft_nodes, draft_variables
+from speechdraft.text.outline import (
+    Block,
+    count_chars,
+    reading_paragraphs,
+    render_blocks,
+    slot_values,
+)
+
+
+@dataclass
+class ViewItem:
+    block: Block
+    numbered: bool
+    children: list[ViewItem] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.block.id
+
+
+@dataclass
+class DocumentView:
+    draft: Draft
+    items: list[ViewItem]
+    blocks: list[Block]
+    chars: int
+    minutes: float
+    unfilled: dict[str, int]  # slot name → occurrences
+    values: dict[str, str]
+    parts: int
+
+    @property
+    def unfilled_count(self) -> int:
+        return sum(self.unfilled.values())
+
+    @property
+    def duration_text(self) -> str:
+        minutes = self.minutes
+        if minutes < 1:
+            return "不到 1 分钟"
+        whole, half = int(minutes), minutes - int(minutes) >= 0.5
+        return f"约 {whole} 分半钟" if half else f"约 {whole} 分钟"
+
+
+def draft_document(draft: Draft) -> DocumentView:
+    return document_from_nodes(draft, draft_nodes(draft))
+
+
+def document_from_nodes(draft: Draft, roots) -> DocumentView:
+    values = slot_values(roots, draft_variables(draft))
+    blocks = render_blocks(roots, draft.numbering, values)
+    numbered = {n.id for n in _walk(roots) if n.numbered}
+    views = {b.id: ViewItem(b, b.id in numbered) for b in blocks}
+    top: list[ViewItem] = []
+    for b in blocks:
+        (views[b.parent_id].children if b.parent_id in views else top).append(views[b.id])
+    unfilled: dict[str, int] = {}
+    for b in blocks:
+        for name in b.unfilled:
+            unfilled[name] = unfilled.get(name, 0) + 1
+    chars = count_chars("".join(reading_paragraphs(blocks)))
+    rate = getattr(settings, "READING_RATE", 170)
+    return DocumentView(
+        draft=draft,
+        items=top,
+        blocks=blocks,
+        chars=chars,
+        minutes=chars / rate,
+        unfilled=unfilled,
+        values=values,
+        parts=sum(1 for r in roots if r.numbered),
+    )
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def drafts_for(user) -> QuerySet[Draft]:
+    return Draft.objects.filter(owner=user).order_by("-updated_at")

@@ -1,0 +1,716 @@
+"""Every change to a draft goes through here: checked against the version the user saw,
+applied in one transaction, recorded as a revision (so it can be undone or restored)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import zlib
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from speechdraft.corpus.models import Paragraph, Section, Skeleton
+from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
+from speechdraft.library.models import Phrase
+from speechdraft.text.outline import (
+    MAX_LEVEL,
+    Node,
+    build_tree,
+    count_chars,
+    reading_paragraphs,
+    render_blocks,
+    slot_values,
+)
+from speechdraft.text.templating import SlotError, slot_names, valid_slot_name
+
+STALE_MESSAGE = "此稿已在其他窗口修改，请刷新后再操作（您刚才输入的内容仍保留在下方）。"
+MAX_BODY_CHARS = 20_000
+MAX_ITEMS = 3_000
+STANDARD_VARIABLES = ("地区", "会议名称", "讲话人", "日期")
+
+
+class DraftError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class StaleDraft(DraftError):
+    def __init__(self) -> None:
+        super().__init__(STALE_MESSAGE)
+
+
+# --- snapshots and revisions ------------------------------------------------------------
+
+
+def _snapshot(draft: Draft) -> bytes:
+    items = list(
+        draft.items.values(
+            "id",
+            "parent_id",
+            "position",
+            "level",
+            "numbered",
+            "heading",
+            "body",
+            "source_paragraph_id",
+        )
+    )
+    state = {
+        "title": draft.title,
+        "meeting_name": draft.meeting_name,
+        "speaker": draft.speaker,
+        "date": draft.date.isoformat() if draft.date else None,
+        "variables": draft.variables,
+        "numbering": draft.numbering,
+        "stage": draft.stage,
+        "items": items,
+    }
+    return zlib.compress(json.dumps(state, ensure_ascii=False).encode(), 3)
+
+
+def snapshot_state(revision: Revision) -> dict:
+    return json.loads(zlib.decompress(bytes(revision.snapshot)))
+
+
+def _char_count(draft: Draft) -> int:
+    roots = draft_nodes(draft)
+    blocks = render_blocks(roots, draft.numbering, slot_values(roots, draft_variables(draft)))
+    return count_chars("".join(reading_paragraphs(blocks)))
+
+
+def _record(
+    draft: Draft, user, action: str, *, stage_changed: bool = False, parent_version: int | None = -1
+) -> Revision:
+    return Revision.objects.create(
+        draft=draft,
+        version=draft.version,
+        user=user,
+        action=action,
+        stage=draft.stage,
+        stage_changed=stage_changed,
+        parent_version=(draft.version - 1 or None) if parent_version == -1 else parent_version,
+        snapshot=_snapshot(draft),
+    )
+
+
+def _lock(draft: Draft, expected_version: int | None) -> Draft:
+    """Re-read the draft under a row lock and refuse a change based on an older version."""
+    locked = Draft.objects.select_for_update().get(pk=draft.pk)
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise StaleDraft()
+    return locked
+
+
+def _commit(
+    draft: Draft, user, action: str, *, stage_changed: bool = False, parent_version: int | None = -1
+) -> Draft:
+    draft.version = F("version") + 1
+    draft.char_count = _char_count(draft)
+    draft.save()
+    draft.refresh_from_db()
+    _record(draft, user, action, stage_changed=stage_changed, parent_version=parent_version)
+    return draft
+
+
+# --- creation ---------------------------------------------------------------------------
+
+
+BLANK_FRAME = [
+    (
+        "paragraph",
+        "",
+        "同志们：今天我们召开{{ 会议名称 }}，主要任务是……。下面，我讲{{ 部分数 }}点意见。",
+    ),
+    ("part", "提高政治站位，深刻认识做好工作的重要意义", "（形势与认识：成绩、问题、意义）"),
+    ("part", "突出工作重点，全力推动各项任务落地见效", "（重点任务与举措）"),
+    ("part", "强化作风保障，确保各项部署落到实处", "（作风、纪律、责任与要求）"),
+    ("paragraph", "", "同志们，……让我们……，为{{ 地区 }}高质量发展作出新的更大贡献！"),
+]
+
+
+@transaction.atomic
+def draft_create(
+    *,
+    owner,
+    title: str,
+    meeting_name: str = "",
+    speaker: str = "",
+    date: datetime.date | None = None,
+    region: str = "",
+    skeleton: Skeleton | None = None,
+) -> Draft:
+    """A new draft from an ingested speech's skeleton, or from the blank four-part frame."""
+    title = (title or "").strip()
+    if not title:
+        raise DraftError("请填写标题。")
+    variables = {"地区": region.strip()} if region.strip() else {}
+    draft = Draft.objects.create(
+        owner=owner,
+        title=title[:200],
+        meeting_name=meeting_name.strip()[:200],
+        speaker=speaker.strip()[:100],
+        date=date,
+        variables=variables,
+        numbering=default_numbering(),
+        skeleton=skeleton,
+    )
+    if skeleton is None:
+        for position, (kind, heading, body) in enumerate(BLANK_FRAME):
+            DraftItem.objects.create(
+                draft=draft,
+                position=position,
+                numbered=kind == "part",
+                level=1 if kind == "part" else 0,
+                heading=heading,
+                body=body,
+            )
+    else:
+        _items_from_skeleton(draft, skeleton)
+    draft.char_count = _char_count(draft)
+    draft.save(update_fields=["char_count"])
+    _record(draft, owner, "新建讲话稿")
+    return draft
+
+
+def _items_from_skeleton(draft: Draft, skeleton: Skeleton) -> None:
+    sections = list(skeleton.sections.order_by("position"))
+    paragraphs = list(skeleton.paragraphs.order_by("position"))
+    by_section: dict[int | None, list[Paragraph]] = {}
+    for p in paragraphs:
+        by_section.setdefault(p.section_id, []).append(p)
+    numbering = default_numbering()
+    for section in sections:
+        styles = LEVEL_STYLES.get(section.level, ())
+        if section.style in styles:
+            numbering[str(section.level)]["style"] = section.style
+    draft.numbering = numbering
+    draft.save(update_fields=["numbering"])
+
+    root_position = 0
+    opening = [p for p in by_section.get(None, []) if p.role == "opening"]
+    closing = [p for p in by_section.get(None, []) if p.role == "closing"]
+    for p in opening:
+        DraftItem.objects.create(
+            draft=draft, position=root_position, body=p.text, source_paragraph=p
+        )
+        root_position += 1
+    created: dict[int, DraftItem] = {}
+    child_positions: dict[int | None, int] = {}
+    for section in sections:
+        parent = created.get(section.parent_id)
+        if parent is None:
+            position, root_position = root_position, root_position + 1
+        else:
+            position = child_positions.get(parent.pk, 0)
+            child_positions[parent.pk] = position + 1
+        body_paragraphs = by_section.get(section.pk, [])
+        item = DraftItem.objects.create(
+            draft=draft,
+            parent=parent,
+            position=position,
+            numbered=True,
+            level=min(section.level, MAX_LEVEL),
+            heading=section.heading,
+            body="\n".join(p.text for p in body_paragraphs),
+            source_paragraph=body_paragraphs[0] if len(body_paragraphs) == 1 else None,
+        )
+        created[section.pk] = item
+    for p in closing:
+        DraftItem.objects.create(
+            draft=draft, position=root_position, body=p.text, source_paragraph=p
+        )
+        root_position += 1
+
+
+def skeleton_choices():
+    """Skeletons a drafter may start from, with their part headings."""
+    skeletons = list(Skeleton.objects.select_related("document").order_by("title"))
+    parts: dict[int, list[str]] = {}
+    for section in Section.objects.filter(level=1).order_by("skeleton_id", "position"):
+        parts.setdefault(section.skeleton_id, []).append(f"{section.number}{section.heading}")
+    return [(s, parts.get(s.pk, [])) for s in skeletons]
+
+
+# --- items ------------------------------------------------------------------------------
+
+
+def _siblings(draft: Draft, parent_id: int | None):
+    return DraftItem.objects.filter(draft=draft, parent_id=parent_id)
+
+
+def _depth(item_or_none: DraftItem | None) -> int:
+    """Numbering level an item's numbered children get."""
+    level = 0
+    node = item_or_none
+    while node is not None:
+        if node.numbered:
+            level += 1
+        node = node.parent
+    return level
+
+
+def _check_text(*texts: str) -> None:
+    """Refuse text whose slots are not plain `{{ 名称 }}` (custom variable names are fine)."""
+    for text in texts:
+        if len(text) > MAX_BODY_CHARS:
+            raise DraftError(f"一段文字不能超过 {MAX_BODY_CHARS} 字，请拆分。")
+        try:
+            slot_names(text)
+        except SlotError as exc:
+            raise DraftError(exc.message) from None
+
+
+def _renumber(draft: Draft, parent_id: int | None) -> None:
+    """Make the positions of one sibling list contiguous (0..n-1) in their current order."""
+    for index, item in enumerate(_siblings(draft, parent_id).order_by("position", "id")):
+        if item.position != index:
+            DraftItem.objects.filter(pk=item.pk).update(position=index)
+
+
+def _shift(draft: Draft, parent_id: int | None, from_position: int, by: int) -> None:
+    _siblings(draft, parent_id).filter(position__gte=from_position).update(
+        position=F("position") + by
+    )
+
+
+def _get_item(draft: Draft, item_id) -> DraftItem:
+    try:
+        return DraftItem.objects.select_related("parent").get(draft=draft, pk=int(item_id))
+    except (DraftItem.DoesNotExist, TypeError, ValueError):
+        raise DraftError("找不到该段落，可能已被删除，请刷新页面。") from None
+
+
+def _relevel(item: DraftItem) -> None:
+    """Store each numbered descendant's level (depth), for queries and display."""
+    stack = [(item, _depth(item.parent))]
+    while stack:
+        node, parent_level = stack.pop()
+        level = min(parent_level + 1, MAX_LEVEL) if node.numbered else parent_level
+        if node.level != level:
+            DraftItem.objects.filter(pk=node.pk).update(level=level)
+            node.level = level
+        stack.extend((child, level) for child in node.children.all())
+
+
+@dataclass(frozen=True)
+class Placement:
+    parent_id: int | None
+    position: int
+
+
+def placement_after(draft: Draft, anchor_id, *, as_child: bool = False) -> Placement:
+    """Where a new item goes: after the anchor (or at the end), or as the anchor's last child."""
+    if anchor_id in (None, ""):
+        last = _siblings(draft, None).aggregate(m=Max("position"))["m"]
+        # Before the closing paragraphs: after the last numbered part, or at the very end.
+        last_part = _siblings(draft, None).filter(numbered=True).aggregate(m=Max("position"))["m"]
+        position = (last_part + 1) if last_part is not None else (0 if last is None else last + 1)
+        return Placement(None, position)
+    anchor = _get_item(draft, anchor_id)
+    if as_child:
+        last = _siblings(draft, anchor.pk).aggregate(m=Max("position"))["m"]
+        return Placement(anchor.pk, 0 if last is None else last + 1)
+    return Placement(anchor.parent_id, anchor.position + 1)
+
+
+@transaction.atomic
+def draft_item_insert(
+    draft: Draft,
+    *,
+    user,
+    version: int | None,
+    placement: Placement,
+    numbered: bool,
+    heading: str = "",
+    body: str = "",
+    source_paragraph: Paragraph | None = None,
+    action: str = "",
+) -> DraftItem:
+    draft = _lock(draft, version)
+    if draft.items.count() >= MAX_ITEMS:
+        raise DraftError(f"一篇讲话稿最多 {MAX_ITEMS} 段。")
+    heading, body = heading.strip()[:300], body.strip()
+    _check_text(heading, body)
+    parent = _get_item(draft, placement.parent_id) if placement.parent_id else None
+    if parent is not None and not parent.numbered:
+        raise DraftError("普通段落下不能再添加下级，请选中一个部分或要点。")
+    if numbered and _depth(parent) >= MAX_LEVEL:
+        raise DraftError("编号最多四级，不能再添加下级。")
+    count = _siblings(draft, placement.parent_id).count()
+    position = max(0, min(placement.position, count))
+    _shift(draft, placement.parent_id, position, 1)
+    item = DraftItem.objects.create(
+        draft=draft,
+        parent=parent,
+        position=position,
+        numbered=numbered,
+        level=min(_depth(parent) + 1, MAX_LEVEL) if numbered else _depth(parent),
+        heading=heading,
+        body=body,
+        source_paragraph=source_paragraph,
+    )
+    if source_paragraph is not None:
+        Paragraph.objects.filter(pk=source_paragraph.pk).update(usage_count=F("usage_count") + 1)
+    label = action or (
+        "添加部分" if numbered and parent is None else "添加下级" if numbered else "添加段落"
+    )
+    _commit(draft, user, label)
+    return item
+
+
+@transaction.atomic
+def draft_item_update(
+    draft: Draft, *, user, version: int | None, item_id, heading: str, body: str
+) -> DraftItem:
+    draft = _lock(draft, version)
+    item = _get_item(draft, item_id)
+    heading, body = (heading or "").strip()[:300], (body or "").strip()
+    _check_text(heading, body)
+    if (item.heading, item.body) == (heading, body):
+        return item
+    item.heading, item.body = heading, body
+    item.save(update_fields=["heading", "body"])
+    _commit(draft, user, "修改段落")
+    return item
+
+
+@transaction.atomic
+def draft_item_delete(draft: Draft, *, user, version: int | None, item_id) -> None:
+    draft = _lock(draft, version)
+    item = _get_item(draft, item_id)
+    parent_id = item.parent_id
+    item.delete()  # children go with it
+    _renumber(draft, parent_id)
+    _commit(draft, user, "删除段落")
+
+
+@transaction.atomic
+def draft_item_move(
+    draft: Draft,
+    *,
+    user,
+    version: int | None,
+    item_id,
+    parent_id,
+    position: int,
+    action: str = "移动段落",
+) -> DraftItem:
+    """Put an item (with its children) at `position` among the children of `parent_id`."""
+    draft = _lock(draft, version)
+    item = _get_item(draft, item_id)
+    new_parent = _get_item(draft, parent_id) if parent_id not in (None, "") else None
+    if new_parent is not None and not new_parent.numbered:
+        raise DraftError("普通段落下不能放入其他段落。")
+    node = new_parent
+    while node is not None:
+        if node.pk == item.pk:
+            raise DraftError("不能把段落移到它自己的下级中。")
+        node = node.parent
+    if item.numbered and _depth(new_parent) + _subtree_depth(item) > MAX_LEVEL:
+        raise DraftError("移动后编号会超过四级，不能这样移动。")
+    old_parent_id = item.parent_id
+    new_parent_id = new_parent.pk if new_parent else None
+    siblings = [
+        s for s in _siblings(draft, new_parent_id).order_by("position", "id") if s.pk != item.pk
+    ]
+    position = max(0, min(int(position), len(siblings)))
+    siblings.insert(position, item)
+    item.parent = new_parent
+    item.save(update_fields=["parent"])
+    for index, sibling in enumerate(siblings):
+        if sibling.position != index or sibling.pk == item.pk:
+            DraftItem.objects.filter(pk=sibling.pk).update(position=index)
+    if old_parent_id != new_parent_id:
+        _renumber(draft, old_parent_id)
+        _relevel(DraftItem.objects.get(pk=item.pk))
+    _commit(draft, user, action)
+    return item
+
+
+def _subtree_depth(item: DraftItem) -> int:
+    """How many numbering levels the item's subtree spans (1 for a numbered leaf)."""
+    best = 0
+    stack = [(item, 1 if item.numbered else 0)]
+    while stack:
+        node, depth = stack.pop()
+        best = max(best, depth)
+        for child in node.children.all():
+            stack.append((child, depth + (1 if child.numbered else 0)))
+    return best
+
+
+def draft_item_step(draft: Draft, *, user, version, item_id, delta: int) -> DraftItem:
+    """上移 / 下移: one place among its siblings (the same service as drag and drop)."""
+    item = _get_item(draft, item_id)
+    return draft_item_move(
+        draft,
+        user=user,
+        version=version,
+        item_id=item.pk,
+        parent_id=item.parent_id,
+        position=item.position + delta,
+        action="上移" if delta < 0 else "下移",
+    )
+
+
+def draft_item_indent(draft: Draft, *, user, version, item_id) -> DraftItem:
+    """Make the item the last child of its previous sibling."""
+    item = _get_item(draft, item_id)
+    previous = (
+        _siblings(draft, item.parent_id)
+        .filter(position__lt=item.position)
+        .order_by("-position")
+        .first()
+    )
+    if previous is None or not previous.numbered:
+        raise DraftError("前面没有可以归属的部分，不能降级。")
+    last = _siblings(draft, previous.pk).aggregate(m=Max("position"))["m"]
+    return draft_item_move(
+        draft,
+        user=user,
+        version=version,
+        item_id=item.pk,
+        parent_id=previous.pk,
+        position=0 if last is None else last + 1,
+        action="降级",
+    )
+
+
+def draft_item_outdent(draft: Draft, *, user, version, item_id) -> DraftItem:
+    """Make the item the next sibling of its parent."""
+    item = _get_item(draft, item_id)
+    if item.parent is None:
+        raise DraftError("已经是最上一级，不能升级。")
+    return draft_item_move(
+        draft,
+        user=user,
+        version=version,
+        item_id=item.pk,
+        parent_id=item.parent.parent_id,
+        position=item.parent.position + 1,
+        action="升级",
+    )
+
+
+# --- draft-level fields -----------------------------------------------------------------
+
+
+@dataclass
+class Details:
+    title: str
+    meeting_name: str = ""
+    speaker: str = ""
+    date: datetime.date | None = None
+    stage: str = Draft.Stage.DRAFTING
+    target_minutes: int | None = None
+    variables: dict[str, str] | None = None  # 地区 and custom ones; "" removes a variable
+
+
+@transaction.atomic
+def draft_details_update(draft: Draft, *, user, version, details: Details) -> Draft:
+    """Title, meeting, speaker, date, stage, target length and slot variables, as one change."""
+    draft = _lock(draft, version)
+    if not (details.title or "").strip():
+        raise DraftError("标题不能为空。")
+    if details.stage not in Draft.Stage.values:
+        raise DraftError("阶段不正确。")
+    variables = dict(draft.variables)
+    for name, value in (details.variables or {}).items():
+        name = (name or "").strip()
+        if not name:
+            continue
+        if name == "部分数":
+            raise DraftError("“部分数”由部分的数量自动计算，不能手动填写。")
+        if name in ("会议名称", "讲话人", "日期"):
+            continue  # these come from the fields above
+        if not valid_slot_name(name):
+            raise DraftError(f"变量名“{name}”不合法：只能用汉字、字母、数字，最多 20 个字。")
+        value = (value or "").strip()[:200]
+        if value:
+            variables[name] = value
+        else:
+            variables.pop(name, None)
+    before = _details_tuple(draft)
+    draft.title = details.title.strip()[:200]
+    draft.meeting_name = (details.meeting_name or "").strip()[:200]
+    draft.speaker = (details.speaker or "").strip()[:100]
+    draft.date = details.date
+    draft.target_minutes = details.target_minutes
+    stage_changed = details.stage != draft.stage
+    draft.stage = details.stage
+    draft.variables = variables
+    if _details_tuple(draft) == before:
+        return draft
+    label = f"阶段改为“{draft.get_stage_display()}”" if stage_changed else "修改会议信息与变量"
+    return _commit(draft, user, label, stage_changed=stage_changed)
+
+
+def _details_tuple(draft: Draft) -> tuple:
+    return (
+        draft.title,
+        draft.meeting_name,
+        draft.speaker,
+        draft.date,
+        draft.stage,
+        draft.target_minutes,
+        dict(draft.variables),
+    )
+
+
+@transaction.atomic
+def draft_numbering_update(draft: Draft, *, user, version, numbering: dict) -> Draft:
+    draft = _lock(draft, version)
+    clean = default_numbering()
+    for level, choices in LEVEL_STYLES.items():
+        conf = numbering.get(str(level)) or {}
+        style = conf.get("style") or choices[0]
+        if style not in choices:
+            raise DraftError(f"第{level}级不能使用“{style}”样式。")
+        clean[str(level)] = {"style": style, "run_in": bool(conf.get("run_in"))}
+    if clean == draft.numbering:
+        return draft
+    draft.numbering = clean
+    return _commit(draft, user, "修改编号样式")
+
+
+# --- undo and history -------------------------------------------------------------------
+
+
+def _restore_state(draft: Draft, state: dict) -> None:
+    draft.title = state["title"]
+    draft.meeting_name = state["meeting_name"]
+    draft.speaker = state["speaker"]
+    draft.date = datetime.date.fromisoformat(state["date"]) if state["date"] else None
+    draft.variables = state["variables"]
+    draft.numbering = state["numbering"]
+    draft.stage = state["stage"]
+    draft.items.all().delete()
+    existing_paragraphs = set(
+        Paragraph.objects.filter(
+            pk__in={i["source_paragraph_id"] for i in state["items"] if i["source_paragraph_id"]}
+        ).values_list("pk", flat=True)
+    )
+    rows = [
+        DraftItem(
+            id=i["id"],
+            draft=draft,
+            parent_id=None,
+            position=i["position"],
+            level=i["level"],
+            numbered=i["numbered"],
+            heading=i["heading"],
+            body=i["body"],
+            source_paragraph_id=i["source_paragraph_id"]
+            if i["source_paragraph_id"] in existing_paragraphs
+            else None,
+        )
+        for i in state["items"]
+    ]
+    DraftItem.objects.bulk_create(rows)
+    parents = [
+        DraftItem(id=i["id"], parent_id=i["parent_id"]) for i in state["items"] if i["parent_id"]
+    ]
+    DraftItem.objects.bulk_update(parents, ["parent_id"])
+
+
+@transaction.atomic
+def draft_undo(draft: Draft, *, user, version) -> Draft:
+    """Go back to the state before the last change; repeated undos keep walking back."""
+    draft = _lock(draft, version)
+    current = draft.revisions.filter(version=draft.version).first()
+    if current is None or current.parent_version is None:
+        raise DraftError("没有可以撤销的操作。")
+    target = draft.revisions.get(version=current.parent_version)
+    stage_before = draft.stage
+    _restore_state(draft, snapshot_state(target))
+    label = (
+        "继续撤销" if current.action.startswith(("撤销", "继续撤销")) else f"撤销“{current.action}”"
+    )
+    return _commit(
+        draft,
+        user,
+        label,
+        stage_changed=draft.stage != stage_before,
+        parent_version=target.parent_version,
+    )
+
+
+@transaction.atomic
+def draft_restore(draft: Draft, *, user, version, revision_version: int) -> Draft:
+    draft = _lock(draft, version)
+    revision = draft.revisions.filter(version=revision_version).first()
+    if revision is None:
+        raise DraftError("找不到该历史版本。")
+    stage_before = draft.stage
+    _restore_state(draft, snapshot_state(revision))
+    return _commit(
+        draft, user, f"恢复到第 {revision.version} 版", stage_changed=draft.stage != stage_before
+    )
+
+
+# --- library material -------------------------------------------------------------------
+
+
+def material_insert(
+    draft: Draft,
+    *,
+    user,
+    version,
+    placement: Placement,
+    paragraph: Paragraph | None = None,
+    phrase: Phrase | None = None,
+) -> DraftItem:
+    """A library paragraph (with its heading) or a phrase, as a new item at `placement`."""
+    if paragraph is not None:
+        numbered = bool(paragraph.heading) and placement.parent_id is not None
+        return draft_item_insert(
+            draft,
+            user=user,
+            version=version,
+            placement=placement,
+            numbered=numbered,
+            heading=paragraph.heading if numbered else "",
+            body=paragraph.text,
+            source_paragraph=paragraph,
+            action="插入素材段落",
+        )
+    if phrase is None:
+        raise DraftError("请选择要插入的素材。")
+    item = draft_item_insert(
+        draft,
+        user=user,
+        version=version,
+        placement=placement,
+        numbered=False,
+        body=phrase.text,
+        action="插入短语",
+    )
+    phrase_used(phrase)
+    return item
+
+
+def phrase_used(phrase: Phrase) -> None:
+    Phrase.objects.filter(pk=phrase.pk).update(usage_count=F("usage_count") + 1)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def draft_nodes(draft: Draft) -> list[Node]:
+    rows = draft.items.values_list("id", "parent_id", "position", "numbered", "heading", "body")
+    return build_tree([Node(*row) for row in rows])
+
+
+def draft_variables(draft: Draft) -> dict[str, str]:
+    """Slot values from the draft's fields and its own variables (custom ones included)."""
+    values = dict(draft.variables)
+    if draft.meeting_name:
+        values.setdefault("会议名称", draft.meeting_name)
+    if draft.speaker:
+        values.setdefault("讲话人", draft.speaker)
+    if draft.date:
+        values.setdefault("日期", f"{draft.date.year}年{draft.date.month}月{draft.date.day}日")
+    return values

@@ -1,0 +1,30 @@
+from django.urls import path
+
+from speechdraft.drafts import views
+
+app_name = "drafts"
+
+urlpatterns = [
+    path("new/", views.draft_new, name="new"),
+    path("<int:pk>/", views.editor, name="editor"),
+    path("<int:pk>/delete/", views.draft_delete, name="delete"),
+    path("<int:pk>/details/", views.draft_details, name="details"),
+    path("<int:pk>/numbering/", views.draft_numbering, name="numbering"),
+    path("<int:pk>/undo/", views.draft_undo, name="undo"),
+    path("<int:pk>/history/", views.history, name="history"),
+    path("<int:pk>/history/<int:version>/", views.revision_view, name="revision"),
+    path("<int:pk>/history/<int:version>/restore/", views.revision_restore, name="restore"),
+    path("<int:pk>/preview/", views.preview, name="preview"),
+    path("<int:pk>/library/", views.library_panel, name="library"),
+    path("<int:pk>/material/", views.material_insert, name="material"),
+    path("<int:pk>/phrase-used/", views.phrase_used, name="phrase_used"),
+    path("<int:pk>/items/", views.item_insert, name="item_insert"),
+    path("<int:pk>/items/<int:item_id>/", views.item_view, name="item"),
+    path("<int:pk>/items/<int:item_id>/edit/", views.item_edit, name="item_edit"),
+    path("<int:pk>/items/<int:item_id>/delete/", views.item_delete, name="item_delete"),
+    path("<int:pk>/items/<int:item_id>/up/", views.item_up, name="item_up"),
+    path("<int:pk>/items/<int:item_id>/down/", views.item_down, name="item_down"),
+    path("<int:pk>/items/<int:item_id>/indent/", views.item_indent, name="item_indent"),
+    path("<int:pk>/items/<int:item_id>/outdent/", views.item_outdent, name="item_outdent"),
+    path("<int:pk>/items/<int:item_id>/move/", views.item_move, name="item_move"),
+]

@@ -1,0 +1,488 @@
+"""The editor. Every view: decorators → _get_draft_for_user (404 for others) → form → one
+service call → the page, or for htmx the fragments that changed."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
+from speechdraft.drafts import services
+from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
+from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
+from speechdraft.drafts.selectors import draft_document, drafts_for
+from speechdraft.drafts.services import DraftError, StaleDraft
+from speechdraft.library.forms import KIND_CHOICES
+from speechdraft.library.models import Phrase
+from speechdraft.library.selectors import library_search
+from speechdraft.library.services import user_dictionary_ensure
+
+INSERT_BUTTONS = [("part", "添加部分"), ("paragraph", "添加段落"), ("child", "添加下级")]
+ITEM_BUTTONS = [
+    ("drafts:item_up", "上移"),
+    ("drafts:item_down", "下移"),
+    ("drafts:item_indent", "降级"),
+    ("drafts:item_outdent", "升级"),
+    ("drafts:item_delete", "删除"),
+]
+
+
+def _get_draft_for_user(request: HttpRequest, pk: int) -> Draft:
+    return get_object_or_404(Draft, pk=pk, owner=request.user)
+
+
+def _version(request: HttpRequest) -> str | None:
+    # htmx sends the live version kept in #draft-version; plain forms carry their own.
+    # An explicit "仍然保存我的修改" names the version it overwrites.
+    return (
+        request.POST.get("force_version")
+        or request.POST.get("current_version")
+        or request.POST.get("version")
+    )
+
+
+def _editor_context(draft: Draft, **extra) -> dict:
+    return {
+        "draft": draft,
+        "doc": draft_document(draft),
+        "level_styles": LEVEL_STYLES,
+        "kind_choices": KIND_CHOICES,
+        "role_choices": Role.choices,
+        "stages": Draft.Stage.choices,
+        "insert_buttons": INSERT_BUTTONS,
+        "item_buttons": ITEM_BUTTONS,
+        **extra,
+    }
+
+
+def _after_change(
+    request: HttpRequest,
+    draft: Draft,
+    *,
+    error: DraftError | None = None,
+    editing: int | None = None,
+    notice: str = "",
+) -> HttpResponse:
+    """htmx: the refreshed document with status bar, version and messages out of band.
+    A plain form: back to the editor page."""
+    draft.refresh_from_db()
+    if request.htmx:
+        status = 409 if isinstance(error, StaleDraft) else 422 if error else 200
+        response = render(
+            request,
+            "drafts/_update.html",
+            _editor_context(
+                draft,
+                flash=error.message if error else notice,
+                flash_error=bool(error),
+                editing=editing,
+            ),
+            status=status,
+        )
+        if error:
+            response["HX-Reswap"] = "none"  # keep what is on screen; only the message changes
+        return response
+    if error:
+        messages.error(request, error.message)
+    elif notice:
+        messages.success(request, notice)
+    return redirect("drafts:editor", draft.pk)
+
+
+# --- list and creation ------------------------------------------------------------------
+
+
+@require_GET
+def draft_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "drafts/list.html", {"drafts": drafts_for(request.user)})
+
+
+@require_http_methods(["GET", "POST"])
+def draft_new(request: HttpRequest) -> HttpResponse:
+    form = DraftCreateForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        skeleton = None
+        if data["skeleton"]:
+            skeleton = Skeleton.objects.filter(
+                pk=data["skeleton"] if data["skeleton"].isdigit() else 0
+            ).first()
+            if skeleton is None:
+                error = "所选骨架不存在，请重新选择。"
+        if not error:
+            try:
+                draft = services.draft_create(
+                    owner=request.user,
+                    title=data["title"],
+                    meeting_name=data["meeting_name"],
+                    speaker=data["speaker"],
+                    date=data["date"],
+                    region=data["region"],
+                    skeleton=skeleton,
+                )
+                return redirect("drafts:editor", draft.pk)
+            except DraftError as exc:
+                error = exc.message
+    context = {"form": form, "skeletons": services.skeleton_choices(), "error": error}
+    return render(request, "drafts/new.html", context, status=422 if error or form.errors else 200)
+
+
+@require_POST
+def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    title = draft.title
+    draft.delete()
+    messages.success(request, f"已删除《{title}》。")
+    return redirect("home")
+
+
+# --- the editor -------------------------------------------------------------------------
+
+
+@require_GET
+def editor(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    context = _editor_context(draft)
+    editing = request.GET.get("edit", "")
+    if editing.isdigit():  # the no-JavaScript way to open an item's editor
+        item = DraftItem.objects.filter(draft=draft, pk=int(editing)).first()
+        if item is not None:
+            context["editing"] = item.pk
+            context["edit_form"] = ItemForm(initial={"heading": item.heading, "body": item.body})
+    return render(request, "drafts/editor.html", context)
+
+
+@require_POST
+def item_insert(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    kind = request.POST.get("kind", "paragraph")
+    anchor = request.POST.get("anchor") or None
+    try:
+        placement = _placement_for(draft, kind, anchor)
+        item = services.draft_item_insert(
+            draft,
+            user=request.user,
+            version=_version(request),
+            placement=placement,
+            numbered=kind in ("part", "child"),
+            heading=request.POST.get("heading", "")
+            or ("新的部分" if kind == "part" else "新的要点" if kind == "child" else ""),
+            body=request.POST.get("body", "") or ("" if kind != "paragraph" else "新的段落。"),
+        )
+    except DraftError as exc:
+        return _after_change(request, draft, error=exc)
+    return _after_change(request, draft, editing=item.pk)
+
+
+def _placement_for(draft: Draft, kind: str, anchor) -> services.Placement:
+    if kind == "child":
+        if not anchor:
+            raise DraftError("请先点选一个部分，再添加下级。")
+        return services.placement_after(draft, anchor, as_child=True)
+    if kind == "part":
+        if anchor:
+            item = get_object_or_404(DraftItem, draft=draft, pk=anchor)
+            while item.parent is not None:
+                item = item.parent
+            if item.numbered:
+                return services.Placement(None, item.position + 1)
+        return services.placement_after(draft, None)
+    return services.placement_after(draft, anchor)
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    item = get_object_or_404(DraftItem, draft=draft, pk=item_id)
+    if request.method == "GET":
+        form = ItemForm(initial={"heading": item.heading, "body": item.body})
+        return render(
+            request, "drafts/_item_edit.html", {"draft": draft, "item": item, "form": form}
+        )
+    form = ItemForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "drafts/_item_edit.html",
+            {"draft": draft, "item": item, "form": form},
+            status=422,
+        )
+    try:
+        services.draft_item_update(
+            draft,
+            user=request.user,
+            version=_version(request),
+            item_id=item.pk,
+            heading=form.cleaned_data["heading"],
+            body=form.cleaned_data["body"],
+        )
+    except DraftError as exc:
+        # The user's text stays in the form; a stale save can be repeated on purpose.
+        draft.refresh_from_db()
+        context = {
+            "draft": draft,
+            "item": item,
+            "form": form,
+            "error": exc.message,
+            "stale": isinstance(exc, StaleDraft),
+        }
+        if request.htmx:
+            return render(
+                request, "drafts/_item_edit.html", context, status=409 if context["stale"] else 422
+            )
+        return render(
+            request,
+            "drafts/editor.html",
+            {
+                **_editor_context(draft),
+                "editing": item.pk,
+                "edit_form": form,
+                "edit_error": exc.message,
+            },
+            status=409,
+        )
+    return _after_change(request, draft)
+
+
+@require_GET
+def item_view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    """An item's read-only fragment (取消 in the editor)."""
+    draft = _get_draft_for_user(request, pk)
+    get_object_or_404(DraftItem, draft=draft, pk=item_id)
+    return _after_change(request, draft)
+
+
+def _item_action(service, **kwargs):
+    @require_POST
+    def view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+        draft = _get_draft_for_user(request, pk)
+        get_object_or_404(DraftItem, draft=draft, pk=item_id)
+        try:
+            service(draft, user=request.user, version=_version(request), item_id=item_id, **kwargs)
+        except DraftError as exc:
+            return _after_change(request, draft, error=exc)
+        return _after_change(request, draft)
+
+    return view
+
+
+item_delete = _item_action(services.draft_item_delete)
+item_up = _item_action(services.draft_item_step, delta=-1)
+item_down = _item_action(services.draft_item_step, delta=1)
+item_indent = _item_action(services.draft_item_indent)
+item_outdent = _item_action(services.draft_item_outdent)
+
+
+@require_POST
+def item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    """Drag and drop: the item goes to `position` among the children of `parent`."""
+    draft = _get_draft_for_user(request, pk)
+    get_object_or_404(DraftItem, draft=draft, pk=item_id)
+    try:
+        position = int(request.POST.get("position", ""))
+        services.draft_item_move(
+            draft,
+            user=request.user,
+            version=_version(request),
+            item_id=item_id,
+            parent_id=request.POST.get("parent") or None,
+            position=position,
+        )
+    except ValueError:
+        return _after_change(request, draft, error=DraftError("移动的位置不正确。"))
+    except DraftError as exc:
+        return _after_change(request, draft, error=exc)
+    return _after_change(request, draft)
+
+
+@require_POST
+def draft_details(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    form = DetailsForm(request.POST)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return _after_change(request, draft, error=DraftError(f"未保存：{first}"))
+    try:
+        services.draft_details_update(
+            draft, user=request.user, version=_version(request), details=form.details(request.POST)
+        )
+    except DraftError as exc:
+        return _after_change(request, draft, error=exc)
+    return _after_change(request, draft, notice="已保存会议信息与变量。")
+
+
+@require_POST
+def draft_numbering(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    try:
+        services.draft_numbering_update(
+            draft,
+            user=request.user,
+            version=_version(request),
+            numbering=numbering_from_post(request.POST),
+        )
+    except DraftError as exc:
+        return _after_change(request, draft, error=exc)
+    return _after_change(request, draft)
+
+
+@require_POST
+def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    try:
+        services.draft_undo(draft, user=request.user, version=_version(request))
+    except DraftError as exc:
+        return _after_change(request, draft, error=exc)
+    return _after_change(request, draft, notice="已撤销。")
+
+
+# --- history and preview ----------------------------------------------------------------
+
+
+@require_GET
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    revisions = draft.revisions.select_related("user").defer("snapshot")
+    return render(request, "drafts/history.html", {"draft": draft, "revisions": revisions})
+
+
+@require_GET
+def revision_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    revision = get_object_or_404(draft.revisions, version=version)
+    snapshot = _snapshot_draft(draft, revision)
+    return render(
+        request,
+        "drafts/preview.html",
+        {
+            "draft": snapshot,
+            "doc": _snapshot_document(snapshot, revision),
+            "revision": revision,
+            "live": draft,
+        },
+    )
+
+
+def _snapshot_draft(draft: Draft, revision) -> Draft:
+    import datetime
+
+    state = services.snapshot_state(revision)
+    copy = Draft(
+        pk=draft.pk,
+        owner=draft.owner,
+        title=state["title"],
+        meeting_name=state["meeting_name"],
+        speaker=state["speaker"],
+        variables=state["variables"],
+        numbering=state["numbering"],
+        stage=state["stage"],
+        version=revision.version,
+        date=datetime.date.fromisoformat(state["date"]) if state["date"] else None,
+    )
+    copy._snapshot_items = state["items"]
+    return copy
+
+
+def _snapshot_document(snapshot: Draft, revision):
+    from speechdraft.drafts.selectors import document_from_nodes
+    from speechdraft.text.outline import Node, build_tree
+
+    nodes = build_tree(
+        [
+            Node(i["id"], i["parent_id"], i["position"], i["numbered"], i["heading"], i["body"])
+            for i in snapshot._snapshot_items
+        ]
+    )
+    return document_from_nodes(snapshot, nodes)
+
+
+@require_POST
+def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    try:
+        services.draft_restore(
+            draft, user=request.user, version=_version(request), revision_version=version
+        )
+    except DraftError as exc:
+        messages.error(request, exc.message)
+        return redirect("drafts:history", draft.pk)
+    messages.success(request, f"已恢复到第 {version} 版。")
+    return redirect("drafts:editor", draft.pk)
+
+
+@require_GET
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    return render(request, "drafts/preview.html", {"draft": draft, "doc": draft_document(draft)})
+
+
+# --- library panel ----------------------------------------------------------------------
+
+
+@require_GET
+def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    query = request.GET.get("q", "")[:2000]
+    kind, role = request.GET.get("kind", ""), request.GET.get("role", "")
+    response = None
+    if query.strip():
+        user_dictionary_ensure()
+        response = library_search(
+            query,
+            kinds=[kind] if kind else [],
+            roles=[role] if role else [],
+            user=request.user,
+            limit=20,
+        )
+    return render(request, "drafts/_library_results.html", {"draft": draft, "response": response})
+
+
+@require_POST
+def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    paragraph = phrase = None
+    if request.POST.get("paragraph"):
+        paragraph = get_object_or_404(
+            Paragraph, pk=request.POST["paragraph"], status=Status.APPROVED
+        )
+    elif request.POST.get("phrase"):
+        phrase = get_object_or_404(
+            Phrase.objects.filter(owner__isnull=True, status=Status.APPROVED)
+            | Phrase.objects.filter(owner=request.user),
+            pk=request.POST["phrase"],
+        )
+    try:
+        anchor = request.POST.get("anchor") or None
+        placement = services.placement_after(draft, anchor)
+        if paragraph is not None and paragraph.heading and anchor:
+            # A paragraph with a heading becomes a point under the selected part.
+            target = get_object_or_404(DraftItem, draft=draft, pk=anchor)
+            if target.numbered:
+                placement = services.placement_after(draft, anchor, as_child=True)
+        services.material_insert(
+            draft,
+            user=request.user,
+            version=_version(request),
+            placement=placement,
+            paragraph=paragraph,
+            phrase=phrase,
+        )
+    except DraftError as exc:
+        return _after_change(request, draft, error=exc)
+    return _after_change(request, draft, notice="已插入素材。")
+
+
+@require_POST
+def phrase_used(request: HttpRequest, pk: int) -> HttpResponse:
+    """A phrase typed into an open editor by the browser: count the use."""
+    _get_draft_for_user(request, pk)
+    phrase = get_object_or_404(
+        Phrase.objects.filter(owner__isnull=True, status=Status.APPROVED)
+        | Phrase.objects.filter(owner=request.user),
+        pk=request.POST.get("phrase"),
+    )
+    services.phrase_used(phrase)
+    return HttpResponse(status=204)

@@ -76,6 +76,15 @@ def wait_until(predicate, timeout: float = 60, interval: float = 0.2):
 
 
 @pytest.fixture
+def sample_library(db):
+    """The five sample documents ingested and approved, as `make run` leaves them."""
+    from django.core.management import call_command
+
+    with open(os.devnull, "w") as sink:
+        call_command("ingest", str(ROOT / "fixtures" / "corpus"), approve=True, stdout=sink)
+
+
+@pytest.fixture
 def alice_client(client, alice):
     client.force_login(alice)
     return client

@@ -11,7 +11,12 @@ class DraftCreateForm(forms.Form):
     date = forms.DateField(
         label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    region = forms.CharField(label="地区", max_length=100, required=False)
+    region = forms.CharField(
+        label="地区",
+        max_length=100,
+        required=False,
+        help_text="不带“市/县/区”，如：江城（骨架中写作“{{ 地区 }}市”）",
+    )
     skeleton = forms.CharField(required=False)  # an id, or "" for the blank frame
 
 

@@ -43,8 +43,8 @@ def _version(request: HttpRequest) -> str | None:
     )
 
 
-def _editor_context(draft: Draft, **extra) -> dict:
-    return {
+def _editor_context(draft: Draft, *, editing: int | None = None, **extra) -> dict:
+    context = {
         "draft": draft,
         "doc": draft_document(draft),
         "level_styles": LEVEL_STYLES,
@@ -53,8 +53,14 @@ def _editor_context(draft: Draft, **extra) -> dict:
         "stages": Draft.Stage.choices,
         "insert_buttons": INSERT_BUTTONS,
         "item_buttons": ITEM_BUTTONS,
-        **extra,
     }
+    if editing is not None:
+        item = DraftItem.objects.filter(draft=draft, pk=editing).first()
+        if item is not None:
+            context["editing"] = item.pk
+            context["edit_form"] = ItemForm(initial={"heading": item.heading, "body": item.body})
+    context.update(extra)
+    return context
 
 
 def _after_change(
@@ -145,13 +151,8 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def editor(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
-    context = _editor_context(draft)
-    editing = request.GET.get("edit", "")
-    if editing.isdigit():  # the no-JavaScript way to open an item's editor
-        item = DraftItem.objects.filter(draft=draft, pk=int(editing)).first()
-        if item is not None:
-            context["editing"] = item.pk
-            context["edit_form"] = ItemForm(initial={"heading": item.heading, "body": item.body})
+    editing = request.GET.get("edit", "")  # ?edit=<id>: the no-JavaScript way to open an editor
+    context = _editor_context(draft, editing=int(editing) if editing.isdigit() else None)
     return render(request, "drafts/editor.html", context)
 
 
@@ -199,9 +200,15 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     item = get_object_or_404(DraftItem, draft=draft, pk=item_id)
     if request.method == "GET":
         form = ItemForm(initial={"heading": item.heading, "body": item.body})
-        return render(
-            request, "drafts/_item_edit.html", {"draft": draft, "item": item, "form": form}
-        )
+        number = next((b.number for b in draft_document(draft).blocks if b.id == item.pk), "")
+        context = {
+            "draft": draft,
+            "item": item,
+            "form": form,
+            "number": number,
+            "numbered": item.numbered,
+        }
+        return render(request, "drafts/_item_edit.html", context)
     form = ItemForm(request.POST)
     if not form.is_valid():
         return render(
@@ -228,6 +235,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
             "form": form,
             "error": exc.message,
             "stale": isinstance(exc, StaleDraft),
+            "numbered": item.numbered,
         }
         if request.htmx:
             return render(

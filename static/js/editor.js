@@ -60,6 +60,7 @@
         handle: ".handle",
         animation: 120,
         fallbackOnBody: true,
+        forceFallback: true, // pointer events rather than HTML5 drag: steadier across browsers
         onEnd: function (evt) {
           if (evt.from === evt.to && evt.oldIndex === evt.newIndex) return;
           var id = evt.item.getAttribute("data-id");

@@ -1,11 +1,7 @@
-from pathlib import Path
-
 import pytest
 
 from speechdraft.corpus.models import Paragraph, Skeleton, SourceDocument, Status
 from speechdraft.library.models import Phrase
-
-CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 
 
 @pytest.fixture
@@ -38,14 +34,6 @@ def make_phrase(db):
         return Phrase.objects.create(text=text, kind=kind, status=status, owner=owner)
 
     return make
-
-
-@pytest.fixture
-def sample_library(db):
-    """The five sample documents ingested and approved, as `make run` leaves them."""
-    from django.core.management import call_command
-
-    call_command("ingest", str(CORPUS), approve=True, stdout=open("/dev/null", "w"))
 
 
 @pytest.fixture

@@ -1,0 +1,128 @@
+"""The drafter's workflow in a real browser (Debian's chromium through Playwright)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from speechdraft.drafts.models import Draft
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, live_server, username="alice"):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def drag(page, source, target):
+    """Press, move in steps and release, as a hand would (Sortable listens to pointer moves)."""
+    page.set_viewport_size({"width": 1400, "height": 4000})  # both ends on screen at once
+    start, end = source.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + 4, start["y"] + 6)
+    page.mouse.down()
+    for step in range(1, 21):
+        y = start["y"] + (end["y"] - 4 - start["y"]) * step / 20
+        page.mouse.move(start["x"] + 4, y)
+        page.wait_for_timeout(15)
+    page.mouse.up()
+
+
+def part_numbers(page):
+    return page.locator(
+        "#document li.level-1 > .item-row .heading, #document li.level-1 > .item-row .runin-heading"
+    ).all_inner_texts()
+
+
+def create_from_skeleton(page, live_server, skeleton_title):
+    page.get_by_role("link", name="新建讲话稿").first.click()
+    page.get_by_label("标题 *").fill("在全市经济工作会议上的讲话")
+    page.get_by_label("会议名称").fill("全市经济工作会议")
+    page.get_by_role("textbox", name="地区").fill("江城")
+    page.locator(".skeleton-choice", has_text=skeleton_title).click()
+    page.get_by_role("button", name="创建").click()
+    page.wait_for_url(re.compile(r"/drafts/\d+/$"))
+
+
+def test_draft_from_skeleton_fourth_part_drag_insert_undo(page, live_server, alice, sample_library):
+    login(page, live_server)
+    create_from_skeleton(page, live_server, "在全区领导干部大会上的讲话")
+    doc = page.locator("#document")
+    expect(doc).to_contain_text("讲三点意见")
+    expect(page.get_by_role("button", name="导出Word")).to_be_visible()
+    assert [t[:2] for t in part_numbers(page)] == ["一、", "二、", "三、"]
+
+    # 添加部分: a fourth part, numbered 四、, and the announcement follows.
+    page.get_by_role("button", name="添加部分").click()
+    editor = page.locator("form.item-edit")
+    expect(editor).to_contain_text("四、")
+    editor.get_by_label(re.compile("小标题")).fill("坚持改革创新，激发发展活力")
+    editor.get_by_role("button", name="保存").click()
+    expect(doc).to_contain_text("四、坚持改革创新，激发发展活力")
+    expect(doc).to_contain_text("讲四点意见")
+
+    # Drag the fourth part above the first: numbers follow.
+    handles = page.locator("#document ol.root > li.level-1 > .item-row .handle")
+    drag(page, handles.nth(3), handles.nth(0))
+    expect(page.locator("#document ol.root > li.level-1").first).to_contain_text("一、坚持改革创新")
+    expect(doc).to_contain_text("四、强化管理")
+
+    # Insert a library paragraph after the selected part.
+    page.locator("#document ol.root > li.level-1").first.locator(".handle").first.click()
+    page.get_by_label("搜索素材").fill("营商环境")
+    result = page.locator("#library-results .result").first
+    expect(result).to_contain_text("营商环境")
+    snippet = result.locator(".result-text").inner_text().strip("…")[:12]
+    result.get_by_role("button", name="插入").click()
+    expect(page.locator("#flash")).to_contain_text("已插入素材")
+    draft = Draft.objects.get()
+    assert draft.items.filter(source_paragraph__isnull=False, body__contains=snippet[:6]).exists()
+
+    # 撤销 takes the insertion back.
+    count = draft.items.count()
+    page.get_by_role("button", name="撤销").click()
+    expect(page.locator("#flash")).to_contain_text("已撤销")
+    assert draft.items.count() == count - 1
+    assert page.locator("#statusbar").inner_text().count("未填写") == 1
+
+
+def test_variables_fill_slots_live(page, live_server, alice):
+    login(page, live_server)
+    page.get_by_role("link", name="新建讲话稿").first.click()
+    page.get_by_label("标题 *").fill("空白稿")
+    page.get_by_role("button", name="创建").click()
+    expect(page.locator("#statusbar")).to_contain_text("未填写 2（会议名称、地区）")
+    expect(page.locator("#document .slot.unfilled")).to_have_count(2)
+    panel = page.locator("#details-panel")
+    panel.get_by_label("地区").fill("江城")
+    panel.get_by_label("地区").press("Tab")
+    expect(page.locator("#statusbar")).to_contain_text("未填写 1（会议名称）")
+    expect(page.locator("#document")).to_contain_text("为江城高质量发展")
+    page.locator("#details-panel").get_by_label("会议名称").fill("全市工作会议")
+    page.locator("#details-panel").get_by_label("会议名称").press("Tab")
+    expect(page.locator("#statusbar")).to_contain_text("未填写 0")
+    expect(page.locator("#document")).to_contain_text("今天我们召开全市工作会议")
+
+
+def test_second_tab_edit_is_refused_and_text_kept(page, live_server, alice, browser):
+    login(page, live_server)
+    page.get_by_role("link", name="新建讲话稿").first.click()
+    page.get_by_label("标题 *").fill("两个窗口")
+    page.get_by_role("button", name="创建").click()
+    url = page.url
+    other = page.context.new_page()
+    other.goto(url)
+    other.locator("#document .item-text").nth(1).click()
+    other.locator("form.item-edit input[name=heading]").fill("另一窗口的标题")
+    other.locator("form.item-edit").get_by_role("button", name="保存").click()
+    expect(other.locator("#document")).to_contain_text("另一窗口的标题")
+
+    page.locator("#document .item-text").nth(1).click()
+    page.locator("form.item-edit textarea").fill("我在第一个窗口写了很久的内容")
+    page.locator("form.item-edit").get_by_role("button", name="保存").click()
+    expect(page.locator("form.item-edit .error")).to_contain_text("此稿已在其他窗口修改")
+    expect(page.locator("form.item-edit textarea")).to_have_value("我在第一个窗口写了很久的内容")

@@ -28,8 +28,13 @@ run: setup
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks that need PostgreSQL/Redis use BENCH_DATABASE_URL / BENCH_REDIS_URL
+# (default: the local servers; a database speechdraft_bench is created if missing).
 bench: $(VENV)/.installed
 	$(PY) bench/ingest.py
+	$(PY) bench/library_search.py
+	$(PY) bench/editor.py
+	$(PY) bench/export_docx.py
 	@echo "结果已写入 bench/RESULTS.md"
 
 lint: $(VENV)/.installed

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "speechdraft.corpus",
     "speechdraft.library",
     "speechdraft.drafts",
+    "speechdraft.exports",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,18 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 
 # Reading speed for 预计时长, in characters per minute (160-180 is usual when read aloud).
 READING_RATE = env_int("READING_RATE", 170, minimum=60)
+
+# Word export: "standard" uses the GB/T 9704 faces (方正小标宋简体, 仿宋_GB2312, 楷体_GB2312);
+# "system" uses the fonts every Chinese Windows has (宋体, 仿宋, 楷体, 黑体).
+EXPORT_FONTS = env_str("EXPORT_FONTS", "standard")
+if EXPORT_FONTS not in ("standard", "system"):
+    raise EnvError(f"EXPORT_FONTS={EXPORT_FONTS!r} must be standard or system")
+# The date under the title: "arabic" (2024年3月5日) or "chinese" (二〇二四年三月五日).
+EXPORT_DATE_STYLE = env_str("EXPORT_DATE_STYLE", "arabic")
+if EXPORT_DATE_STYLE not in ("arabic", "chinese"):
+    raise EnvError(f"EXPORT_DATE_STYLE={EXPORT_DATE_STYLE!r} must be arabic or chinese")
+# A job still queued or running after this many seconds is considered lost and can be retried.
+EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 300, minimum=10)
 
 # Uploads: refuse oversized request bodies early (ingestion has its own per-file limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

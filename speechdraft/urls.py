@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from speechdraft.core import views as core_views
 from speechdraft.drafts import views as draft_views
+from speechdraft.exports import views as export_views
 
 admin.site.site_header = "speechdraft 管理后台"
 admin.site.site_title = "speechdraft 管理后台"
@@ -11,6 +12,8 @@ admin.site.index_title = "素材与语料管理"
 urlpatterns = [
     path("", draft_views.draft_list, name="home"),
     path("drafts/", include("speechdraft.drafts.urls")),
+    path("drafts/<int:pk>/export/", export_views.export_start, name="export_start"),
+    path("exports/", include("speechdraft.exports.urls")),
     path("healthz/", core_views.healthz, name="healthz"),
     path("accounts/", include("speechdraft.accounts.urls")),
     path("library/", include("speechdraft.library.urls")),

@@ -40,6 +40,15 @@ class DocumentView:
     values: dict[str, str]
     parts: int
 
+    def find(self, item_id: int) -> ViewItem | None:
+        stack = list(self.items)
+        while stack:
+            view = stack.pop()
+            if view.id == item_id:
+                return view
+            stack.extend(view.children)
+        return None
+
     @property
     def unfilled_count(self) -> int:
         return sum(self.unfilled.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -45,19 +46,24 @@ class StaleDraft(DraftError):
 # --- snapshots and revisions ------------------------------------------------------------
 
 
-def _snapshot(draft: Draft) -> bytes:
-    items = list(
-        draft.items.values(
-            "id",
-            "parent_id",
-            "position",
-            "level",
-            "numbered",
-            "heading",
-            "body",
-            "source_paragraph_id",
-        )
-    )
+ITEM_FIELDS = (
+    "id",
+    "parent_id",
+    "position",
+    "level",
+    "numbered",
+    "heading",
+    "body",
+    "source_paragraph_id",
+)
+
+
+def _item_rows(draft: Draft) -> list[dict]:
+    return list(draft.items.values(*ITEM_FIELDS))
+
+
+def _snapshot(draft: Draft, items: list[dict] | None = None) -> bytes:
+    items = _item_rows(draft) if items is None else items
     state = {
         "title": draft.title,
         "meeting_name": draft.meeting_name,
@@ -75,8 +81,16 @@ def snapshot_state(revision: Revision) -> dict:
     return json.loads(zlib.decompress(bytes(revision.snapshot)))
 
 
-def _char_count(draft: Draft) -> int:
-    roots = draft_nodes(draft)
+def _char_count(draft: Draft, items: list[dict] | None = None) -> int:
+    if items is None:
+        roots = draft_nodes(draft)
+    else:
+        roots = build_tree(
+            [
+                Node(i["id"], i["parent_id"], i["position"], i["numbered"], i["heading"], i["body"])
+                for i in items
+            ]
+        )
     blocks = render_blocks(roots, draft.numbering, slot_values(roots, draft_variables(draft)))
     return count_chars("".join(reading_paragraphs(blocks)))
 
@@ -190,6 +204,9 @@ def _items_from_skeleton(draft: Draft, skeleton: Skeleton) -> None:
     draft.save(update_fields=["numbering"])
 
     root_position = 0
+    if skeleton.salutation:
+        DraftItem.objects.create(draft=draft, position=root_position, body=skeleton.salutation)
+        root_position += 1
     opening = [p for p in by_section.get(None, []) if p.role == "opening"]
     closing = [p for p in by_section.get(None, []) if p.role == "closing"]
     for p in opening:
@@ -250,6 +267,15 @@ def _depth(item_or_none: DraftItem | None) -> int:
             level += 1
         node = node.parent
     return level
+
+
+# Control characters (NUL breaks PostgreSQL text, others break Word's XML) and non-characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """User text as stored: no control characters, Windows/Mac line ends made plain."""
+    return _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _check_text(*texts: str) -> None:
@@ -332,7 +358,7 @@ def draft_item_insert(
     draft = _lock(draft, version)
     if draft.items.count() >= MAX_ITEMS:
         raise DraftError(f"一篇讲话稿最多 {MAX_ITEMS} 段。")
-    heading, body = heading.strip()[:300], body.strip()
+    heading, body = clean_text(heading).strip()[:300], clean_text(body).strip()
     _check_text(heading, body)
     parent = _get_item(draft, placement.parent_id) if placement.parent_id else None
     if parent is not None and not parent.numbered:
@@ -367,7 +393,7 @@ def draft_item_update(
 ) -> DraftItem:
     draft = _lock(draft, version)
     item = _get_item(draft, item_id)
-    heading, body = (heading or "").strip()[:300], (body or "").strip()
+    heading, body = clean_text(heading).strip()[:300], clean_text(body).strip()
     _check_text(heading, body)
     if (item.heading, item.body) == (heading, body):
         return item
@@ -419,10 +445,13 @@ def draft_item_move(
     position = max(0, min(int(position), len(siblings)))
     siblings.insert(position, item)
     item.parent = new_parent
-    item.save(update_fields=["parent"])
+    changed = []
     for index, sibling in enumerate(siblings):
         if sibling.position != index or sibling.pk == item.pk:
-            DraftItem.objects.filter(pk=sibling.pk).update(position=index)
+            sibling.position = index
+            changed.append(sibling)
+    DraftItem.objects.bulk_update(changed, ["position"])
+    DraftItem.objects.filter(pk=item.pk).update(parent=new_parent)
     if old_parent_id != new_parent_id:
         _renumber(draft, old_parent_id)
         _relevel(DraftItem.objects.get(pk=item.pk))
@@ -432,13 +461,17 @@ def draft_item_move(
 
 def _subtree_depth(item: DraftItem) -> int:
     """How many numbering levels the item's subtree spans (1 for a numbered leaf)."""
+    children: dict[int | None, list[tuple[int, bool]]] = {}
+    for pk, parent_id, numbered in item.draft.items.values_list("id", "parent_id", "numbered"):
+        children.setdefault(parent_id, []).append((pk, numbered))
     best = 0
-    stack = [(item, 1 if item.numbered else 0)]
+    stack = [(item.pk, 1 if item.numbered else 0)]
     while stack:
-        node, depth = stack.pop()
+        pk, depth = stack.pop()
         best = max(best, depth)
-        for child in node.children.all():
-            stack.append((child, depth + (1 if child.numbered else 0)))
+        stack.extend(
+            (child, depth + (1 if numbered else 0)) for child, numbered in children.get(pk, ())
+        )
     return best
 
 
@@ -528,15 +561,15 @@ def draft_details_update(draft: Draft, *, user, version, details: Details) -> Dr
             continue  # these come from the fields above
         if not valid_slot_name(name):
             raise DraftError(f"变量名“{name}”不合法：只能用汉字、字母、数字，最多 20 个字。")
-        value = (value or "").strip()[:200]
+        value = clean_text(value).strip()[:200]
         if value:
             variables[name] = value
         else:
             variables.pop(name, None)
     before = _details_tuple(draft)
-    draft.title = details.title.strip()[:200]
-    draft.meeting_name = (details.meeting_name or "").strip()[:200]
-    draft.speaker = (details.speaker or "").strip()[:100]
+    draft.title = clean_text(details.title).strip()[:200]
+    draft.meeting_name = clean_text(details.meeting_name).strip()[:200]
+    draft.speaker = clean_text(details.speaker).strip()[:100]
     draft.date = details.date
     draft.target_minutes = details.target_minutes
     stage_changed = details.stage != draft.stage

@@ -12,13 +12,14 @@ from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
 from speechdraft.drafts import services
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
+from speechdraft.drafts.render import render_row
 from speechdraft.drafts.selectors import draft_document, drafts_for
 from speechdraft.drafts.services import DraftError, StaleDraft
 from speechdraft.library.forms import KIND_CHOICES
-from speechdraft.library.models import Phrase
-from speechdraft.library.selectors import library_search
+from speechdraft.library.selectors import library_search, phrases_visible_to
 from speechdraft.library.services import user_dictionary_ensure
 
+EXPORT_PROFILES = [("gongwen", "公文格式"), ("large", "讲话大字版")]
 INSERT_BUTTONS = [("part", "添加部分"), ("paragraph", "添加段落"), ("child", "添加下级")]
 ITEM_BUTTONS = [
     ("drafts:item_up", "上移"),
@@ -53,6 +54,7 @@ def _editor_context(draft: Draft, *, editing: int | None = None, **extra) -> dic
         "stages": Draft.Stage.choices,
         "insert_buttons": INSERT_BUTTONS,
         "item_buttons": ITEM_BUTTONS,
+        "export_profiles": EXPORT_PROFILES,
     }
     if editing is not None:
         item = DraftItem.objects.filter(draft=draft, pk=editing).first()
@@ -196,28 +198,19 @@ def _placement_for(draft: Draft, kind: str, anchor) -> services.Placement:
 
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    """GET: the in-place editor for one item. POST: save it; htmx gets back just that item's
+    row (its number cannot change) with the status bar and version out of band."""
     draft = _get_draft_for_user(request, pk)
     item = get_object_or_404(DraftItem, draft=draft, pk=item_id)
+    number = next((b.number for b in draft_document(draft).blocks if b.id == item.pk), "")
+    context = {"draft": draft, "item": item, "number": number, "numbered": item.numbered}
     if request.method == "GET":
         form = ItemForm(initial={"heading": item.heading, "body": item.body})
-        number = next((b.number for b in draft_document(draft).blocks if b.id == item.pk), "")
-        context = {
-            "draft": draft,
-            "item": item,
-            "form": form,
-            "number": number,
-            "numbered": item.numbered,
-        }
-        return render(request, "drafts/_item_edit.html", context)
+        return render(request, "drafts/_item_edit.html", {**context, "form": form})
     form = ItemForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "drafts/_item_edit.html",
-            {"draft": draft, "item": item, "form": form},
-            status=422,
-        )
     try:
+        if not form.is_valid():
+            raise DraftError("小标题不能超过 300 字。")
         services.draft_item_update(
             draft,
             user=request.user,
@@ -229,30 +222,21 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     except DraftError as exc:
         # The user's text stays in the form; a stale save can be repeated on purpose.
         draft.refresh_from_db()
-        context = {
-            "draft": draft,
-            "item": item,
-            "form": form,
-            "error": exc.message,
-            "stale": isinstance(exc, StaleDraft),
-            "numbered": item.numbered,
-        }
+        stale = isinstance(exc, StaleDraft)
+        context.update(draft=draft, form=form, error=exc.message, stale=stale)
         if request.htmx:
             return render(
-                request, "drafts/_item_edit.html", context, status=409 if context["stale"] else 422
+                request, "drafts/_item_row_edit.html", context, status=409 if stale else 422
             )
-        return render(
-            request,
-            "drafts/editor.html",
-            {
-                **_editor_context(draft),
-                "editing": item.pk,
-                "edit_form": form,
-                "edit_error": exc.message,
-            },
-            status=409,
-        )
-    return _after_change(request, draft)
+        editor_context = _editor_context(draft, editing=item.pk)
+        editor_context.update(edit_form=form, edit_error=exc.message)
+        return render(request, "drafts/editor.html", editor_context, status=409 if stale else 422)
+    if not request.htmx:
+        return redirect("drafts:editor", draft.pk)
+    draft.refresh_from_db()
+    context = _editor_context(draft)
+    context["row"] = render_row(request, draft, context["doc"], item.pk)
+    return render(request, "drafts/_item_saved.html", context)
 
 
 @require_GET
@@ -457,11 +441,7 @@ def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
             Paragraph, pk=request.POST["paragraph"], status=Status.APPROVED
         )
     elif request.POST.get("phrase"):
-        phrase = get_object_or_404(
-            Phrase.objects.filter(owner__isnull=True, status=Status.APPROVED)
-            | Phrase.objects.filter(owner=request.user),
-            pk=request.POST["phrase"],
-        )
+        phrase = get_object_or_404(phrases_visible_to(request.user), pk=request.POST["phrase"])
     try:
         anchor = request.POST.get("anchor") or None
         placement = services.placement_after(draft, anchor)
@@ -487,10 +467,6 @@ def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
 def phrase_used(request: HttpRequest, pk: int) -> HttpResponse:
     """A phrase typed into an open editor by the browser: count the use."""
     _get_draft_for_user(request, pk)
-    phrase = get_object_or_404(
-        Phrase.objects.filter(owner__isnull=True, status=Status.APPROVED)
-        | Phrase.objects.filter(owner=request.user),
-        pk=request.POST.get("phrase"),
-    )
+    phrase = get_object_or_404(phrases_visible_to(request.user), pk=request.POST.get("phrase") or 0)
     services.phrase_used(phrase)
     return HttpResponse(status=204)

@@ -57,12 +57,9 @@ def _tsquery(query: Query, *, every: bool) -> str:
 def _token_filter(qs: QuerySet, query: Query, *, every: bool) -> QuerySet:
     table = qs.model._meta.db_table
     if connection.vendor == "postgresql":
-        # Same expression as the GIN index of migration 0003 / corpus 0003, so it is used.
+        # search_vector: the stored, GIN-indexed column (speechdraft.core.search_index).
         return qs.extra(
-            where=[
-                f'to_tsvector(\'simple\'::regconfig, "{table}"."search_tokens") '
-                "@@ to_tsquery('simple'::regconfig, %s)"
-            ],
+            where=[f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)'],
             params=[_tsquery(query, every=every)],
         )
     qs = qs.alias(_padded=Concat(Value(" "), "search_tokens", Value(" "), output_field=TextField()))
@@ -78,16 +75,22 @@ def _token_filter(qs: QuerySet, query: Query, *, every: bool) -> QuerySet:
     return qs.filter(combined)
 
 
-def _candidates(qs: QuerySet, query: Query, cap: int) -> dict[int, object]:
-    found = {obj.pk: obj for obj in _token_filter(qs, query, every=True)[:cap]}
+def _candidates(qs: QuerySet, query: Query, cap: int, fields: tuple[str, ...]) -> dict[int, tuple]:
+    """Up to `cap` matching rows as tuples (pk first): all the query's words, then any.
+
+    No ORDER BY, no joins and no model objects: the GIN bitmap scan can stop after `cap` rows
+    however common the words, and ranking needs only the text.
+    """
+    qs = qs.order_by()
+    found = {row[0]: row for row in _token_filter(qs, query, every=True).values_list(*fields)[:cap]}
     if len(query.terms) > 1 and len(found) < cap:
-        for obj in _token_filter(qs, query, every=False)[: cap - len(found)]:
-            found.setdefault(obj.pk, obj)
+        for row in _token_filter(qs, query, every=False).values_list(*fields)[: cap - len(found)]:
+            found.setdefault(row[0], row)
     return found
 
 
 def _visible_paragraphs(user, statuses, roles, tags) -> QuerySet:
-    qs = Paragraph.objects.select_related("skeleton").filter(status__in=statuses)
+    qs = Paragraph.objects.filter(status__in=statuses)
     if roles:
         qs = qs.filter(role__in=roles)
     if tags:
@@ -95,10 +98,15 @@ def _visible_paragraphs(user, statuses, roles, tags) -> QuerySet:
     return qs
 
 
-def _visible_phrases(user, statuses, kinds, tags) -> QuerySet:
-    shared = Q(owner__isnull=True, status__in=statuses)
+def phrases_visible_to(user, statuses: Iterable[str] = (Status.APPROVED,)) -> QuerySet:
+    """Library phrases in `statuses`, plus the user's own private phrases."""
+    shared = Q(owner__isnull=True, status__in=list(statuses))
     mine = Q(owner=user) if user is not None and user.is_authenticated else Q(pk__in=[])
-    qs = Phrase.objects.filter(shared | mine)
+    return Phrase.objects.filter(shared | mine)
+
+
+def _visible_phrases(user, statuses, kinds, tags) -> QuerySet:
+    qs = phrases_visible_to(user, statuses)
     if kinds:
         qs = qs.filter(kind__in=kinds)
     if tags:
@@ -184,29 +192,48 @@ def library_search(
     phrase_kinds = kinds - {PARAGRAPH}
     want_phrases = (bool(phrase_kinds) or not kinds) and not (roles and not kinds)
 
-    scored: list[SearchResult] = []
+    ranked: list[tuple[tuple, bool, int, str]] = []  # (key, is_phrase, pk, kind)
     if want_paragraphs:
         qs = _visible_paragraphs(user, statuses, roles, tags)
-        for p in _candidates(qs, parsed, candidate_cap).values():
-            key = rank_key(parsed, f"{p.heading} {p.text}")
+        for pk, heading, text in _candidates(
+            qs, parsed, candidate_cap, ("pk", "heading", "text")
+        ).values():
+            key = rank_key(parsed, f"{heading} {text}", simplified=True)
             if key[0] < 3:
-                source = f"《{p.skeleton.title}》· {ROLE_LABELS.get(p.role, '')}"
-                scored.append(SearchResult(PARAGRAPH, p, key, [], source, "段落"))
+                ranked.append((key, False, pk, PARAGRAPH))
     if want_phrases:
         qs = _visible_phrases(user, statuses, phrase_kinds, tags)
-        for ph in _candidates(qs, parsed, candidate_cap).values():
-            key = rank_key(parsed, ph.text)
+        for pk, text, kind in _candidates(
+            qs, parsed, candidate_cap, ("pk", "text", "kind")
+        ).values():
+            key = rank_key(parsed, text, simplified=True)
             if key[0] < 3:
-                label = KIND_LABELS.get(ph.kind, ph.kind) + ("（我的）" if ph.owner_id else "")
-                scored.append(SearchResult(ph.kind, ph, key, [], "", label))
+                ranked.append((key, True, pk, kind))
 
     # Exact and complete matches first; shorter text first within a tier; ties by kind and id.
-    scored.sort(key=lambda r: (r.key, r.kind != PARAGRAPH, r.obj.pk))
-    results = scored[: max(1, min(limit, 200))]
+    ranked.sort()
+    top = ranked[: max(1, min(limit, 200))]
+    paragraphs = Paragraph.objects.in_bulk([pk for _, is_phrase, pk, _ in top if not is_phrase])
+    phrases = Phrase.objects.in_bulk([pk for _, is_phrase, pk, _ in top if is_phrase])
+    results = []
+    for key, is_phrase, pk, kind in top:
+        if is_phrase:
+            ph = phrases[pk]
+            label = KIND_LABELS.get(kind, kind) + ("（我的）" if ph.owner_id else "")
+            results.append(SearchResult(kind, ph, key, [], "", label))
+        else:
+            results.append(SearchResult(PARAGRAPH, paragraphs[pk], key, [], "", "段落"))
     phrase_sources = _phrase_sources([r.obj for r in results if not r.is_paragraph])
+    titles = dict(
+        Skeleton.objects.filter(
+            pk__in={r.obj.skeleton_id for r in results if r.is_paragraph}
+        ).values_list("pk", "title")
+    )
     for r in results:
         r.parts = _parts(r.obj.text, parsed, snippet_width)
-        if not r.is_paragraph:
+        if r.is_paragraph:
+            r.source = f"《{titles.get(r.obj.skeleton_id, '')}》· {ROLE_LABELS.get(r.obj.role, '')}"
+        else:
             r.source = phrase_sources.get(r.obj.pk, "")
     message = "" if results else "没有找到相关素材。"
     if parsed.truncated:

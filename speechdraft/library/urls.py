@@ -7,5 +7,6 @@ app_name = "library"
 urlpatterns = [
     path("", views.library_page, name="search"),
     path("phrases/", views.private_phrase_create, name="phrase_create"),
+    path("insert/", views.insert_into_draft, name="insert"),
     path("phrases/<int:pk>/delete/", views.private_phrase_delete, name="phrase_delete"),
 ]

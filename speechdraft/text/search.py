@@ -21,6 +21,7 @@ MAX_QUERY_CHARS = 100
 MAX_TERMS = 12
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _SLOT = re.compile(r"\{\{\s*[^{}]*?\s*\}\}")
+_FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _STRIP = re.compile(r"[^\w\u3400-\u9fff]+")
 # Words too common in the genre to narrow a search; kept out of AND-matching and ranking.
 STOP_TERMS = frozenset(
@@ -85,12 +86,19 @@ def parse_query(raw: str) -> Query:
     return Query(text=compact, terms=tuple(terms), truncated=truncated)
 
 
-def rank_key(query: Query, text: str) -> tuple[int, int, int]:
+def rank_key(query: Query, text: str, *, simplified: bool = False) -> tuple[int, int, int]:
     """Sort key: exact phrase first, then rows with every term, then by terms matched.
 
     Returns (tier, -matched, length); tier 3 means "no term at all" (not a result).
+    `simplified=True` skips the traditional→simplified step for text known to be simplified
+    already (everything stored in the library is), which is most of the ranking cost.
     """
-    compact = _STRIP.sub("", normalize(text))
+    if simplified:  # NFKC only matters for full-width letters and digits; it is costly
+        plain = unicodedata.normalize("NFKC", text) if _FULLWIDTH_ALNUM.search(text) else text
+        plain = plain.lower()
+    else:
+        plain = normalize(text)
+    compact = _STRIP.sub("", plain)
     matched = sum(1 for term in query.terms if term in compact)
     if query.text and len(query.text) >= 2 and query.text in compact:
         tier = 0

@@ -122,6 +122,15 @@ def slot_check(text: str, known: Iterable[str]) -> list[str]:
 
 def segments(text: str, variables: dict[str, str]) -> list[Segment]:
     """Text split into literal runs and slots, with the values that fill them."""
+    if "{" not in text:  # most paragraphs have no slot: skip the parser
+        return [Segment(text)] if text else []
+    # The editor re-renders every item after each change: the same texts with the same values.
+    return list(_segments_cached(text, tuple(sorted((k, str(v)) for k, v in variables.items()))))
+
+
+@lru_cache(maxsize=8192)
+def _segments_cached(text: str, values: tuple[tuple[str, str], ...]) -> tuple[Segment, ...]:
+    variables = dict(values)
     result: list[Segment] = []
     for node in _parse(text):
         if isinstance(node, nodes.TemplateData):
@@ -131,7 +140,7 @@ def segments(text: str, variables: dict[str, str]) -> list[Segment]:
             filled = value is not None and str(value).strip() != ""
             shown = str(value)[:MAX_VALUE_CHARS] if filled else f"{{{{ {node.name} }}}}"
             result.append(Segment(shown, slot=node.name, filled=filled))
-    return result
+    return tuple(result)
 
 
 def render(text: str, variables: dict[str, str], *, unfilled: str | None = None) -> str:

@@ -341,3 +341,17 @@ def test_any_sequence_of_operations_keeps_positions_and_numbers_right(draft, ali
             pass  # refused operations (too deep, nothing to undo…) must leave things intact
         draft.refresh_from_db()
         check_invariants(draft)
+
+
+def test_control_characters_are_removed_from_user_text(draft, alice):
+    item = DraftItem.objects.filter(draft=draft).first()
+    draft_item_update(
+        draft,
+        user=alice,
+        version=draft.version,
+        item_id=item.pk,
+        heading="标\x00题",
+        body="第一段\r\n第二\x0b段\ufffe",
+    )
+    item.refresh_from_db()
+    assert (item.heading, item.body) == ("标题", "第一段\n第二段")

@@ -32,6 +32,8 @@ def test_create_from_skeleton_and_blank(alice_client, sample_library):
     html = alice_client.get(url(draft)).content.decode()
     assert "第一，" in html and "上下同心抓发展" in html and "江城" in html
     assert draft.numbering["1"]["style"] == "第一，"
+    first = draft.items.filter(parent=None).order_by("position").first()
+    assert first.body == "同志们："
     response = alice_client.post("/drafts/new/", {"title": "空白", "skeleton": ""})
     blank = Draft.objects.get(title="空白")
     assert blank.items.filter(numbered=True).count() == 3

@@ -117,12 +117,49 @@ def test_second_tab_edit_is_refused_and_text_kept(page, live_server, alice, brow
     other = page.context.new_page()
     other.goto(url)
     other.locator("#document .item-text").nth(1).click()
+    expect(other.locator("form.item-edit")).to_be_visible()
+    other.wait_for_load_state("networkidle")
     other.locator("form.item-edit input[name=heading]").fill("另一窗口的标题")
     other.locator("form.item-edit").get_by_role("button", name="保存").click()
     expect(other.locator("#document")).to_contain_text("另一窗口的标题")
 
     page.locator("#document .item-text").nth(1).click()
+    expect(page.locator("form.item-edit textarea")).to_be_visible()
+    page.wait_for_load_state("networkidle")
     page.locator("form.item-edit textarea").fill("我在第一个窗口写了很久的内容")
     page.locator("form.item-edit").get_by_role("button", name="保存").click()
     expect(page.locator("form.item-edit .error")).to_contain_text("此稿已在其他窗口修改")
     expect(page.locator("form.item-edit textarea")).to_have_value("我在第一个窗口写了很久的内容")
+
+
+def test_export_word_shows_progress_then_download(page, live_server, alice, tasks_run):
+    from io import BytesIO
+
+    from docx import Document
+
+    login(page, live_server)
+    page.get_by_role("link", name="新建讲话稿").first.click()
+    page.get_by_label("标题 *").fill("在全市工作会议上的讲话")
+    page.get_by_label("会议名称").fill("全市工作会议")
+    page.get_by_role("textbox", name="地区").fill("江城")
+    page.get_by_role("button", name="创建").click()
+    page.get_by_role("button", name="导出Word").click()
+    download_link = page.get_by_role("link", name="下载")
+    expect(download_link).to_be_visible(timeout=30_000)
+    with page.expect_download() as info:
+        download_link.click()
+    download = info.value
+    assert download.suggested_filename == "在全市工作会议上的讲话.docx"
+    texts = [p.text for p in Document(BytesIO(open(download.path(), "rb").read())).paragraphs]
+    assert any(t.startswith("一、") for t in texts) and any("我讲三点意见" in t for t in texts)
+
+
+def test_export_with_unfilled_slots_offers_draft_for_comment(page, live_server, alice):
+    login(page, live_server)
+    page.get_by_role("link", name="新建讲话稿").first.click()
+    page.get_by_label("标题 *").fill("空白稿")
+    page.get_by_role("button", name="创建").click()
+    page.get_by_role("button", name="导出Word").click()
+    expect(page.locator("#export-status")).to_contain_text("还有 2 处未填写：会议名称、地区")
+    page.get_by_role("button", name=re.compile("仍然导出征求意见稿")).click()
+    expect(page.get_by_role("link", name="下载")).to_be_visible(timeout=30_000)

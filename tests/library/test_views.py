@@ -68,3 +68,25 @@ def test_slots_show_as_chips_and_stay_escaped(alice_client, make_paragraph):
     html = alice_client.get("/library/", {"q": "营商环境"}).content.decode()
     assert '<span class="slot" title="待填写：地区">地区</span>' in html
     assert "&lt;b&gt;" in html and "<b>" not in html
+
+
+def test_insert_into_draft_from_the_library_page(alice_client, alice, bob, make_paragraph):
+    from speechdraft.drafts.services import draft_create
+
+    paragraph = make_paragraph("持续优化营商环境。")
+    mine = draft_create(owner=alice, title="我的稿子")
+    theirs = draft_create(owner=bob, title="别人的稿子")
+    page = alice_client.get("/library/", {"q": "营商环境"}).content.decode()
+    assert "我的稿子" in page and "别人的稿子" not in page
+    response = alice_client.post("/library/insert/", {"draft": mine.pk, "paragraph": paragraph.pk})
+    assert response.headers["Location"] == f"/drafts/{mine.pk}/"
+    assert mine.items.filter(source_paragraph=paragraph).exists()
+    # The material goes before the closing paragraph.
+    last = mine.items.filter(parent=None).order_by("-position").first()
+    assert last.source_paragraph_id != paragraph.pk
+    assert (
+        alice_client.post(
+            "/library/insert/", {"draft": theirs.pk, "paragraph": paragraph.pk}
+        ).status_code
+        == 404
+    )

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("corpus", "0002_search_index"),
+        ("corpus", "0002_search_vector"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.db import models
+
+from speechdraft.drafts.models import Draft
+
+
+class Profile(models.TextChoices):
+    GONGWEN = "gongwen", "公文格式"
+    LARGE = "large", "讲话大字版"
+
+
+class ExportJob(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    # SET_NULL: a draft deleted while its job waits leaves a job that says so, not a 404.
+    draft = models.ForeignKey(Draft, on_delete=models.SET_NULL, null=True, related_name="exports")
+    draft_version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    profile = models.CharField(max_length=10, choices=Profile.choices, default=Profile.GONGWEN)
+    placeholders = models.BooleanField("征求意见稿（未填写处显示×××）", default=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["draft", "draft_version", "profile", "placeholders"])]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第 {self.draft_version} 版，{self.get_profile_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def download_name(self) -> str:
+        suffix = "（征求意见稿）" if self.placeholders else ""
+        large = "（大字版）" if self.profile == Profile.LARGE else ""
+        safe = "".join(ch for ch in self.title if ch not in '\\/:*?"<>|\r\n\t')[:80] or "讲话稿"
+        return f"{safe}{suffix}{large}.docx"
+
+
+class OfficeReference(models.Model):
+    """An office's own reference .docx (styles, letterhead), chosen as the default in the admin."""
+
+    name = models.CharField("名称", max_length=100)
+    file = models.FileField("参考文档", upload_to="references/")
+    is_default = models.BooleanField("设为默认", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "单位参考文档"
+        verbose_name_plural = "单位参考文档"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="one_default_reference",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name + ("（默认）" if self.is_default else "")

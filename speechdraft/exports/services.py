@@ -1,0 +1,255 @@
+"""From a draft version to a Word file: the job row is the source of truth for its status."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from speechdraft.drafts.models import Draft, Revision
+from speechdraft.drafts.selectors import document_from_nodes
+from speechdraft.drafts.services import snapshot_state
+from speechdraft.exports import docx
+from speechdraft.exports.models import ExportJob, OfficeReference, Profile
+from speechdraft.text.outline import Node, build_tree
+
+logger = logging.getLogger(__name__)
+PLACEHOLDER = "×××"
+UNAVAILABLE = "导出服务暂不可用，请稍后点“重试”。"
+_SALUTATION = re.compile(r"^((?:[^，。：:]{0,12}[、，])?同志们|各位[^，。：:]{0,12})[：:]")
+
+
+class ExportRefused(ValueError):
+    def __init__(self, message: str, unfilled: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.unfilled = unfilled or []
+
+
+@dataclass
+class _Version:
+    """A draft as it was at one version (from its revision), for rendering."""
+
+    title: str
+    meeting_name: str
+    speaker: str
+    date: datetime.date | None
+    variables: dict
+    numbering: dict
+    nodes: list
+
+
+def _version_of(draft: Draft, version: int) -> _Version:
+    revision = Revision.objects.filter(draft=draft, version=version).first()
+    if revision is None:
+        raise ExportRefused("找不到要导出的版本，请刷新后重试。")
+    state = snapshot_state(revision)
+    nodes = build_tree(
+        [
+            Node(i["id"], i["parent_id"], i["position"], i["numbered"], i["heading"], i["body"])
+            for i in state["items"]
+        ]
+    )
+    return _Version(
+        title=state["title"],
+        meeting_name=state["meeting_name"],
+        speaker=state["speaker"],
+        date=datetime.date.fromisoformat(state["date"]) if state["date"] else None,
+        variables=state["variables"],
+        numbering=state["numbering"],
+        nodes=nodes,
+    )
+
+
+def export_document(draft: Draft, version: int, *, placeholders: bool) -> docx.ExportDocument:
+    """The draft at `version` as the renderer's input: numbers computed, slots filled."""
+    v = _version_of(draft, version)
+    shadow = Draft(
+        title=v.title,
+        meeting_name=v.meeting_name,
+        speaker=v.speaker,
+        date=v.date,
+        variables=v.variables,
+        numbering=v.numbering,
+    )
+    view = document_from_nodes(shadow, v.nodes)
+    if view.unfilled and not placeholders:
+        names = "、".join(view.unfilled)
+        raise ExportRefused(
+            f"还有 {view.unfilled_count} 处未填写：{names}。请先填写，或导出征求意见稿。",
+            list(view.unfilled),
+        )
+
+    def text(segments) -> str:
+        return "".join(s.text if s.filled or s.slot is None else PLACEHOLDER for s in segments)
+
+    blocks: list[docx.Block] = []
+    salutation = None
+    for b in view.blocks:
+        paragraphs = [text(p) for p in b.body]
+        if not blocks and salutation is None and not b.number and paragraphs:
+            match = _SALUTATION.match(paragraphs[0])
+            if match:
+                salutation = match.group(0).replace(":", "：")
+                rest = paragraphs[0][match.end() :].strip()
+                paragraphs = ([rest] if rest else []) + paragraphs[1:]
+                if not paragraphs:
+                    continue
+        if b.number or b.heading:
+            blocks.append(
+                docx.Block(
+                    kind="heading",
+                    level=max(1, b.level),
+                    number=b.number,
+                    heading=text(b.heading),
+                    body="\n".join(paragraphs),
+                    run_in=b.run_in,
+                )
+            )
+        elif paragraphs:
+            blocks.append(docx.Block(kind="paragraph", level=0, body="\n".join(paragraphs)))
+    return docx.ExportDocument(
+        title=v.title, speaker=v.speaker or None, date=v.date, salutation=salutation, blocks=blocks
+    )
+
+
+def render_bytes(draft: Draft, version: int, *, profile: str, placeholders: bool) -> bytes:
+    document = export_document(draft, version, placeholders=placeholders)
+    fonts = docx.FontSettings.system() if settings.EXPORT_FONTS == "system" else docx.FontSettings()
+    reference = OfficeReference.objects.filter(is_default=True).first()
+    data = reference.file.read() if reference else None
+    try:
+        return docx.render_docx(
+            document,
+            profile=profile,
+            fonts=fonts if not data else None,
+            date_style=settings.EXPORT_DATE_STYLE,
+            reference=data,
+        )
+    except ValueError as exc:
+        raise ExportRefused(str(exc)) from None
+
+
+# --- jobs ------------------------------------------------------------------------------
+
+
+def export_request(*, draft: Draft, user, profile: str, placeholders: bool = False) -> ExportJob:
+    """A job for the draft's current version: a finished identical one is reused as is."""
+    if profile not in Profile.values:
+        raise ExportRefused("导出样式不正确。")
+    export_document(draft, draft.version, placeholders=placeholders)  # refuse unfilled slots now
+    reusable = (
+        ExportJob.objects.filter(
+            draft=draft,
+            draft_version=draft.version,
+            profile=profile,
+            placeholders=placeholders,
+            user=user,
+        )
+        .exclude(status=ExportJob.Status.FAILED)
+        .first()
+    )
+    if reusable is not None and (reusable.status != ExportJob.Status.DONE or reusable.file):
+        return reusable
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            draft=draft,
+            draft_version=draft.version,
+            title=draft.title,
+            profile=profile,
+            placeholders=placeholders,
+            user=user,
+        )
+        transaction.on_commit(lambda: job_enqueue(job.pk))
+    return job
+
+
+def job_enqueue(job_id: int) -> None:
+    """Queue the render; a broker that cannot be reached fails the job with a retry offer."""
+    from speechdraft.exports.tasks import export_render
+
+    try:
+        export_render.delay(job_id)
+    except Exception:  # kombu/redis connection errors: the broker is down
+        logger.exception("could not queue export job %s", job_id)
+        ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.FAILED, error=UNAVAILABLE, finished_at=timezone.now()
+        )
+
+
+def job_retry(job: ExportJob) -> ExportJob:
+    if job.status not in (ExportJob.Status.FAILED,) and not job_is_stale(job):
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.QUEUED, error="", started_at=None, finished_at=None
+    )
+    transaction.on_commit(lambda: job_enqueue(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def job_is_stale(job: ExportJob) -> bool:
+    """Queued or running for too long: the worker died or the broker lost it."""
+    if job.finished:
+        return False
+    since = job.started_at or job.created_at
+    return (timezone.now() - since).total_seconds() > settings.EXPORT_STALE_SECONDS
+
+
+def job_sweep(job: ExportJob) -> ExportJob:
+    """Mark a lost job failed so the user gets a 重试 button instead of waiting forever."""
+    if job_is_stale(job):
+        ExportJob.objects.filter(pk=job.pk, status__in=["queued", "running"]).update(
+            status=ExportJob.Status.FAILED,
+            error="导出超时（后台服务可能中断），请点“重试”。",
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+    return job
+
+
+def job_run(job_id: int) -> str:
+    """Render one job. Idempotent: a finished job is left alone; a re-run overwrites its file."""
+    job = ExportJob.objects.select_related("draft").filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    if job.status == ExportJob.Status.DONE and job.file:
+        return "done"
+    if job.draft is None:
+        job_fail(job.pk, "讲话稿已被删除，无法导出。")
+        return "failed"
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1
+    )
+    try:
+        data = render_bytes(
+            job.draft, job.draft_version, profile=job.profile, placeholders=job.placeholders
+        )
+    except ExportRefused as exc:
+        job_fail(job.pk, exc.message)
+        return "failed"
+    job.refresh_from_db()
+    if job.file:
+        job.file.delete(save=False)
+    job.file.save(
+        f"draft{job.draft_id}-v{job.draft_version}-{job.profile}.docx",
+        ContentFile(data),
+        save=False,
+    )
+    job.status = ExportJob.Status.DONE
+    job.error = ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "error", "finished_at"])
+    return "done"
+
+
+def job_fail(job_id: int, message: str) -> None:
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
+    )

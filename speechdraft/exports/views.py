@@ -1,0 +1,68 @@
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from speechdraft.drafts.models import Draft
+from speechdraft.exports.models import ExportJob, Profile
+from speechdraft.exports.services import ExportRefused, export_request, job_retry, job_sweep
+
+
+def _get_job_for_user(request: HttpRequest, pk: int) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, user=request.user)
+
+
+def _status(request: HttpRequest, job: ExportJob, *, status: int = 200) -> HttpResponse:
+    response = render(request, "exports/_status.html", {"job": job}, status=status)
+    if job.finished and request.htmx:
+        # 286: htmx stops the every-second polling and still swaps in the final state.
+        return HttpResponseStopPolling(response.content)
+    return response
+
+
+@require_POST
+def export_start(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(Draft, pk=pk, owner=request.user)
+    profile = request.POST.get("profile", Profile.GONGWEN)
+    placeholders = request.POST.get("placeholders") == "1"
+    try:
+        job = export_request(
+            draft=draft, user=request.user, profile=profile, placeholders=placeholders
+        )
+    except ExportRefused as exc:
+        context = {
+            "draft": draft,
+            "error": exc.message,
+            "unfilled": exc.unfilled,
+            "profile": profile,
+        }
+        return render(request, "exports/_refused.html", context, status=422)
+    job.refresh_from_db()
+    return _status(request, job)
+
+
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    job = job_sweep(_get_job_for_user(request, pk))
+    return _status(request, job)
+
+
+@require_POST
+def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    job = job_retry(_get_job_for_user(request, pk))
+    job.refresh_from_db()
+    return _status(request, job)
+
+
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _get_job_for_user(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404("文件尚未生成")
+    # FileResponse writes filename*=UTF-8''… (RFC 5987) for the Chinese name.
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.download_name(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )

@@ -82,9 +82,9 @@ def make_draft(user, items: int) -> Draft:
     return draft
 
 
-def timed(fn) -> float:
+def timed(fn, *args, **kwargs) -> float:
     start = time.perf_counter()
-    response = fn()
+    response = fn(*args, **kwargs)
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code in (200, 302), (response.status_code, response.content[:300])
     return elapsed
@@ -112,48 +112,23 @@ def main() -> None:
         client.get(base)  # warm caches
         page, move, insert, edit = [], [], [], []
         for r in range(args.rounds):
-            page.append(timed(lambda: client.get(base)))
+            page.append(timed(client.get, base))
             draft.refresh_from_db()
             parts = list(draft.items.filter(parent=None).order_by("position"))
-            move.append(
-                timed(
-                    lambda: client.post(
-                        f"{base}items/{parts[-1].pk}/move/",
-                        {
-                            "parent": "",
-                            "position": r % len(parts),
-                            "current_version": draft.version,
-                        },
-                        headers=hx,
-                    )
-                )
-            )
+            data = {"parent": "", "position": r % len(parts), "current_version": draft.version}
+            move.append(timed(client.post, f"{base}items/{parts[-1].pk}/move/", data, headers=hx))
             draft.refresh_from_db()
-            insert.append(
-                timed(
-                    lambda: client.post(
-                        f"{base}items/",
-                        {
-                            "kind": "paragraph",
-                            "anchor": parts[0].pk,
-                            "body": BODY,
-                            "current_version": draft.version,
-                        },
-                        headers=hx,
-                    )
-                )
-            )
+            data = {
+                "kind": "paragraph",
+                "anchor": parts[0].pk,
+                "body": BODY,
+                "current_version": draft.version,
+            }
+            insert.append(timed(client.post, f"{base}items/", data, headers=hx))
             draft.refresh_from_db()
             target = draft.items.filter(numbered=False).first()
-            edit.append(
-                timed(
-                    lambda: client.post(
-                        f"{base}items/{target.pk}/edit/",
-                        {"heading": "", "body": BODY + str(r), "current_version": draft.version},
-                        headers=hx,
-                    )
-                )
-            )
+            data = {"heading": "", "body": BODY + str(r), "current_version": draft.version}
+            edit.append(timed(client.post, f"{base}items/{target.pk}/edit/", data, headers=hx))
         rows.append((size, page, move, insert, edit))
         Draft.objects.filter(pk=draft.pk).delete()
 

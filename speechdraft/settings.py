@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "speechdraft.library",
     "speechdraft.drafts",
     "speechdraft.exports",
+    "speechdraft.review",
 ]
 
 MIDDLEWARE = [

@@ -85,6 +85,14 @@ def sample_library(db):
 
 
 @pytest.fixture
+def formulations(db):
+    """The starting 提法与用字 list (transactional tests flush what the migration seeded)."""
+    from speechdraft.review.services import formulations_seed
+
+    formulations_seed()
+
+
+@pytest.fixture
 def alice_client(client, alice):
     client.force_login(alice)
     return client

@@ -9,6 +9,7 @@ from typing import Literal
 from django.db import transaction
 
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, SourceDocument, Status
+from speechdraft.corpus.signals import document_stored
 from speechdraft.library.services import phrases_store_for_document, user_dictionary_ensure
 from speechdraft.text import model as text_model
 from speechdraft.text.errors import IngestError
@@ -89,6 +90,7 @@ def document_ingest(
         if document is None:
             document = SourceDocument(file_name=file_name)
         _store(document, parsed, units, checksum=checksum, size=len(data))
+        document_stored.send(sender=SourceDocument, document=document)
     outcome: Outcome = "updated" if existed else "created"
     return IngestResult(file_name, outcome, _summary(parsed), document)
 

@@ -93,8 +93,11 @@ class OutlineRenderer:
             )
         return f'<div class="item-actions">{"".join(forms)}</div>'
 
-    def row(self, v: ViewItem) -> str:
-        """The item's own row (no children): its text and buttons, or its open editor."""
+    def row(self, v: ViewItem, hints_url: str = "") -> str:
+        """The item's own row (no children): its text and buttons, or its open editor.
+
+        With `hints_url` (just after a save) the row fetches that item's review hints once it
+        is on the page, so checking never slows the save itself."""
         if v.id == self.editing:
             inner = self.edit_html
         else:
@@ -104,7 +107,13 @@ class OutlineRenderer:
                 f'<a class="item-text" href="?edit={v.id}#item-{v.id}" hx-get="{self.prefix}{v.id}/edit/" '
                 f'hx-target="#item-{v.id}" hx-swap="innerHTML">{_text_html(v)}</a>{self._actions(v)}'
             )
-        return f'<div class="item-row" id="item-{v.id}">{inner}</div>'
+        hints = (
+            f'<div class="item-hints" id="hints-{v.id}" hx-get="{escape(hints_url)}" hx-trigger="load" '
+            f'hx-swap="outerHTML"></div>'
+            if hints_url
+            else ""
+        )
+        return f'<div class="item-row" id="item-{v.id}">{inner}{hints}</div>'
 
     def item(self, v: ViewItem) -> str:
         kind = f"numbered level-{v.block.level}" if v.numbered else "para"
@@ -119,7 +128,7 @@ class OutlineRenderer:
         return mark_safe("".join(self.item(v) for v in items))
 
 
-def render_row(request, draft, doc, item_id: int) -> SafeString:
+def render_row(request, draft, doc, item_id: int, hints_url: str = "") -> SafeString:
     """One item's row, as it appears in the outline, after that item alone changed."""
     from django.middleware.csrf import get_token
 
@@ -127,4 +136,4 @@ def render_row(request, draft, doc, item_id: int) -> SafeString:
     if view is None:
         return mark_safe("")
     renderer = OutlineRenderer(draft.pk, draft.version, get_token(request), None, "")
-    return mark_safe(renderer.row(view))  # built from escaped pieces
+    return mark_safe(renderer.row(view, hints_url))  # built from escaped pieces

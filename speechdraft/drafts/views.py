@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
@@ -235,7 +236,8 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
         return redirect("drafts:editor", draft.pk)
     draft.refresh_from_db()
     context = _editor_context(draft)
-    context["row"] = render_row(request, draft, context["doc"], item.pk)
+    hints = reverse("drafts:review_hints", args=[draft.pk, item.pk])
+    context["row"] = render_row(request, draft, context["doc"], item.pk, hints)
     return render(request, "drafts/_item_saved.html", context)
 
 

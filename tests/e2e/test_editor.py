@@ -163,3 +163,29 @@ def test_export_with_unfilled_slots_offers_draft_for_comment(page, live_server, 
     expect(page.locator("#export-status")).to_contain_text("还有 2 处未填写：会议名称、地区")
     page.get_by_role("button", name=re.compile("仍然导出征求意见稿")).click()
     expect(page.get_by_role("link", name="下载")).to_be_visible(timeout=30_000)
+
+
+def test_review_panel_flags_reuse_and_dates_and_fixes_a_typo(
+    page, live_server, alice, sample_library, tasks_run, formulations
+):
+    login(page, live_server)
+    create_from_skeleton(page, live_server, "在2020年全市干部大会上的讲话")
+    # Write a padded date into the opening paragraph.
+    page.locator("#document .item-text").nth(1).click()
+    textarea = page.locator("form.item-edit textarea")
+    expect(textarea).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    textarea.fill("2024年03月05日，我们召开全市干部大会。" + textarea.input_value())
+    page.locator("form.item-edit").get_by_role("button", name="保存").click()
+    # The on-save check shows under the item at once.
+    expect(page.locator(".item-hints").first).to_contain_text("2024年3月5日", timeout=20_000)
+
+    page.get_by_role("button", name="全文审稿").click()
+    panel = page.locator("#review-panel")
+    expect(panel).to_contain_text("与往年讲话雷同", timeout=30_000)
+    expect(panel).to_contain_text("此段与《在2020年全市干部大会上的讲话》")
+    expect(panel).to_contain_text("日期格式")
+    panel.get_by_role("button", name="一键替换为“心无旁骛”").click()
+    expect(page.locator("#flash")).to_contain_text("已替换为“心无旁骛”")
+    expect(page.locator("#document")).not_to_contain_text("心无旁鸯")
+    expect(page.locator("#document")).to_contain_text("心无旁骛")

@@ -1,0 +1,87 @@
+from django.db import models
+
+from speechdraft.corpus.models import Paragraph
+from speechdraft.drafts.models import Draft
+
+
+class Formulation(models.Model):
+    """A curated wording rule: an outdated 提法 or a common mistaken word, with the right one."""
+
+    class Kind(models.TextChoices):
+        TYPO = "typo", "错别字"
+        OUTDATED = "outdated", "过时或不规范提法"
+
+    wrong = models.CharField("错误或过时写法", max_length=60, unique=True)
+    right = models.CharField("规范写法", max_length=60, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.TYPO)
+    active = models.BooleanField("启用", default=True)
+
+    class Meta:
+        verbose_name = "提法与用字"
+        verbose_name_plural = "提法与用字"
+        ordering = ["kind", "wrong"]
+
+    def __str__(self) -> str:
+        return f"{self.wrong} → {self.right or '（删除）'}"
+
+
+class ReuseSignature(models.Model):
+    """A corpus paragraph is in the reuse index as of `indexed_at`."""
+
+    paragraph = models.OneToOneField(
+        Paragraph, on_delete=models.CASCADE, related_name="reuse_signature"
+    )
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"#{self.paragraph_id}"
+
+
+class ReuseBand(models.Model):
+    """One LSH band hash of a paragraph's MinHash signature: the reuse index on disk."""
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="reuse_bands")
+    band_hash = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.paragraph_id}:{self.band_hash}"
+
+
+class ReviewDismissal(models.Model):
+    """A finding the drafter dismissed: not shown again for this draft."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="review_dismissals")
+    key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["draft", "key"], name="dismissal_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ReviewRun(models.Model):
+    """A full review (全文审稿), run by Celery; the row is the source of truth for its status."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "审稿中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="review_runs")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    findings = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"审稿 v{self.version} {self.get_status_display()}"

@@ -1,0 +1,326 @@
+"""审稿: run the pure checks of speechdraft.text.review on a draft, with the office's curated
+wording list, its past speeches (an LSH band index in the database) and its earlier drafts."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from speechdraft.corpus.models import Paragraph, Role
+from speechdraft.drafts.models import Draft, DraftItem
+from speechdraft.drafts.selectors import DocumentView, draft_document
+from speechdraft.drafts.services import DraftError, draft_item_update
+from speechdraft.review.models import (
+    Formulation,
+    ReuseBand,
+    ReuseSignature,
+    ReviewDismissal,
+    ReviewRun,
+)
+from speechdraft.text import review as checks
+from speechdraft.text.similarity import LshIndex, MinHasher
+
+logger = logging.getLogger(__name__)
+HASHER = MinHasher(num_perm=128, shingle=4)
+BANDS = LshIndex(bands=32, rows=4)  # used for its band_hashes(); the index itself is the table
+ROLE_LABELS = dict(Role.choices)
+MIN_CHARS = 30
+
+
+# --- the corpus index -------------------------------------------------------------------
+
+
+def reuse_index_paragraphs(paragraph_ids: Iterable[int | None], *, batch: int = 2000) -> int:
+    """(Re)compute the band hashes of these corpus paragraphs."""
+    ids = sorted({pk for pk in paragraph_ids if pk})
+    done = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        rows = Paragraph.objects.filter(pk__in=chunk).values_list("pk", "text")
+        bands, signed = [], []
+        for pk, text in rows:
+            signed.append(pk)
+            if checks.count_chars(text) >= MIN_CHARS:
+                for h in BANDS.band_hashes(HASHER.signature(text)):
+                    bands.append(ReuseBand(paragraph_id=pk, band_hash=h))
+        with transaction.atomic():
+            ReuseBand.objects.filter(paragraph_id__in=chunk).delete()
+            ReuseBand.objects.bulk_create(bands, batch_size=5000)
+            existing = set(
+                ReuseSignature.objects.filter(paragraph_id__in=signed).values_list(
+                    "paragraph_id", flat=True
+                )
+            )
+            ReuseSignature.objects.bulk_create(
+                [ReuseSignature(paragraph_id=pk) for pk in signed if pk not in existing],
+                batch_size=5000,
+            )
+            ReuseSignature.objects.filter(paragraph_id__in=existing).update(
+                indexed_at=timezone.now()
+            )
+        done += len(signed)
+    return done
+
+
+def reuse_index_sync() -> int:
+    """Index paragraphs that are new or edited since they were indexed (self-healing)."""
+    stale = Paragraph.objects.filter(
+        Q(reuse_signature__isnull=True) | Q(updated_at__gt=F("reuse_signature__indexed_at"))
+    ).values_list("pk", flat=True)
+    return reuse_index_paragraphs(list(stale[:50_000]))
+
+
+class _DbIndex:
+    """What speechdraft.text.similarity.best_matches needs of an index, answered from the
+    ReuseBand table (one query for the whole draft) plus the user's earlier drafts in memory."""
+
+    def __init__(self, signatures: list[tuple[int, ...]], earlier: LshIndex) -> None:
+        self.num_perm = BANDS.num_perm
+        self.earlier = earlier
+        wanted = {h for sig in signatures for h in BANDS.band_hashes(sig)}
+        self.buckets: dict[int, set[str]] = {}
+        if wanted:
+            rows = ReuseBand.objects.filter(band_hash__in=list(wanted)).values_list(
+                "band_hash", "paragraph_id"
+            )
+            for h, pk in rows.iterator(chunk_size=5000):
+                self.buckets.setdefault(h, set()).add(f"p{pk}")
+
+    def candidates(self, signature) -> set:
+        hashes = BANDS.band_hashes(signature)
+        found = set().union(*(self.buckets.get(h, ()) for h in hashes))
+        return found | self.earlier.candidates_for_band_hashes(hashes)
+
+
+# --- running a review --------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    findings: list[dict] = field(default_factory=list)
+    summary: dict = field(default_factory=dict)
+    dismissed: int = 0
+
+
+def _items(doc: DocumentView) -> list[checks.ReviewItem]:
+    """Every block as the checks see it: filled text, unfilled slots left as {{ 名称 }}."""
+    part_of: dict[int, int | None] = {}
+    part_index = -1
+    items = []
+    for block in doc.blocks:
+        if block.depth == 0:
+            if block.number:
+                part_index += 1
+                part_of[block.id] = part_index
+            else:
+                part_of[block.id] = None
+        else:
+            part_of[block.id] = part_of.get(block.parent_id)
+        heading = "".join(s.text for s in block.heading)
+        text = "\n".join(block.body_texts)
+        items.append(checks.ReviewItem(block.id, part_of[block.id], heading, text))
+    return items
+
+
+def formulations_seed(model=Formulation) -> int:
+    """Add the project's starting 提法与用字 list (entries curators deleted are added back)."""
+    created = 0
+    for f in checks.DEFAULT_FORMULATIONS:
+        _, new = model.objects.get_or_create(
+            wrong=f.wrong, defaults={"right": f.right, "note": f.note, "kind": f.kind}
+        )
+        created += new
+    return created
+
+
+def _formulations() -> list[checks.Formulation]:
+    return [
+        checks.Formulation(f.wrong, f.right, f.note, f.kind)
+        for f in Formulation.objects.filter(active=True)
+    ]
+
+
+def _finding_key(f: checks.Finding) -> str:
+    raw = f"{f.check}|{f.item_id}|{f.target}|{f.excerpt}|{f.message}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:20]
+
+
+def draft_review(
+    draft: Draft, *, changed_ids: Iterable[int] | None = None, reuse: bool = True
+) -> Report:
+    """Findings for the whole draft, or only those touching `changed_ids` (on save)."""
+    doc = draft_document(draft)
+    items = _items(doc)
+    review_settings = checks.ReviewSettings(
+        rate_per_minute=settings.READING_RATE, target_minutes=draft.target_minutes
+    )
+    index = lookup = label = None
+    subset = items if changed_ids is None else [i for i in items if i.id in set(changed_ids)]
+    if reuse and subset:
+        index, lookup, label = _reuse_sources(draft, subset)
+    findings = checks.review_all(
+        items,
+        settings=review_settings,
+        formulations=_formulations(),
+        filled_slots=doc.values,
+        corpus_index=index,
+        corpus_lookup=lookup,
+        corpus_label=label,
+        changed_ids=changed_ids,
+        hasher=HASHER,
+    )
+    dismissed = set(ReviewDismissal.objects.filter(draft=draft).values_list("key", flat=True))
+    by_id = {i.id: i for i in items}
+    shown, hidden = [], 0
+    for f in findings:
+        key = _finding_key(f)
+        if key in dismissed:
+            hidden += 1
+            continue
+        data = f.to_dict()
+        data["key"] = key
+        data["label"] = checks.CHECK_LABELS.get(f.check, f.check)
+        item = by_id.get(f.item_id)
+        if (
+            item is not None
+            and f.replacement is not None
+            and f.start is not None
+            and f.end is not None
+        ):
+            source = item.heading if f.target == "heading" else item.text
+            data["original"] = source[f.start : f.end]
+        shown.append(data)
+    length = checks.length_summary(items, settings.READING_RATE, draft.target_minutes)
+    top = max((chars for _, chars in length.per_part), default=0) or 1
+    summary = {
+        "chars": length.chars,
+        "minutes": round(length.minutes, 1),
+        "message": length.message,
+        "over_target": length.over_target,
+        "parts": [
+            {"label": _part_label(index_), "chars": chars, "percent": round(chars * 100 / top)}
+            for index_, chars in length.per_part
+        ],
+    }
+    return Report(shown, summary, hidden)
+
+
+def _part_label(index: int | None) -> str:
+    if index is None:
+        return "开头/结尾"
+    from speechdraft.text.numbering import chinese_numeral
+
+    return f"第{chinese_numeral(index + 1)}部分"
+
+
+def _reuse_sources(draft: Draft, subset: list[checks.ReviewItem]):
+    """The reuse index for these items: corpus bands from the database, earlier drafts in memory."""
+    reuse_index_sync()
+    signatures = [
+        HASHER.signature(line)
+        for item in subset
+        for line in item.text.split("\n")
+        if checks.count_chars(line) >= MIN_CHARS
+    ]
+    earlier = LshIndex(bands=BANDS.bands, rows=BANDS.rows)
+    earlier_texts: dict[str, tuple[str, str]] = {}
+    others = DraftItem.objects.filter(draft__owner=draft.owner).exclude(draft=draft)
+    for pk, body, title, updated in others.values_list(
+        "pk", "body", "draft__title", "draft__updated_at"
+    )[:5000]:
+        if checks.count_chars(body) >= MIN_CHARS:
+            key = f"d{pk}"
+            earlier.add(key, HASHER.signature(body))
+            earlier_texts[key] = (body, f"《{title}》（{updated:%Y年%-m月}的讲话稿）")
+    index = _DbIndex(signatures, earlier)
+    corpus_ids = {int(k[1:]) for bucket in index.buckets.values() for k in bucket}
+    rows = Paragraph.objects.filter(pk__in=corpus_ids).values_list(
+        "pk", "text", "role", "skeleton__title"
+    )
+    texts = {
+        f"p{pk}": (text, f"《{title}》{ROLE_LABELS.get(role, '')}部分")
+        for pk, text, role, title in rows
+    }
+    texts.update(earlier_texts)
+
+    def lookup(key):
+        entry = texts.get(key)
+        return entry[0] if entry else None
+
+    def label(key) -> str:
+        entry = texts.get(key)
+        return entry[1] if entry else "资料库中的段落"
+
+    return index, lookup, label
+
+
+# --- full review in the background -------------------------------------------------------
+
+
+def review_request(draft: Draft) -> ReviewRun:
+    from speechdraft.review.tasks import review_render
+
+    run = ReviewRun.objects.create(draft=draft, version=draft.version)
+    transaction.on_commit(lambda: _enqueue(review_render, run.pk))
+    return run
+
+
+def _enqueue(task, run_id: int) -> None:
+    try:
+        task.delay(run_id)
+    except Exception:
+        logger.exception("could not queue review run %s", run_id)
+        ReviewRun.objects.filter(pk=run_id).update(
+            status=ReviewRun.Status.FAILED,
+            error="审稿服务暂不可用，请稍后再试。",
+            finished_at=timezone.now(),
+        )
+
+
+def review_run(run_id: int) -> str:
+    run = ReviewRun.objects.select_related("draft").filter(pk=run_id).first()
+    if run is None:
+        return "missing"
+    if run.status == ReviewRun.Status.DONE:
+        return "done"
+    ReviewRun.objects.filter(pk=run.pk).update(status=ReviewRun.Status.RUNNING)
+    report = draft_review(run.draft)
+    ReviewRun.objects.filter(pk=run.pk).update(
+        status=ReviewRun.Status.DONE,
+        findings=report.findings,
+        summary={**report.summary, "dismissed": report.dismissed},
+        finished_at=timezone.now(),
+    )
+    return "done"
+
+
+# --- acting on findings ------------------------------------------------------------------
+
+
+def finding_dismiss(draft: Draft, key: str) -> None:
+    ReviewDismissal.objects.get_or_create(draft=draft, key=key[:40])
+
+
+def finding_apply(
+    draft: Draft, *, user, version, item_id, target: str, original: str, replacement: str
+) -> DraftItem:
+    """一键替换: put `replacement` where `original` stands in the item's heading or body."""
+    item = DraftItem.objects.filter(draft=draft, pk=item_id).first()
+    if item is None:
+        raise DraftError("找不到该段落，可能已被删除，请重新审稿。")
+    field_name = "heading" if target == "heading" else "body"
+    current = getattr(item, field_name)
+    if not original or original not in current:
+        raise DraftError("原文已经改动，找不到要替换的文字，请重新审稿。")
+    new = current.replace(original, replacement, 1)
+    heading, body = (new, item.body) if field_name == "heading" else (item.heading, new)
+    return draft_item_update(
+        draft, user=user, version=version, item_id=item.pk, heading=heading, body=body
+    )

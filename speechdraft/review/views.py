@@ -1,0 +1,86 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseStopPolling
+
+from speechdraft.drafts.models import Draft, DraftItem
+from speechdraft.drafts.services import DraftError
+from speechdraft.drafts.views import _after_change, _get_draft_for_user, _version
+from speechdraft.review.models import ReviewRun
+from speechdraft.review.services import draft_review, finding_apply, finding_dismiss, review_request
+
+
+def _panel(request: HttpRequest, draft: Draft, run: ReviewRun | None) -> HttpResponse:
+    response = render(request, "review/_panel.html", {"draft": draft, "run": run})
+    if (
+        run is not None
+        and run.status in (ReviewRun.Status.DONE, ReviewRun.Status.FAILED)
+        and request.htmx
+    ):
+        return HttpResponseStopPolling(response.content)
+    return response
+
+
+@require_POST
+def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """全文审稿: queued for a worker so a long draft never blocks the editor."""
+    draft = _get_draft_for_user(request, pk)
+    run = review_request(draft)
+    run.refresh_from_db()
+    return _panel(request, draft, run)
+
+
+@require_GET
+def review_status(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    run = get_object_or_404(ReviewRun, pk=run_id, draft=draft)
+    return _panel(request, draft, run)
+
+
+@require_POST
+def review_dismiss(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    run = get_object_or_404(ReviewRun, pk=run_id, draft=draft)
+    key = request.POST.get("key", "")
+    finding_dismiss(draft, key)
+    run.findings = [f for f in run.findings if f.get("key") != key]
+    run.save(update_fields=["findings"])
+    return _panel(request, draft, run)
+
+
+@require_POST
+def review_apply(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
+    """一键替换, then the document re-renders; the finding leaves the panel."""
+    draft = _get_draft_for_user(request, pk)
+    run = get_object_or_404(ReviewRun, pk=run_id, draft=draft)
+    key = request.POST.get("key", "")
+    finding = next((f for f in run.findings if f.get("key") == key), None)
+    if finding is None or finding.get("replacement") is None:
+        return _after_change(
+            request, draft, error=DraftError("这条提示已处理或不可自动替换，请重新审稿。")
+        )
+    try:
+        finding_apply(
+            draft,
+            user=request.user,
+            version=_version(request),
+            item_id=finding["item_id"],
+            target=finding.get("target", "text"),
+            original=finding.get("original", ""),
+            replacement=finding["replacement"],
+        )
+    except DraftError as exc:
+        return _after_change(request, draft, error=exc)
+    run.findings = [f for f in run.findings if f.get("key") != key]
+    run.save(update_fields=["findings"])
+    return _after_change(request, draft, notice=f"已替换为“{finding['replacement']}”。")
+
+
+@require_GET
+def review_hints(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    """The checks for one just-saved item (审稿 on save), shown under it."""
+    draft = _get_draft_for_user(request, pk)
+    get_object_or_404(DraftItem, draft=draft, pk=item_id)
+    report = draft_review(draft, changed_ids=[item_id])
+    hints = [f for f in report.findings if f["item_id"] == item_id]
+    return render(request, "review/_hints.html", {"item_id": item_id, "hints": hints[:6]})

@@ -33,6 +33,7 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/ingest.py
 	$(PY) bench/library_search.py
+	$(PY) bench/review_reuse.py
 	$(PY) bench/editor.py
 	$(PY) bench/export_docx.py
 	@echo "结果已写入 bench/RESULTS.md"

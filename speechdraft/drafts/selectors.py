@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -62,8 +64,39 @@ class DocumentView:
         return f"约 {whole} 分半钟" if half else f"约 {whole} 分钟"
 
 
+# A draft's content at a given version never changes (every change bumps the version), so its
+# rendered document can be reused: the service that made a change fills this after commit and
+# the page or fragment that follows reads it instead of rendering the outline a second time.
+_DOCUMENTS: OrderedDict[tuple, DocumentView] = OrderedDict()
+_DOCUMENTS_LOCK = threading.Lock()
+_DOCUMENTS_SIZE = 64
+
+
+def _key(draft: Draft) -> tuple:
+    # created_at too: an id can be reused after a delete (SQLite) or a rolled-back test.
+    return (draft.pk, draft.created_at, draft.version)
+
+
+def remember_document(doc: DocumentView) -> None:
+    with _DOCUMENTS_LOCK:
+        _DOCUMENTS[_key(doc.draft)] = doc
+        _DOCUMENTS.move_to_end(_key(doc.draft))
+        while len(_DOCUMENTS) > _DOCUMENTS_SIZE:
+            _DOCUMENTS.popitem(last=False)
+
+
 def draft_document(draft: Draft) -> DocumentView:
-    return document_from_nodes(draft, draft_nodes(draft))
+    # The instance may be older than the row: trust the stored version, not the object's.
+    stored = Draft.objects.filter(pk=draft.pk).values_list("version", flat=True).first()
+    if stored is not None and stored != draft.version:
+        draft.refresh_from_db()
+    with _DOCUMENTS_LOCK:
+        cached = _DOCUMENTS.get(_key(draft))
+    if cached is not None:
+        return replace(cached, draft=draft)
+    doc = document_from_nodes(draft, draft_nodes(draft))
+    remember_document(doc)
+    return doc
 
 
 def document_from_nodes(draft: Draft, roots) -> DocumentView:

@@ -96,7 +96,13 @@ def _char_count(draft: Draft, items: list[dict] | None = None) -> int:
 
 
 def _record(
-    draft: Draft, user, action: str, *, stage_changed: bool = False, parent_version: int | None = -1
+    draft: Draft,
+    user,
+    action: str,
+    *,
+    stage_changed: bool = False,
+    parent_version: int | None = -1,
+    items: list[dict] | None = None,
 ) -> Revision:
     return Revision.objects.create(
         draft=draft,
@@ -106,7 +112,7 @@ def _record(
         stage=draft.stage,
         stage_changed=stage_changed,
         parent_version=(draft.version - 1 or None) if parent_version == -1 else parent_version,
-        snapshot=_snapshot(draft),
+        snapshot=_snapshot(draft, items),
     )
 
 
@@ -121,11 +127,26 @@ def _lock(draft: Draft, expected_version: int | None) -> Draft:
 def _commit(
     draft: Draft, user, action: str, *, stage_changed: bool = False, parent_version: int | None = -1
 ) -> Draft:
-    draft.version = F("version") + 1
-    draft.char_count = _char_count(draft)
+    """Bump the version (the row is locked), record the revision, and keep the new version's
+    rendered document for the response that follows."""
+    from speechdraft.drafts.selectors import document_from_nodes, remember_document
+
+    items = _item_rows(draft)  # read once: for the document, 字数 and the revision's snapshot
+    draft.version += 1
+    roots = build_tree(
+        [
+            Node(i["id"], i["parent_id"], i["position"], i["numbered"], i["heading"], i["body"])
+            for i in items
+        ]
+    )
+    doc = document_from_nodes(draft, roots)
+    draft.char_count = doc.chars
     draft.save()
-    draft.refresh_from_db()
-    _record(draft, user, action, stage_changed=stage_changed, parent_version=parent_version)
+    _record(
+        draft, user, action, stage_changed=stage_changed, parent_version=parent_version, items=items
+    )
+    # Only once committed: a rolled-back change must not leave its content cached.
+    transaction.on_commit(lambda: remember_document(doc))
     return draft
 
 
@@ -435,7 +456,8 @@ def draft_item_move(
         if node.pk == item.pk:
             raise DraftError("不能把段落移到它自己的下级中。")
         node = node.parent
-    if item.numbered and _depth(new_parent) + _subtree_depth(item) > MAX_LEVEL:
+    same_parent = (new_parent.pk if new_parent else None) == item.parent_id
+    if not same_parent and item.numbered and _depth(new_parent) + _subtree_depth(item) > MAX_LEVEL:
         raise DraftError("移动后编号会超过四级，不能这样移动。")
     old_parent_id = item.parent_id
     new_parent_id = new_parent.pk if new_parent else None

@@ -15,7 +15,9 @@ from speechdraft.drafts.services import (
     draft_create,
     draft_details_update,
     draft_item_delete,
+    draft_item_insert,
     draft_item_update,
+    placement_after,
 )
 from speechdraft.exports.models import ExportJob
 from speechdraft.exports.services import ExportRefused, export_request, job_run
@@ -188,11 +190,21 @@ def test_hostile_text_and_large_or_empty_drafts_still_export(alice):
             body="正文内容。" * 4000,
         )
     draft.refresh_from_db()
+    for _ in range(2):  # two more paragraphs: 100,000 characters and more in all
+        draft_item_insert(
+            draft,
+            user=alice,
+            version=draft.version,
+            placement=placement_after(draft, None),
+            numbered=False,
+            body="正文内容。" * 4000,
+        )
+        draft.refresh_from_db()
     job = export_request(draft=draft, user=alice, profile="gongwen")
     assert job_run(job.pk) == "done"
     job.refresh_from_db()
     texts = docx_texts(job.file.read())
-    assert sum(len(t) for t in texts) > 80_000  # four items of 20,000 characters
+    assert sum(len(t) for t in texts) > 100_000
     assert any(t.startswith("控制字符之后") for t in texts)
 
     empty = draft_create(owner=alice, title="空稿")

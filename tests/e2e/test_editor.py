@@ -19,17 +19,31 @@ def login(page, live_server, username="alice"):
     page.wait_for_url(f"{live_server.url}/")
 
 
+def settled(page):
+    """Wait until htmx has finished swapping and settling (a hand cannot type faster)."""
+    page.wait_for_function(
+        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
+    )
+
+
 def drag(page, source, target):
-    """Press, move in steps and release, as a hand would (Sortable listens to pointer moves)."""
+    """Press, move in steps and release, as a hand would (Sortable listens to pointer moves);
+    returns once the server has answered the move."""
     page.set_viewport_size({"width": 1400, "height": 4000})  # both ends on screen at once
+    settled(page)
     start, end = source.bounding_box(), target.bounding_box()
-    page.mouse.move(start["x"] + 4, start["y"] + 6)
-    page.mouse.down()
-    for step in range(1, 21):
-        y = start["y"] + (end["y"] - 4 - start["y"]) * step / 20
-        page.mouse.move(start["x"] + 4, y)
-        page.wait_for_timeout(15)
-    page.mouse.up()
+    x = start["x"] + 4
+    with page.expect_response(lambda r: r.url.endswith("/move/")) as moved:
+        page.mouse.move(x, start["y"] + 6)
+        page.mouse.down()
+        page.mouse.move(x, start["y"] + 12, steps=3)  # past the drag-start threshold
+        for step in range(1, 21):
+            page.mouse.move(x, start["y"] + (end["y"] - 4 - start["y"]) * step / 20)
+            page.wait_for_timeout(25)
+        page.wait_for_timeout(150)  # let Sortable place the item before the drop
+        page.mouse.up()
+    assert moved.value.status == 200
+    settled(page)
 
 
 def part_numbers(page):
@@ -60,6 +74,7 @@ def test_draft_from_skeleton_fourth_part_drag_insert_undo(page, live_server, ali
     page.get_by_role("button", name="添加部分").click()
     editor = page.locator("form.item-edit")
     expect(editor).to_contain_text("四、")
+    settled(page)
     editor.get_by_label(re.compile("小标题")).fill("坚持改革创新，激发发展活力")
     editor.get_by_role("button", name="保存").click()
     expect(doc).to_contain_text("四、坚持改革创新，激发发展活力")
@@ -118,14 +133,14 @@ def test_second_tab_edit_is_refused_and_text_kept(page, live_server, alice, brow
     other.goto(url)
     other.locator("#document .item-text").nth(1).click()
     expect(other.locator("form.item-edit")).to_be_visible()
-    other.wait_for_load_state("networkidle")
+    settled(other)
     other.locator("form.item-edit input[name=heading]").fill("另一窗口的标题")
     other.locator("form.item-edit").get_by_role("button", name="保存").click()
     expect(other.locator("#document")).to_contain_text("另一窗口的标题")
 
     page.locator("#document .item-text").nth(1).click()
     expect(page.locator("form.item-edit textarea")).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    settled(page)
     page.locator("form.item-edit textarea").fill("我在第一个窗口写了很久的内容")
     page.locator("form.item-edit").get_by_role("button", name="保存").click()
     expect(page.locator("form.item-edit .error")).to_contain_text("此稿已在其他窗口修改")
@@ -174,7 +189,7 @@ def test_review_panel_flags_reuse_and_dates_and_fixes_a_typo(
     page.locator("#document .item-text").nth(1).click()
     textarea = page.locator("form.item-edit textarea")
     expect(textarea).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    settled(page)
     textarea.fill("2024年03月05日，我们召开全市干部大会。" + textarea.input_value())
     page.locator("form.item-edit").get_by_role("button", name="保存").click()
     # The on-save check shows under the item at once.

@@ -8,7 +8,6 @@ Run: .venv/bin/python bench/editor.py [--rounds N]
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -16,26 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/speechdraft_bench"
-)
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "speechdraft.settings")
+from bench.results import setup_django  # noqa: E402
 
-from bench.results import ensure_database  # noqa: E402
-
-ensure_database(os.environ["DATABASE_URL"])
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-# Measure as production runs: no query log, no template debug. (DEBUG was on at import only
-# so that the development static-files storage, which needs no collectstatic, is chosen.)
-settings.DEBUG = False
+setup_django()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402

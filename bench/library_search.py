@@ -10,7 +10,6 @@ Uses BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/speechdraft_
 """
 
 import argparse
-import os
 import random
 import re
 import statistics
@@ -20,21 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/speechdraft_bench"
-)
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "speechdraft.settings")
+from bench.results import setup_django  # noqa: E402
 
-
-from bench.results import ensure_database  # noqa: E402
-
-ensure_database(os.environ["DATABASE_URL"])
-
-import django  # noqa: E402
-
-django.setup()
+setup_django(production_like=False)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

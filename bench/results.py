@@ -36,3 +36,28 @@ def ensure_database(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", (name,)).fetchone():
             conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+
+
+def setup_django(*, production_like: bool = True) -> None:
+    """Django on the benchmark database (BENCH_DATABASE_URL), tasks in-process.
+
+    DEBUG is on while settings load, so the development static-files storage (no
+    collectstatic needed) is chosen; `production_like` then turns it off, as production runs:
+    no query log, no template debug.
+    """
+    import os
+
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/speechdraft_bench"
+    )
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "speechdraft.settings")
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    if production_like:
+        from django.conf import settings
+
+        settings.DEBUG = False

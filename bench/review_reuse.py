@@ -6,7 +6,6 @@ Uses the synthetic library of bench/library_search.py (run that first) in BENCH_
 Run: .venv/bin/python bench/review_reuse.py
 """
 
-import os
 import random
 import statistics
 import sys
@@ -15,24 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/speechdraft_bench"
-)
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "speechdraft.settings")
+from bench.results import setup_django, write_section  # noqa: E402
 
-from bench.results import ensure_database, write_section  # noqa: E402
-
-ensure_database(os.environ["DATABASE_URL"])
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-
-settings.DEBUG = False
+setup_django()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -199,11 +199,18 @@ def draft_review(
         shown.append(data)
     length = checks.length_summary(items, settings.READING_RATE, draft.target_minutes)
     top = max((chars for _, chars in length.per_part), default=0) or 1
+    # 字数 and 预计时长 as the status bar counts them (every character but white space, as
+    # Word does), so the two never disagree; the per-part bars use the checks' own counts.
+    minutes = doc.chars / settings.READING_RATE
+    over = None if not draft.target_minutes else minutes > draft.target_minutes
+    message = f"全文 {doc.chars} 字，按每分钟 {settings.READING_RATE} 字计约 {minutes:.1f} 分钟"
+    if draft.target_minutes:
+        message += f"（目标 {draft.target_minutes} 分钟，{'超出' if over else '未超出'}）"
     summary = {
-        "chars": length.chars,
-        "minutes": round(length.minutes, 1),
-        "message": length.message,
-        "over_target": length.over_target,
+        "chars": doc.chars,
+        "minutes": round(minutes, 1),
+        "message": message,
+        "over_target": over,
         "parts": [
             {"label": _part_label(index_), "chars": chars, "percent": round(chars * 100 / top)}
             for index_, chars in length.per_part

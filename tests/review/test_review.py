@@ -141,3 +141,17 @@ def test_sample_corpus_text_raises_no_false_format_alarm(alice, sample_library):
     draft = draft_create(owner=alice, title="样例", region="江城", skeleton=skeleton)
     checks = {f["check"] for f in draft_review(draft, reuse=False).findings}
     assert not checks & {"date_format", "unbalanced"}
+
+
+@pytest.mark.django_db
+def test_length_summary_agrees_with_the_status_bar(alice, settings):
+    from speechdraft.drafts.selectors import draft_document
+
+    draft = draft_create(owner=alice, title="篇幅", meeting_name="会议", region="江城")
+    draft.target_minutes = 1
+    draft.save()
+    summary = draft_review(draft, reuse=False).summary
+    doc = draft_document(draft)
+    assert summary["chars"] == doc.chars
+    assert f"全文 {doc.chars} 字" in summary["message"] and "目标 1 分钟" in summary["message"]
+    assert summary["over_target"] is (doc.chars / settings.READING_RATE > 1)

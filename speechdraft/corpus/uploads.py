@@ -5,6 +5,8 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 
+from speechdraft.text.errors import UserError
+
 MAX_MEMBERS = 500
 MAX_MEMBER_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
@@ -12,10 +14,8 @@ MAX_RATIO = 100  # uncompressed / compressed; real text compresses about 3-10x
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".html", ".htm")
 
 
-class UploadError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class UploadError(UserError):
+    """An upload refused as a whole (unsafe or unreadable archive)."""
 
 
 @dataclass(frozen=True)

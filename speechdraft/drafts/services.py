@@ -15,6 +15,7 @@ from django.db.models import F, Max
 from speechdraft.corpus.models import Paragraph, Section, Skeleton
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
 from speechdraft.library.models import Phrase
+from speechdraft.text.errors import UserError
 from speechdraft.text.outline import (
     MAX_LEVEL,
     Node,
@@ -32,10 +33,8 @@ MAX_ITEMS = 3_000
 STANDARD_VARIABLES = ("地区", "会议名称", "讲话人", "日期")
 
 
-class DraftError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class DraftError(UserError):
+    """A change to a draft refused; nothing was changed."""
 
 
 class StaleDraft(DraftError):

@@ -17,6 +17,7 @@ from speechdraft.drafts.selectors import document_from_nodes
 from speechdraft.drafts.services import snapshot_state
 from speechdraft.exports import docx
 from speechdraft.exports.models import ExportJob, OfficeReference, Profile
+from speechdraft.text.errors import UserError
 from speechdraft.text.outline import Node, build_tree
 
 logger = logging.getLogger(__name__)
@@ -25,10 +26,11 @@ UNAVAILABLE = "导出服务暂不可用，请稍后点“重试”。"
 _SALUTATION = re.compile(r"^((?:[^，。：:]{0,12}[、，])?同志们|各位[^，。：:]{0,12})[：:]")
 
 
-class ExportRefused(ValueError):
+class ExportRefused(UserError):
+    """An export refused; `unfilled` lists the slots still to fill, if that is why."""
+
     def __init__(self, message: str, unfilled: list[str] | None = None) -> None:
         super().__init__(message)
-        self.message = message
         self.unfilled = unfilled or []
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from speechdraft.corpus.models import Paragraph, Role, Status
 from speechdraft.library.models import Phrase, PhraseKind
 from speechdraft.library.services import material_text_check, tags_parse, tags_set
+from speechdraft.text.errors import UserError
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -22,10 +23,8 @@ PHRASE_COLUMNS = ["编号", "类型", "内容", "状态", "标签", "使用次�
 PARAGRAPH_COLUMNS = ["编号", "功能", "小标题", "内容", "状态", "标签", "来源"]
 
 
-class CsvRefused(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CsvRefused(UserError):
+    """A CSV file refused as a whole; nothing was imported."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from speechdraft.corpus.models import Paragraph, Status
 from speechdraft.library.models import Phrase, PhraseSource, Tag, Term
 from speechdraft.text import segment
+from speechdraft.text.errors import UserError
 from speechdraft.text.search import index_tokens, normalize
 from speechdraft.text.templating import STANDARD_SLOTS, slot_check
 
@@ -19,10 +20,8 @@ TERMS_VERSION_KEY = "library:terms-version"
 _local = {"version": None, "words": set()}
 
 
-class CurationError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CurationError(UserError):
+    """A curation action refused."""
 
 
 # --- jieba user dictionary -------------------------------------------------------------

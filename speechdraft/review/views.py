@@ -21,6 +21,12 @@ def _panel(request: HttpRequest, draft: Draft, run: ReviewRun | None) -> HttpRes
     return response
 
 
+def _drop_finding(run: ReviewRun, key: str) -> None:
+    """A dismissed or applied finding leaves the panel without a new review."""
+    run.findings = [f for f in run.findings if f.get("key") != key]
+    run.save(update_fields=["findings"])
+
+
 @require_POST
 def review_start(request: HttpRequest, pk: int) -> HttpResponse:
     """全文审稿: queued for a worker so a long draft never blocks the editor."""
@@ -43,8 +49,7 @@ def review_dismiss(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
     run = get_object_or_404(ReviewRun, pk=run_id, draft=draft)
     key = request.POST.get("key", "")
     finding_dismiss(draft, key)
-    run.findings = [f for f in run.findings if f.get("key") != key]
-    run.save(update_fields=["findings"])
+    _drop_finding(run, key)
     return _panel(request, draft, run)
 
 
@@ -71,8 +76,7 @@ def review_apply(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
         )
     except DraftError as exc:
         return _after_change(request, draft, error=exc)
-    run.findings = [f for f in run.findings if f.get("key") != key]
-    run.save(update_fields=["findings"])
+    _drop_finding(run, key)
     return _after_change(request, draft, notice=f"已替换为“{finding['replacement']}”。")
 
 

@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 
+class UserError(ValueError):
+    """Input refused for a reason the user can act on; ``message`` says why, in Chinese.
+
+    Every app's refusals derive from it, so views and commands show ``message`` as it is.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class IngestError(Exception):
     """A file cannot be ingested.
 

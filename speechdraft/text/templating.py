@@ -16,6 +16,8 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from speechdraft.text.errors import UserError
+
 # Variables every draft knows. 部分数 is computed from the number of level-1 parts.
 STANDARD_SLOTS: tuple[str, ...] = ("地区", "会议名称", "讲话人", "日期", "姓名", "数字", "部分数")
 MAX_TEMPLATE_CHARS = 50_000
@@ -27,12 +29,8 @@ _env = ImmutableSandboxedEnvironment(
 )
 
 
-class SlotError(ValueError):
+class SlotError(UserError):
     """Text with slots that cannot be accepted; `message` is Chinese and says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

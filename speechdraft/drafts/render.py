@@ -9,7 +9,9 @@ The markup is the same as the templates it replaced: drafts/_document.html inclu
 
 from __future__ import annotations
 
-from django.utils.html import escape
+from functools import lru_cache
+from html import escape
+
 from django.utils.safestring import SafeString, mark_safe
 
 from speechdraft.drafts.selectors import ViewItem
@@ -24,7 +26,7 @@ ACTIONS = (
 )
 
 
-def segments_html(parts: list[Segment]) -> str:
+def segments_html(parts: list[Segment] | tuple[Segment, ...]) -> str:
     out = []
     for seg in parts or ():
         if seg.slot is None:
@@ -40,23 +42,44 @@ def segments_html(parts: list[Segment]) -> str:
 
 def _text_html(v: ViewItem) -> str:
     b = v.block
+    # Most rows are unchanged from one version to the next (a move only renumbers), so the
+    # markup of an item's text is kept by its content.
+    return _text_markup(
+        b.error,
+        b.number,
+        b.level,
+        b.run_in,
+        tuple(b.heading),
+        tuple(tuple(p) for p in b.body),
+    )
+
+
+@lru_cache(maxsize=8192)
+def _text_markup(
+    error: str,
+    number: str,
+    level: int,
+    run_in: bool,
+    heading: tuple[Segment, ...],
+    body: tuple[tuple[Segment, ...], ...],
+) -> str:
     out = []
-    if b.error:
-        out.append(f'<span class="item-error">{escape(b.error)}</span>')
-    if b.number or b.heading:
-        heading = escape(b.number) + segments_html(b.heading)
-        if b.run_in and b.body:
-            stop = "。" if b.heading else ""
+    if error:
+        out.append(f'<span class="item-error">{escape(error)}</span>')
+    if number or heading:
+        head = escape(number) + segments_html(heading)
+        if run_in and body:
+            stop = "。" if heading else ""
             out.append(
-                f'<span class="para"><span class="runin-heading lvl-{b.level}">{heading}{stop}</span>'
-                f"{segments_html(b.body[0])}</span>"
+                f'<span class="para"><span class="runin-heading lvl-{level}">{head}{stop}</span>'
+                f"{segments_html(body[0])}</span>"
             )
-            out.extend(f'<span class="para">{segments_html(p)}</span>' for p in b.body[1:])
+            out.extend(f'<span class="para">{segments_html(p)}</span>' for p in body[1:])
         else:
-            out.append(f'<span class="heading lvl-{b.level}">{heading}</span>')
-            out.extend(f'<span class="para">{segments_html(p)}</span>' for p in b.body)
-    elif b.body:
-        out.extend(f'<span class="para">{segments_html(p)}</span>' for p in b.body)
+            out.append(f'<span class="heading lvl-{level}">{head}</span>')
+            out.extend(f'<span class="para">{segments_html(p)}</span>' for p in body)
+    elif body:
+        out.extend(f'<span class="para">{segments_html(p)}</span>' for p in body)
     else:
         out.append('<span class="para muted">（空段落）</span>')
     return "".join(out)

@@ -118,9 +118,13 @@ def _record(
 def _lock(draft: Draft, expected_version: int | None) -> Draft:
     """Re-read the draft under a row lock and refuse a change based on an older version."""
     locked = Draft.objects.select_for_update().get(pk=draft.pk)
-    if expected_version is not None and int(expected_version) != locked.version:
+    # The caller's instance becomes the locked row, so what it shows next is what was saved
+    # (or, for a stale change, what the other window saved) without reading the row again.
+    for field in Draft._meta.concrete_fields:
+        setattr(draft, field.attname, getattr(locked, field.attname))
+    if expected_version is not None and int(expected_version) != draft.version:
         raise StaleDraft()
-    return locked
+    return draft
 
 
 def _commit(

@@ -4,7 +4,7 @@ service call → the page, or for htmx the fragments that changed."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -73,10 +73,11 @@ def _after_change(
     error: DraftError | None = None,
     editing: int | None = None,
     notice: str = "",
+    panels: bool = True,
 ) -> HttpResponse:
-    """htmx: the refreshed document with status bar, version and messages out of band.
+    """htmx: the refreshed document with status bar, version and messages out of band; the
+    details and numbering panels too unless the change only moved items (`panels=False`).
     A plain form: back to the editor page."""
-    draft.refresh_from_db()
     if request.htmx:
         status = 409 if isinstance(error, StaleDraft) else 422 if error else 200
         response = render(
@@ -87,6 +88,7 @@ def _after_change(
                 flash=error.message if error else notice,
                 flash_error=bool(error),
                 editing=editing,
+                panels=panels or bool(error),
             ),
             status=status,
         )
@@ -249,32 +251,40 @@ def item_view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     return _after_change(request, draft)
 
 
-def _item_action(service, **kwargs):
+def _item_exists_or_404(draft: Draft, item_id: int) -> None:
+    if not DraftItem.objects.filter(draft=draft, pk=item_id).exists():
+        raise Http404
+
+
+def _item_action(service, *, panels: bool, **kwargs):
+    """A button on an item. `panels=False`: the change only moves items, so the details and
+    numbering panels (variables, slot fields, styles) stay as they are on screen."""
+
     @require_POST
     def view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
         draft = _get_draft_for_user(request, pk)
-        get_object_or_404(DraftItem, draft=draft, pk=item_id)
+        _item_exists_or_404(draft, item_id)
         try:
             service(draft, user=request.user, version=_version(request), item_id=item_id, **kwargs)
         except DraftError as exc:
             return _after_change(request, draft, error=exc)
-        return _after_change(request, draft)
+        return _after_change(request, draft, panels=panels)
 
     return view
 
 
-item_delete = _item_action(services.draft_item_delete)
-item_up = _item_action(services.draft_item_step, delta=-1)
-item_down = _item_action(services.draft_item_step, delta=1)
-item_indent = _item_action(services.draft_item_indent)
-item_outdent = _item_action(services.draft_item_outdent)
+item_delete = _item_action(services.draft_item_delete, panels=True)
+item_up = _item_action(services.draft_item_step, panels=False, delta=-1)
+item_down = _item_action(services.draft_item_step, panels=False, delta=1)
+item_indent = _item_action(services.draft_item_indent, panels=False)
+item_outdent = _item_action(services.draft_item_outdent, panels=False)
 
 
 @require_POST
 def item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """Drag and drop: the item goes to `position` among the children of `parent`."""
     draft = _get_draft_for_user(request, pk)
-    get_object_or_404(DraftItem, draft=draft, pk=item_id)
+    _item_exists_or_404(draft, item_id)
     try:
         position = int(request.POST.get("position", ""))
         services.draft_item_move(
@@ -289,7 +299,7 @@ def item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
         return _after_change(request, draft, error=DraftError("移动的位置不正确。"))
     except DraftError as exc:
         return _after_change(request, draft, error=exc)
-    return _after_change(request, draft)
+    return _after_change(request, draft, panels=False)
 
 
 @require_POST

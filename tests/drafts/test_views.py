@@ -180,6 +180,37 @@ def test_drag_and_drop_move(alice_client, draft):
     assert bad.status_code == 422 and "位置不正确" in bad.content.decode()
 
 
+def test_a_new_slot_gets_its_field_but_a_move_leaves_the_panels_alone(alice_client, draft):
+    anchor = draft.items.filter(numbered=True).first()
+    inserted = alice_client.post(
+        url(draft, "items/"),
+        {
+            "kind": "paragraph",
+            "anchor": anchor.pk,
+            "body": "请{{ 分管领导 }}同志牵头落实。",
+            "current_version": draft.version,
+        },
+        headers=HX,
+    )
+    html = inserted.content.decode()
+    assert inserted.status_code == 200
+    assert 'id="details-panel"' in html and "分管领导（文中待填写）" in html
+
+    draft.refresh_from_db()
+    parts = list(draft.items.filter(parent=None, numbered=True).order_by("position"))
+    moved = alice_client.post(
+        url(draft, f"items/{parts[2].pk}/move/"),
+        {"parent": "", "position": 0, "current_version": draft.version},
+        headers=HX,
+    )
+    html = moved.content.decode()
+    assert moved.status_code == 200
+    # The moved part reads 一、 now; the panels on screen (maybe mid-typing) are not replaced.
+    assert f'data-id="{parts[2].pk}"' in html and html.index("一、") < html.index("二、")
+    assert 'id="details-panel"' not in html and 'id="numbering-panel"' not in html
+    assert f'value="{draft.version + 1}"' in html
+
+
 def test_variables_panel_fills_slots(alice_client, draft):
     response = alice_client.post(
         url(draft, "details/"),

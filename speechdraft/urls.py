@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from speechdraft.accounts.forms import AdminLoginForm
 from speechdraft.core import views as core_views
 from speechdraft.drafts import views as draft_views
 from speechdraft.exports import views as export_views
@@ -8,6 +9,7 @@ from speechdraft.exports import views as export_views
 admin.site.site_header = "speechdraft 管理后台"
 admin.site.site_title = "speechdraft 管理后台"
 admin.site.index_title = "素材与语料管理"
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", draft_views.draft_list, name="home"),

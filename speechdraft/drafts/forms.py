@@ -20,9 +20,26 @@ class DraftCreateForm(forms.Form):
     skeleton = forms.CharField(required=False)  # an id, or "" for the blank frame
 
 
+# One item's text; a whole speech is rarely over 20,000 characters.
+MAX_BODY_CHARS = 50_000
+
+
 class ItemForm(forms.Form):
-    heading = forms.CharField(label="小标题", max_length=300, required=False)
-    body = forms.CharField(label="正文", required=False, widget=forms.Textarea)
+    heading = forms.CharField(
+        label="小标题",
+        max_length=300,
+        required=False,
+        error_messages={"max_length": "小标题不能超过 300 字。"},
+    )
+    body = forms.CharField(
+        label="正文",
+        required=False,
+        widget=forms.Textarea,
+        max_length=MAX_BODY_CHARS,
+        error_messages={
+            "max_length": f"正文过长（超过 {MAX_BODY_CHARS:,} 字），请拆分为几段后再保存。"
+        },
+    )
 
 
 class DetailsForm(forms.Form):

@@ -213,7 +213,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     form = ItemForm(request.POST)
     try:
         if not form.is_valid():
-            raise DraftError("小标题不能超过 300 字。")
+            raise DraftError(next(iter(form.errors.values()))[0])
         services.draft_item_update(
             draft,
             user=request.user,

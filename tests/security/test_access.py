@@ -1,0 +1,181 @@
+"""Nobody reaches another user's drafts, items, revisions, reviews, exports or phrases.
+
+The table below names every URL of the site. A test fails when a URL is added without
+being listed here, so each new page gets its access check.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from speechdraft.drafts.services import draft_create
+from speechdraft.exports.models import ExportJob
+from speechdraft.library.models import Phrase, PhraseKind
+from speechdraft.review.models import ReviewRun
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "绝密讲话稿标题"
+
+# name → (methods, the parameters taken from the owner's world). Every one of these must
+# answer 404 to another signed-in user, whatever the method.
+OWNED = {
+    "drafts:editor": ("GET", ["pk"]),
+    "drafts:delete": ("POST", ["pk"]),
+    "drafts:details": ("POST", ["pk"]),
+    "drafts:numbering": ("POST", ["pk"]),
+    "drafts:undo": ("POST", ["pk"]),
+    "drafts:history": ("GET", ["pk"]),
+    "drafts:revision": ("GET", ["pk", "version"]),
+    "drafts:restore": ("POST", ["pk", "version"]),
+    "drafts:preview": ("GET", ["pk"]),
+    "drafts:library": ("GET", ["pk"]),
+    "drafts:material": ("POST", ["pk"]),
+    "drafts:phrase_used": ("POST", ["pk"]),
+    "drafts:review": ("POST", ["pk"]),
+    "drafts:review_hints": ("GET", ["pk", "item_id"]),
+    "drafts:review_status": ("GET", ["pk", "run_id"]),
+    "drafts:review_dismiss": ("POST", ["pk", "run_id"]),
+    "drafts:review_apply": ("POST", ["pk", "run_id"]),
+    "drafts:item_insert": ("POST", ["pk"]),
+    "drafts:item": ("GET", ["pk", "item_id"]),
+    "drafts:item_edit": ("GET POST", ["pk", "item_id"]),
+    "drafts:item_delete": ("POST", ["pk", "item_id"]),
+    "drafts:item_up": ("POST", ["pk", "item_id"]),
+    "drafts:item_down": ("POST", ["pk", "item_id"]),
+    "drafts:item_indent": ("POST", ["pk", "item_id"]),
+    "drafts:item_outdent": ("POST", ["pk", "item_id"]),
+    "drafts:item_move": ("POST", ["pk", "item_id"]),
+    "export_start": ("POST", ["pk"]),
+    "exports:status": ("GET", ["job"]),
+    "exports:retry": ("POST", ["job"]),
+    "exports:download": ("GET", ["job"]),
+    "library:phrase_delete": ("POST", ["phrase"]),
+}
+# Pages every signed-in user has (their own list, forms, the shared library): checked below
+# for not showing or accepting another user's objects.
+PERSONAL = {
+    "home",
+    "drafts:new",
+    "library:search",
+    "library:phrase_create",
+    "library:insert",
+    "accounts:logout",
+}
+PUBLIC = {"accounts:login", "healthz"}
+
+
+def site_urls(patterns=None, prefix="", namespace=None):
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern).startswith("admin/"):
+                continue  # the admin: staff only, see test_login.py
+            ns = ":".join(filter(None, [namespace, p.namespace]))
+            yield from site_urls(p.url_patterns, prefix + str(p.pattern), ns or None)
+        elif isinstance(p, URLPattern) and p.name:
+            yield (f"{namespace}:{p.name}" if namespace else p.name), prefix + str(p.pattern)
+
+
+@pytest.fixture
+def world(alice, bob):
+    """Alice's objects of every kind, and a draft of Bob's own (for mixed URLs)."""
+    draft = draft_create(owner=alice, title=SECRET, meeting_name="机密会议")
+    item = draft.items.first()
+    run = ReviewRun.objects.create(draft=draft, version=draft.version)
+    job = ExportJob.objects.create(
+        draft=draft, draft_version=draft.version, title=SECRET, user=alice, status="done"
+    )
+    job.file.save("secret.docx", ContentFile(b"PK-secret"), save=True)
+    phrase = Phrase.objects.create(kind=PhraseKind.GOLDEN, text="爱丽丝的私人金句", owner=alice)
+    own = draft_create(owner=bob, title="鲍勃的讲话稿")
+    return {
+        "pk": draft.pk,
+        "item_id": item.pk,
+        "version": draft.version,
+        "run_id": run.pk,
+        "job": job.pk,
+        "phrase": phrase.pk,
+        "draft": draft,
+        "own": own,
+    }
+
+
+def path_for(route: str, values: dict) -> str:
+    for name in ("pk", "item_id", "run_id", "version"):
+        route = route.replace(f"<int:{name}>", str(values[name]))
+    return "/" + route
+
+
+def test_every_url_of_the_site_has_an_access_rule():
+    names = {name for name, _ in site_urls()}
+    assert names - set(OWNED) - PERSONAL - PUBLIC == set(), "add the new URL to this test"
+    assert set(OWNED) | PERSONAL | PUBLIC <= names  # and none listed here has gone
+
+
+def test_another_user_gets_404_on_every_owned_url(client, bob, world):
+    client.force_login(bob)
+    routes = dict(site_urls())
+    for name, (methods, params) in OWNED.items():
+        values = dict(world)
+        if "job" in params or "phrase" in params:
+            values["pk"] = world["job"] if "job" in params else world["phrase"]
+        path = path_for(routes[name], values)
+        for method in methods.split():
+            for headers in ({}, {"HX-Request": "true"}):
+                send = client.get if method == "GET" else client.post
+                response = send(path, {"version": world["version"]}, headers=headers)
+                assert response.status_code == 404, (name, method, path, response.status_code)
+                assert SECRET not in response.content.decode()
+
+
+def test_own_draft_with_someone_elses_item_or_run_is_404(client, bob, world):
+    """Mixed ids: Bob's own draft in the URL, Alice's item or review run after it."""
+    client.force_login(bob)
+    routes = dict(site_urls())
+    mixed = {**world, "pk": world["own"].pk, "version": world["own"].version}
+    for name, (methods, params) in OWNED.items():
+        if not {"item_id", "run_id"} & set(params):
+            continue
+        path = path_for(routes[name], mixed)
+        for method in methods.split():
+            send = client.get if method == "GET" else client.post
+            response = send(
+                path, {"version": mixed["version"], "current_version": mixed["version"]}
+            )
+            assert response.status_code == 404, (name, method, path)
+
+
+def test_nothing_was_changed_by_the_attempts(client, bob, world):
+    draft = world["draft"]
+    before = (draft.version, list(draft.items.values_list("id", "position", "body")))
+    test_another_user_gets_404_on_every_owned_url(client, bob, world)
+    draft.refresh_from_db()
+    assert (draft.version, list(draft.items.values_list("id", "position", "body"))) == before
+    assert Phrase.objects.filter(pk=world["phrase"]).exists()
+    assert ExportJob.objects.get(pk=world["job"]).status == "done"
+
+
+def test_personal_pages_show_and_accept_only_ones_own_objects(client, bob, world):
+    client.force_login(bob)
+    assert SECRET not in client.get("/").content.decode()
+    found = client.get("/library/", {"q": "私人金句"}).content.decode()
+    assert "爱丽丝的私人金句" not in found
+    inserted = client.post("/library/insert/", {"draft": world["pk"], "phrase": world["phrase"]})
+    assert inserted.status_code == 404
+    into_own = client.post(
+        "/library/insert/", {"draft": world["own"].pk, "phrase": world["phrase"]}
+    )
+    assert into_own.status_code == 404  # someone else's private phrase is not visible
+
+
+def test_signed_out_visitors_are_sent_to_login_everywhere(client, world):
+    routes = dict(site_urls())
+    for name, route in routes.items():
+        if name in PUBLIC:
+            continue
+        values = {**world, "pk": world["pk"]}
+        path = path_for(route, values)
+        for send in (client.get, client.post):
+            response = send(path)
+            assert response.status_code == 302, (name, path, response.status_code)
+            assert response.headers["Location"].startswith("/accounts/login/"), name

@@ -48,8 +48,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Every page requires an account unless its view is marked @login_not_required.
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Every page requires an account unless its view is marked @login_not_required
+    # (htmx requests of an expired session get 401 and a message, not the login page).
+    "speechdraft.core.middleware.SessionAwareLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -114,19 +115,17 @@ if REDIS_URL:
     CELERY_BROKER_CONNECTION_TIMEOUT = 1
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": 1,
+        "socket_timeout": 1,  # a publish to a hung Redis would otherwise wait forever
         # Unacknowledged tasks of a worker that died are delivered again after this long (the
         # default); an export lost that way is offered 重试 after EXPORT_STALE_SECONDS.
         "visibility_timeout": 3600,
     }
-    CELERY_TASK_PUBLISH_RETRY_POLICY = {
-        "max_retries": 2,  # a retry reconnects after Redis restarted under a pooled connection
-        "interval_start": 0,
-        "interval_step": 0.2,
-        "interval_max": 0.5,
-    }
+    # One retry: it reconnects when Redis restarted under a pooled connection.
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2}
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+    CELERY_REDIS_SOCKET_TIMEOUT = 2
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
-        "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+        "retry_policy": {"max_retries": 1, "interval_start": 0.2}
     }
 else:
     CELERY_BROKER_URL = "memory://"

@@ -99,3 +99,13 @@ def test_admin_is_for_staff_only(client, alice, editor):
     assert client.get("/admin/library/phrase/").status_code == 302
     client.force_login(editor)
     assert client.get("/admin/library/phrase/").status_code == 200
+
+
+def test_an_expired_session_answers_htmx_with_401_and_a_message(client, alice):
+    login(client, "alice", PASSWORD)
+    client.post("/accounts/logout/")
+    response = client.post("/drafts/1/items/1/edit/", {"body": "x"}, headers={"HX-Request": "true"})
+    assert response.status_code == 401 and response.headers["HX-Reswap"] == "none"
+    assert "登录已过期" in response.content.decode()
+    plain = client.post("/drafts/1/items/1/edit/", {"body": "x"})
+    assert plain.status_code == 302 and "/accounts/login/" in plain.headers["Location"]

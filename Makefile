@@ -38,6 +38,14 @@ bench: $(VENV)/.installed
 	$(PY) bench/export_docx.py
 	@echo "结果已写入 bench/RESULTS.md"
 
+# The fault scenarios of issue #8 (Redis down, worker killed, PostgreSQL restarted, tabs racing)
+# against a private PostgreSQL, Redis, gunicorn and Celery worker that they stop and restart;
+# never the shared servers. FAULTS_TIMEOUT bounds the whole run (seconds).
+FAULTS_TIMEOUT ?= 300
+.PHONY: faults
+faults: $(VENV)/.installed
+	timeout --kill-after=20 $(FAULTS_TIMEOUT) $(PY) -m pytest -m faults tests/faults $(PYTEST_ARGS)
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -48,3 +56,16 @@ format: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Load test (issue #8): LOAD_USERS drafters for LOAD_SECONDS against gunicorn, PostgreSQL, Redis
+# and one Celery worker, all started and stopped by bench/load.py. Its database is dropped and
+# recreated, its Redis database flushed. Fails on any request error or a failed integrity check;
+# runs of 120 s or more also update bench/RESULTS.md (CI's short run only checks).
+LOAD_SECONDS ?= 180
+LOAD_USERS ?= 50
+export LOAD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/speechdraft_load
+export LOAD_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: load
+load: $(VENV)/.installed
+	$(PY) bench/load.py --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)

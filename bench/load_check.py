@@ -1,0 +1,314 @@
+"""The integrity check after bench/load.py: replay each drafter's log of accepted operations
+from its draft's first revision, with the server's own placement rules, and compare the result
+with the database item by item (ids, parent, position, level, numbered, heading, body, source).
+
+Needs Django set up on the load database. A lost write leaves an item or a text the log
+expects and the database lacks; a duplicated one leaves an extra item, a repeated marker or a
+version past the log's count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from speechdraft.corpus.models import Paragraph
+from speechdraft.drafts.models import Draft, DraftItem, Revision
+from speechdraft.drafts.services import ITEM_FIELDS, clean_text, snapshot_state
+from speechdraft.exports.models import ExportJob
+from speechdraft.library.models import Phrase
+
+MARKER = re.compile(r"〔drafter\d+-\d{4}〕")
+MAX_LEVEL = 4
+CHANGES = {"insert", "material", "edit", "step", "move", "delete"}
+
+
+@dataclass
+class Item:
+    parent: int | None
+    numbered: bool
+    heading: str
+    body: str
+    source: int | None
+    level: int
+
+
+class Model:
+    """A draft's outline as the log says it must be."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.items = {
+            r["id"]: Item(
+                r["parent_id"],
+                r["numbered"],
+                r["heading"],
+                r["body"],
+                r["source_paragraph_id"],
+                r["level"],
+            )
+            for r in rows
+        }
+        self.children: dict[int | None, list[int]] = {}
+        for r in sorted(rows, key=lambda r: (r["position"], r["id"])):
+            self.children.setdefault(r["parent_id"], []).append(r["id"])
+
+    def depth(self, item: int | None) -> int:
+        level = 0
+        while item is not None:
+            level += self.items[item].numbered
+            item = self.items[item].parent
+        return level
+
+    def siblings(self, parent: int | None) -> list[int]:
+        return self.children.setdefault(parent, [])
+
+    def add(self, item: int, parent: int | None, position: int, **fields) -> None:
+        siblings = self.siblings(parent)
+        siblings.insert(max(0, min(position, len(siblings))), item)
+        numbered = fields["numbered"]
+        depth = self.depth(parent)
+        level = min(depth + 1, MAX_LEVEL) if numbered else depth
+        self.items[item] = Item(parent=parent, level=level, **fields)
+
+    def after(self, anchor: int) -> tuple[int | None, int]:
+        """services.placement_after: the anchor's next sibling."""
+        parent = self.items[anchor].parent
+        return parent, self.siblings(parent).index(anchor) + 1
+
+    def move(self, item: int, parent: int | None, position: int) -> None:
+        old = self.items[item].parent
+        self.siblings(old).remove(item)
+        siblings = self.siblings(parent)
+        siblings.insert(max(0, min(position, len(siblings))), item)
+        if old != parent:
+            self.items[item].parent = parent
+            self.relevel(item)
+
+    def relevel(self, item: int) -> None:
+        stack = [(item, self.depth(self.items[item].parent))]
+        while stack:
+            node, parent_level = stack.pop()
+            entry = self.items[node]
+            entry.level = min(parent_level + 1, MAX_LEVEL) if entry.numbered else parent_level
+            stack.extend((child, entry.level) for child in self.siblings(node))
+
+    def delete(self, item: int) -> None:
+        self.siblings(self.items[item].parent).remove(item)
+        stack = [item]
+        while stack:
+            node = stack.pop()
+            stack.extend(self.children.pop(node, []))
+            del self.items[node]
+
+    def apply(self, entry: dict, paragraphs: dict[int, Paragraph], phrases: dict[int, str]):
+        op = entry["op"]
+        if op == "insert":
+            child = entry["kind"] == "child"
+            parent, position = (
+                (entry["anchor"], len(self.siblings(entry["anchor"])))
+                if child
+                else self.after(entry["anchor"])
+            )
+            self.add(
+                entry["item"],
+                parent,
+                position,
+                numbered=child,
+                heading="新的要点" if child else "",
+                body="" if child else "新的段落。",
+                source=None,
+            )
+        elif op == "material":
+            anchor = entry["anchor"]
+            if entry["kind"] == "phrase":
+                parent, position = self.after(anchor)
+                body, heading, numbered, source = phrases[entry["source"]], "", False, None
+            else:
+                paragraph = paragraphs[entry["source"]]
+                if paragraph.heading and self.items[anchor].numbered:
+                    parent, position = anchor, len(self.siblings(anchor))
+                else:
+                    parent, position = self.after(anchor)
+                numbered = bool(paragraph.heading) and parent is not None
+                heading = paragraph.heading if numbered else ""
+                body, source = paragraph.text, paragraph.pk
+            self.add(
+                entry["item"],
+                parent,
+                position,
+                numbered=numbered,
+                heading=clean_text(heading).strip()[:300],
+                body=clean_text(body).strip(),
+                source=source,
+            )
+        elif op == "edit":
+            item = self.items[entry["item"]]
+            item.heading = clean_text(entry["heading"]).strip()[:300]
+            item.body = clean_text(entry["body"]).strip()
+        elif op == "step":
+            parent = self.items[entry["item"]].parent
+            index = self.siblings(parent).index(entry["item"])
+            self.move(entry["item"], parent, index + entry["delta"])
+        elif op == "move":
+            self.move(entry["item"], entry["parent"], entry["position"])
+        elif op == "delete":
+            self.delete(entry["item"])
+
+    def shape(self) -> dict[str, list[int]]:
+        return {("" if p is None else str(p)): list(c) for p, c in self.children.items() if c}
+
+
+@dataclass
+class Report:
+    drafts: int = 0
+    verified: int = 0
+    items: int = 0
+    changes: int = 0
+    markers: int = 0
+    exports: int = 0
+    findings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings and self.verified == self.drafts
+
+
+def _shape_of(rows: list[dict]) -> dict[str, list[int]]:
+    shape: dict[str, list[int]] = {}
+    for r in sorted(rows, key=lambda r: (r["position"], r["id"])):
+        shape.setdefault("" if r["parent_id"] is None else str(r["parent_id"]), []).append(r["id"])
+    return shape
+
+
+def check_draft(drafter, report: Report, paragraphs, phrases) -> None:
+    where = f"{drafter.username} (draft {drafter.draft})"
+    problems = report.findings
+    problems.extend(f"{where}: {p}" for p in drafter.problems)
+    draft = Draft.objects.get(pk=drafter.draft)
+    rows = list(DraftItem.objects.filter(draft=draft).values(*ITEM_FIELDS))
+    report.items += len(rows)
+
+    # Whatever happened: positions contiguous, one revision per version, the last revision's
+    # snapshot is what the items are.
+    for parent, ids in _shape_of(rows).items():
+        positions = sorted(r["position"] for r in rows if str(r["parent_id"] or "") == parent)
+        if positions != list(range(len(ids))):
+            problems.append(f"{where}: positions under {parent or 'root'} are {positions}")
+    versions = list(
+        Revision.objects.filter(draft=draft).order_by("version").values_list("version", flat=True)
+    )
+    if versions != list(range(1, draft.version + 1)):
+        problems.append(
+            f"{where}: version {draft.version} but revisions {versions[:5]}…{versions[-5:]}"
+        )
+    last = Revision.objects.filter(draft=draft, version=draft.version).first()
+    if last is not None:
+        snap = sorted(tuple(i[f] for f in ITEM_FIELDS) for i in snapshot_state(last)["items"])
+        live = sorted(tuple(r[f] for f in ITEM_FIELDS) for r in rows)
+        if snap != live:
+            problems.append(f"{where}: the latest revision's snapshot differs from the items")
+    if drafter.uncertain or not drafter.log:
+        return  # an operation's outcome is unknown (already counted as an error)
+
+    first = Revision.objects.get(draft=draft, version=1)
+    model = Model(snapshot_state(first)["items"])
+    opened = drafter.log[0]
+    if opened["op"] != "open" or opened["shape"] != model.shape():
+        problems.append(f"{where}: the editor first showed another outline than version 1")
+    changes = [e for e in drafter.log if e["op"] in CHANGES]
+    for entry in changes:
+        model.apply(entry, paragraphs, phrases)
+    report.changes += len(changes)
+    expected_version = opened["v"] + len(changes)
+    if draft.version != expected_version or (changes and changes[-1]["v"] != expected_version):
+        problems.append(
+            f"{where}: version {draft.version}, the log accepted {len(changes)} changes "
+            f"from version {opened['v']} (expected {expected_version})"
+        )
+
+    have = {r["id"]: r for r in rows}
+    lost = sorted(set(model.items) - set(have))
+    extra = sorted(set(have) - set(model.items))
+    if lost:
+        problems.append(f"{where}: items lost {lost}")
+    if extra:
+        problems.append(f"{where}: items not in the log {extra}")
+    if _shape_of(rows) != model.shape():
+        problems.append(f"{where}: order differs from the replayed log")
+    if drafter.final_shape is not None and drafter.final_shape != _shape_of(rows):
+        problems.append(f"{where}: the editor's last page shows another order than the database")
+    for pk, item in model.items.items():
+        row = have.get(pk)
+        if row is None:
+            continue
+        got = (
+            row["parent_id"],
+            row["numbered"],
+            row["heading"],
+            row["body"],
+            row["source_paragraph_id"],
+            row["level"],
+        )
+        want = (item.parent, item.numbered, item.heading, item.body, item.source, item.level)
+        if got != want:
+            names = ("parent", "numbered", "heading", "body", "source", "level")
+            diff = [
+                f"{n}: {g!r:.60} ≠ {w!r:.60}"
+                for n, g, w in zip(names, got, want, strict=True)
+                if g != w
+            ]
+            problems.append(f"{where}: item {pk}: " + "; ".join(diff))
+    report.verified += 1
+    return model
+
+
+def check(drafters, users) -> Report:
+    report = Report(drafts=len(drafters))
+    material = [e for d in drafters for e in d.log if e["op"] == "material"]
+    used_paragraphs = {e["source"] for e in material if e["kind"] == "paragraph"}
+    used_phrases = {e["source"] for e in material if e["kind"] == "phrase"}
+    paragraphs = Paragraph.objects.in_bulk(used_paragraphs)
+    phrases = dict(Phrase.objects.filter(pk__in=used_phrases).values_list("pk", "text"))
+
+    owned = Counter(Draft.objects.filter(owner__in=users).values_list("owner__username", flat=True))
+    for drafter in drafters:
+        if owned.get(drafter.username, 0) != (1 if drafter.draft else 0):
+            report.findings.append(
+                f"{drafter.username} owns {owned.get(drafter.username, 0)} drafts"
+            )
+    expected_markers: Counter = Counter()
+    for drafter in drafters:
+        if drafter.draft is None:
+            continue
+        model = check_draft(drafter, report, paragraphs, phrases)
+        if model is not None:
+            for item in model.items.values():
+                expected_markers.update(MARKER.findall(item.heading + item.body))
+
+    # Every surviving edit's marker exactly once across all drafts; none that was overwritten.
+    verified = {d.draft for d in drafters if d.draft and not d.uncertain}
+    found: Counter = Counter()
+    for heading, body in DraftItem.objects.filter(draft__in=verified).values_list(
+        "heading", "body"
+    ):
+        found.update(MARKER.findall(heading + body))
+    report.markers = sum(found.values())
+    if found != expected_markers:
+        missing = sorted((expected_markers - found).elements())[:5]
+        surplus = sorted((found - expected_markers).elements())[:5]
+        report.findings.append(f"edit markers differ: missing {missing}, unexpected {surplus}")
+
+    downloaded = [job for d in drafters for job in d.exports]
+    report.exports = len(downloaded)
+    done = set(
+        ExportJob.objects.filter(pk__in=downloaded, status=ExportJob.Status.DONE).values_list(
+            "pk", flat=True
+        )
+    )
+    if set(downloaded) - done:
+        report.findings.append(f"downloaded export jobs not done: {sorted(set(downloaded) - done)}")
+    pending = ExportJob.objects.exclude(status__in=[ExportJob.Status.DONE, ExportJob.Status.FAILED])
+    if pending.exists():
+        report.findings.append(f"{pending.count()} export jobs still queued or running")
+    return report

@@ -171,6 +171,9 @@ class Services:
                 "60",
                 "--graceful-timeout",
                 "10",
+                # gunicorn 27 keeps one control socket per account: another gunicorn running
+                # on the machine (make faults, a developer's server) would fight over it.
+                "--no-control-socket",
                 "--access-logfile",
                 str(OUT / "access.log"),
                 "--access-logformat",

@@ -123,7 +123,7 @@ if REDIS_URL:
     # One retry: it reconnects when Redis restarted under a pooled connection.
     CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2}
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
-    CELERY_REDIS_SOCKET_TIMEOUT = 2
+    CELERY_REDIS_SOCKET_TIMEOUT = 1
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
         "retry_policy": {"max_retries": 1, "interval_start": 0.2}
     }

@@ -11,6 +11,14 @@ class SessionAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
     message instead: following the redirect would swap the login page into the editor,
     over the text the user was typing."""
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Open views first: the parent reads the session (the database) before looking at
+        # the view, so /healthz/ with a session cookie would fail while the database is down
+        # instead of reporting it.
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
+
     def handle_no_permission(self, request, view_func):
         if getattr(request, "htmx", False):
             response = HttpResponse(

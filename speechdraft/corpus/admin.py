@@ -6,7 +6,7 @@ from django.utils.html import format_html_join
 
 from speechdraft.corpus.forms import UploadForm
 from speechdraft.corpus.models import Section, Skeleton, SourceDocument
-from speechdraft.corpus.services import documents_upload
+from speechdraft.corpus.services import documents_reingest, documents_upload
 
 
 @admin.register(SourceDocument)
@@ -38,6 +38,14 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     ]
     exclude = ["removed_lines", "upload"]
     change_list_template = "admin/corpus/sourcedocument/change_list.html"
+    actions = ["reingest"]
+
+    @admin.action(description="重新导入所选文件", permissions=["change"])
+    def reingest(self, request, queryset):
+        count = documents_reingest(queryset)
+        skipped = queryset.count() - count
+        note = f"；{skipped} 个没有保存的上传文件，需重新上传" if skipped else ""
+        self.message_user(request, f"已重新排队 {count} 个文件{note}。", messages.SUCCESS)
 
     @admin.display(description="讲话篇数")
     def speech_count(self, obj: SourceDocument) -> int:

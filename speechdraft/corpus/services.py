@@ -222,8 +222,6 @@ def documents_upload(files: list[tuple[str, bytes]]) -> list[SourceDocument]:
     """Save uploaded files and queue one ingestion task per file, after commit."""
     from django.core.files.base import ContentFile
 
-    from speechdraft.corpus.tasks import ingest_document
-
     documents = []
     for name, data in files:
         document, _ = SourceDocument.objects.get_or_create(file_name=name)
@@ -233,9 +231,44 @@ def documents_upload(files: list[tuple[str, bytes]]) -> list[SourceDocument]:
         document.state = SourceDocument.State.PENDING
         document.error = ""
         document.save()
-        ingest_document.delay_on_commit(document.pk)
         documents.append(document)
+    ids = [d.pk for d in documents]
+    transaction.on_commit(lambda: documents_enqueue(ids))
     return documents
+
+
+QUEUE_UNAVAILABLE = (
+    "后台服务暂不可用，文件已保存但未导入。请稍后在列表中勾选它，执行“重新导入所选文件”。"
+)
+
+
+def documents_enqueue(document_ids: list[int]) -> None:
+    """One ingestion task per stored file. A broker that cannot be reached fails the files
+    with a message (they stay stored, to be re-imported) instead of leaving them 排队中."""
+    from speechdraft.corpus.tasks import ingest_document
+
+    for pk in document_ids:
+        try:
+            ingest_document.delay(pk)
+        except Exception:  # kombu/redis connection errors: the broker is down
+            logger.exception("could not queue ingestion of document %s", pk)
+            SourceDocument.objects.filter(pk=pk, state=SourceDocument.State.PENDING).update(
+                state=SourceDocument.State.FAILED, error=QUEUE_UNAVAILABLE
+            )
+
+
+def documents_reingest(documents) -> int:
+    """Queue stored uploads again (after a failure, an outage or a parser improvement)."""
+    ids = []
+    for document in documents:
+        if not document.upload:
+            continue
+        SourceDocument.objects.filter(pk=document.pk).update(
+            state=SourceDocument.State.PENDING, error=""
+        )
+        ids.append(document.pk)
+    transaction.on_commit(lambda: documents_enqueue(ids))
+    return len(ids)
 
 
 def document_approve(document: SourceDocument) -> None:

@@ -23,6 +23,11 @@ from speechdraft.text.outline import Node, build_tree
 logger = logging.getLogger(__name__)
 PLACEHOLDER = "×××"
 UNAVAILABLE = "导出服务暂不可用，请稍后点“重试”。"
+# Runs of one job, whether retried after an error or delivered again because its worker process
+# died (acks_late + reject_on_worker_lost): a render that kills its worker every time would
+# otherwise loop for ever with the job "running".
+MAX_ATTEMPTS = 4
+INTERRUPTED = "导出多次中断（后台服务异常），请点“重试”；仍不成功请联系管理员。"
 _SALUTATION = re.compile(r"^((?:[^，。：:]{0,12}[、，])?同志们|各位[^，。：:]{0,12})[：:]")
 
 
@@ -189,7 +194,12 @@ def job_retry(job: ExportJob) -> ExportJob:
     if job.status not in (ExportJob.Status.FAILED,) and not job_is_stale(job):
         return job
     ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.QUEUED, error="", started_at=None, finished_at=None
+        status=ExportJob.Status.QUEUED,
+        error="",
+        requeued_at=timezone.now(),
+        started_at=None,
+        finished_at=None,
+        attempts=0,
     )
     transaction.on_commit(lambda: job_enqueue(job.pk))
     job.refresh_from_db()
@@ -200,7 +210,7 @@ def job_is_stale(job: ExportJob) -> bool:
     """Queued or running for too long: the worker died or the broker lost it."""
     if job.finished:
         return False
-    since = job.started_at or job.created_at
+    since = job.started_at or job.requeued_at or job.created_at
     return (timezone.now() - since).total_seconds() > settings.EXPORT_STALE_SECONDS
 
 
@@ -225,6 +235,9 @@ def job_run(job_id: int) -> str:
         return "done"
     if job.draft is None:
         job_fail(job.pk, "讲话稿已被删除，无法导出。")
+        return "failed"
+    if job.attempts >= MAX_ATTEMPTS:
+        job_fail(job.pk, INTERRUPTED)
         return "failed"
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from speechdraft.exports.services import job_fail, job_run
+from speechdraft.exports.services import MAX_ATTEMPTS, job_fail, job_run
 
 
 @shared_task(
@@ -9,7 +9,8 @@ from speechdraft.exports.services import job_fail, job_run
     name="exports.render",
     acks_late=True,  # a worker killed mid-render leaves the message to be delivered again
     reject_on_worker_lost=True,
-    max_retries=3,
+    max_retries=MAX_ATTEMPTS - 1,
+    ignore_result=True,  # the job row holds the outcome; no result backend round trip to fail
 )
 def export_render(self, job_id: int) -> str:
     try:

@@ -61,3 +61,40 @@ def test_drafters_cannot_upload(client, alice):
     response = client.get(UPLOAD_URL)
     assert response.status_code == 302
     assert "/admin/login/" in response.headers["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_uploads_are_kept_and_can_be_reimported(
+    client, editor, tasks_run, monkeypatch
+):
+    """Redis down: the upload page does not fail; the files are stored, marked failed with
+    a message, and 重新导入所选文件 imports them once the broker is back."""
+    from kombu.exceptions import OperationalError
+
+    from speechdraft.corpus import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    client.force_login(editor)
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks.ingest_document, "delay", broker_down)
+        response = client.post(
+            UPLOAD_URL,
+            {"files": [SimpleUploadedFile(SAMPLES[0].name, SAMPLES[0].read_bytes())]},
+        )
+    assert response.status_code == 302
+    document = SourceDocument.objects.get(file_name=SAMPLES[0].name)
+    assert document.state == "failed" and "后台服务暂不可用" in document.error
+    assert document.upload and document.skeletons.count() == 0
+    listing = client.get("/admin/corpus/sourcedocument/").content.decode()
+    assert "后台服务暂不可用" in listing and "重新导入所选文件" in listing
+
+    response = client.post(
+        "/admin/corpus/sourcedocument/",
+        {"action": "reingest", "_selected_action": [document.pk]},
+    )
+    assert response.status_code == 302
+    assert wait_until(finished, timeout=90)
+    document.refresh_from_db()
+    assert document.state == "done" and document.skeletons.count() >= 1

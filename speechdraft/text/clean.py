@@ -41,8 +41,9 @@ _PAGE_MARK_RE = re.compile(
 # Forum anti-copy noise: ≥3 space-separated tokens of 1–3 printable ASCII characters.
 _NOISE_RE = re.compile(r"(?<![A-Za-z0-9])(?:[!-~]{1,3}[ \t]+){2,}[!-~]{1,3}(?![A-Za-z0-9])")
 _SYMBOLS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_JINJA_RE = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
-_JINJA_ESCAPE = {"{{": "｛｛", "}}": "｝｝", "{%": "｛%", "%}": "%｝", "{#": "｛#", "#}": "#｝"}
+# Every ASCII brace becomes full-width, not only pairs: a lone "{" before a placeholder
+# ("{*}") would otherwise open a Jinja block with the slot that replaces it ("{{{ 地区 }}}").
+_BRACES = str.maketrans({"{": "｛", "}": "｝"})
 
 
 def _is_noise_run(run: str) -> bool:
@@ -100,7 +101,10 @@ _BREADCRUMB_RE = re.compile(r"[>»›]")
 _DOC_TITLE_RE = re.compile(r"^《[^》]{1,80}》$")
 _COURTESY_RE = re.compile(r"谢谢|再见")
 _TOC_RE = re.compile(r"^目\s*录[:：]?$")
-_TOC_LEADER_RE = re.compile(r"(?:\.{3,}|…+|·{3,}|-{3,})\s*\d*\s*$|\s+\d{1,3}$")
+# Dot leaders and page numbers; "讲话 12" reads "讲话12" once spaces next to Chinese are gone.
+_TOC_LEADER_RE = re.compile(
+    r"(?:\.{3,}|…+|·{3,}|-{3,})\s*\d*\s*$|\s+\d{1,3}$|(?<=[\u4e00-\u9fff》”）])\d{1,3}$"
+)
 
 DATE_RE = re.compile(
     r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"
@@ -226,6 +230,8 @@ class _Removed:
 
 
 def _strip_fragments(idx: int, raw: str, removed: _Removed) -> str:
+    # First, so that no Jinja delimiter reaches any output, the removed fragments included.
+    raw = raw.translate(_BRACES)
     if "#" in raw or "[" in raw:
         for m in _PAYWALL_RE.finditer(raw):
             removed.add(idx, m.group(0))
@@ -243,8 +249,6 @@ def _strip_fragments(idx: int, raw: str, removed: _Removed) -> str:
             return m.group(0)
 
         raw = _NOISE_RE.sub(drop_noise, raw)
-    if "{" in raw or "}" in raw:
-        raw = _JINJA_RE.sub(lambda m: _JINJA_ESCAPE[m.group(0)], raw)
     return raw
 
 
@@ -324,8 +328,8 @@ def _norm_key(text: str) -> str:
     return re.sub(r"[\s\u3000，。、：:；;！!？?“”\"'‘’《》（）()·—-]", "", text)
 
 
-def _split_toc(lines: list[_Line], removed: _Removed) -> list[tuple[list[_Line], str | None]]:
-    """Find a table of contents; return speech segments (lines, forced title or None)."""
+def _split_toc(lines: list[_Line], removed: _Removed) -> list[tuple[list[_Line], _Line | None]]:
+    """Find a table of contents; return speech segments (lines, forced title line or None)."""
     texts = [ln.text for ln in lines]
     toc_at = next(
         (i for i, t in enumerate(texts) if t is not None and _TOC_RE.match(t.replace(" ", ""))),
@@ -344,7 +348,7 @@ def _split_toc(lines: list[_Line], removed: _Removed) -> list[tuple[list[_Line],
             i += 1
             continue
         token = parse_number_token(t)
-        if not is_titleish(_TOC_LEADER_RE.sub("", t), 80):
+        if not is_titleish(_TOC_LEADER_RE.sub("", t), 80) or SALUTATION_RE.match(t):
             break
         if not entries:
             first_style = token[0] if token else None
@@ -378,22 +382,22 @@ def _split_toc(lines: list[_Line], removed: _Removed) -> list[tuple[list[_Line],
         if ln.text is not None:
             removed.add(ln.idx, ln.text)
     if len(starts) < 2:
-        return [(lines[toc_end:], None)]
+        return _split_by_salutation(lines[toc_end:])
     for ln in lines[toc_end : starts[0][0]]:
         if ln.text is not None:
             removed.add(ln.idx, ln.text)  # preface of the compilation
-    segments: list[tuple[list[_Line], str | None]] = []
+    segments: list[tuple[list[_Line], _Line | None]] = []
     for k, (j, title) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
         title_text = _TOC_LEADER_RE.sub("", title)
         token = parse_number_token(title_text)
         if token is not None and token[0] == "1.":
             title_text = token[2]
-        segments.append((lines[j + 1 : end], title_text.strip()))
+        segments.append((lines[j + 1 : end], _Line(lines[j].idx, title_text.strip())))
     return segments
 
 
-def _split_by_salutation(lines: list[_Line]) -> list[tuple[list[_Line], str | None]]:
+def _split_by_salutation(lines: list[_Line]) -> list[tuple[list[_Line], _Line | None]]:
     """Split when several speeches follow each other: title line + salutation line."""
     texts = [ln.text for ln in lines]
     nonblank = [i for i, t in enumerate(texts) if t is not None]
@@ -454,21 +458,22 @@ def _is_speaker_line(text: str) -> bool:
 def _split_speaker_date(text: str) -> tuple[str | None, str | None]:
     m = DATE_RE.search(text)
     date = m.group(0).replace(" ", "") if m else None
-    rest = DATE_RE.sub("", text) if m else text
+    rest = text[: m.start()] + text[m.end() :] if m else text  # a second date stays in rest
     rest = re.sub(r"^[\s（(]+|[\s）)]+$", "", rest).strip(" ，,、")
     rest = rest.replace("（", "").replace("）", "").strip()
     return (rest or None), date
 
 
-def _header(lines: list[_Line], forced_title: str | None, removed: _Removed) -> CleanSpeech | None:
+def _header(lines: list[_Line], forced: _Line | None, removed: _Removed) -> CleanSpeech | None:
     content = [ln for ln in lines if ln.text is not None]
     speech = CleanSpeech()
+    forced_title = forced.text if forced is not None else None
     if forced_title is not None:
         speech.title = forced_title
     start = next((k for k, ln in enumerate(content) if _body_start_score(ln.text or "")), None)
     if start is None:
-        for ln in content:
-            removed.add(ln.idx, ln.text or "")
+        for ln in ([forced] if forced is not None else []) + content:
+            removed.add(ln.idx, ln.text or "")  # the title of a speech without a body too
         return None
     header, body = content[:start], content[start:]
     titles: list[_Line] = []
@@ -476,8 +481,10 @@ def _header(lines: list[_Line], forced_title: str | None, removed: _Removed) -> 
         t = ln.text or ""
         if _is_date_line(t) and speech.date is None:
             speaker, speech.date = _split_speaker_date(t)
-            if speaker and _ROLE_RE.search(speaker):
+            if speaker and _ROLE_RE.search(speaker) and speech.speaker is None:
                 speech.speaker = speaker
+            elif speaker:
+                removed.add(ln.idx, speaker)  # a place (（2023年12月20日 北京）) or a second name
             continue
         if _is_speaker_line(t) and speech.speaker is None and (titles or forced_title):
             speech.speaker = t.strip("（）() ")
@@ -531,8 +538,8 @@ def clean_text(text: str) -> CleanResult:
     lines = _first_pass(text, removed)
     lines = _trim_tail(lines, removed)
     speeches: list[CleanSpeech] = []
-    for segment, forced_title in _split_toc(lines, removed):
-        speech = _header(segment, forced_title, removed)
+    for segment, forced in _split_toc(lines, removed):
+        speech = _header(segment, forced, removed)
         if speech is None:
             continue
         if speech.body:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .errors import IngestError
+from .errors import IngestError, UnsafeFileError
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -321,6 +322,15 @@ class _TextExtractor(HTMLParser):
         elif tag in self.BLOCK:
             self.parts.append("\n")
 
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        # Python < 3.13 raises AssertionError on "<![" not followed by CDATA, if, endif…
+        # (a scraped page with "<![ACDATA[" then fails as a whole): skip it like a comment.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i + 3)
+            return -1 if end < 0 else end + 1
+
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.title += data
@@ -353,6 +363,184 @@ def looks_like_html(text: str) -> bool:
 
 
 # ---------------------------------------------------------------- DOCX
+#
+# A .docx is a zip of XML parts, so it is checked from the zip directory and the raw
+# bytes before python-docx (lxml) parses anything:
+#
+# * sizes come from the directory (no part over 32 MB, 100 MB in all, 1,000 parts): a speech
+#   of 100,000 characters makes a document.xml of 1–3 MB, lxml needs about five times the
+#   size of the XML in memory, and a few hundred KB of zip can hold GBs of XML;
+# * no XML part may hold a DTD (<!DOCTYPE / <!ENTITY): OOXML never has one, and a DTD is
+#   how external entities (XXE) and entity expansion ("billion laughs") get in;
+# * XML parts must be UTF-8 or UTF-16 as OOXML requires (or GBK/Big5): other encodings
+#   (UTF-7, EBCDIC…) could spell a DTD in bytes the check above does not see.
+#
+# python-docx's own parser does not resolve entities either, and libxml2 refuses
+# expansion loops and nesting deeper than 256 elements: the checks give a clear refusal,
+# those limits stay as a second line.
+
+DOCX_MAX_PARTS = 1000
+DOCX_MAX_PART_BYTES = 32 * 1024 * 1024
+DOCX_MAX_TOTAL_BYTES = 100 * 1024 * 1024
+_DTD_RE = re.compile(rb"<!(?:doctype|entity)", re.IGNORECASE)
+_XML_ENCODING_RE = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
+# OOXML requires UTF-8 or UTF-16; Chinese tools sometimes declare GBK or Big5. In all of
+# these "<!" can only be "<!" (UTF-16 once its NULs are dropped).
+_XML_ENCODINGS = frozenset(
+    b"utf-8 utf8 utf-16 utf-16le utf-16be us-ascii ascii gbk gb2312 gb18030 big5".split()
+)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_CONTENT_TYPES = "[Content_Types].xml"
+# What a damaged zip raises from zipfile (a negative seek is a ValueError).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError)
+
+
+def _unsafe(filename: str, reason: str) -> UnsafeFileError:
+    return UnsafeFileError(f"文件“{filename}”内容异常（{reason}），已拒绝。", filename)
+
+
+def _check_xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, filename: str) -> None:
+    """Stream one XML part: refuse a DTD or an encoding other than UTF-8/UTF-16."""
+    tail = b""
+    first = True
+    with zf.open(info) as handle:
+        while chunk := handle.read(1 << 20):
+            # UTF-16 keeps ASCII as byte + NUL: without the NULs both read alike.
+            text = tail + chunk.replace(b"\x00", b"")
+            if first:
+                first = False
+                head = text
+                for bom in _BOMS:
+                    head = head.removeprefix(bom)
+                head = head.lstrip()
+                if not head.startswith(b"<"):
+                    raise _unsafe(filename, f"{info.filename} 不是 UTF-8 或 UTF-16 编码的 XML")
+                m = _XML_ENCODING_RE.match(head)
+                if m and m.group(1).lower() not in _XML_ENCODINGS:
+                    raise _unsafe(filename, f"{info.filename} 不是 UTF-8 或 UTF-16 编码的 XML")
+            if _DTD_RE.search(text):
+                raise _unsafe(filename, "含 XML 实体定义或 DTD")
+            tail = text[-16:]
+
+
+def _is_package_xml(content_type: str) -> bool:
+    """OOXML markup (application/vnd.…+xml) and custom XML; not SVG images or XHTML
+    chunks, which Word carries as they are (often with a DOCTYPE) and nobody parses here."""
+    return content_type.endswith("xml") and (
+        content_type.startswith("application/vnd.")
+        or content_type in ("application/xml", "text/xml")
+    )
+
+
+def _xml_parts(zf: zipfile.ZipFile, filename: str) -> list[zipfile.ZipInfo]:
+    """The members a Word reader may parse as XML: the content-type list, relationship
+    parts and the package's XML parts."""
+    from xml.etree import ElementTree
+
+    _check_xml_part(zf, zf.getinfo(_CONTENT_TYPES), filename)
+    try:
+        root = ElementTree.fromstring(zf.read(_CONTENT_TYPES))  # no DTD: nothing to expand
+    except ElementTree.ParseError as exc:
+        raise _err(filename, "不是有效的 .docx 文件（内容类型表已损坏）") from exc
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+    for entry in root:
+        kind = entry.tag.rpartition("}")[2]
+        content_type = entry.get("ContentType", "").lower()
+        if kind == "Default":
+            defaults[entry.get("Extension", "").lower()] = content_type
+        elif kind == "Override":
+            overrides[entry.get("PartName", "").lower()] = content_type
+    parts = []
+    for info in zf.infolist():
+        name = info.filename
+        extension = name.rpartition(".")[2].lower() if "." in name else ""
+        content_type = overrides.get("/" + name.lower(), defaults.get(extension, ""))
+        if (
+            name == _CONTENT_TYPES
+            or name.lower().endswith(".rels")
+            or _is_package_xml(content_type)
+        ):
+            parts.append(info)
+    return parts
+
+
+def _check_docx_zip(zf: zipfile.ZipFile, filename: str) -> None:
+    infos = zf.infolist()
+    if len(infos) > DOCX_MAX_PARTS:
+        raise _unsafe(filename, f"压缩包内部件超过 {DOCX_MAX_PARTS} 个")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _err(filename, "已加密（设有密码），请在 Word 中取消密码后再上传")
+        total += info.file_size
+        if info.file_size > DOCX_MAX_PART_BYTES or total > DOCX_MAX_TOTAL_BYTES:
+            limit = DOCX_MAX_TOTAL_BYTES // (1024 * 1024)
+            raise _unsafe(filename, f"解压后超过 {limit} MB 或单个部件过大，疑似压缩炸弹")
+    for info in _xml_parts(zf, filename):
+        _check_xml_part(zf, info, filename)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARAGRAPH = _W + "p"
+_TEXT = _W + "t"
+# Run content that stands for characters (python-docx's reading of a run).
+_RUN_CHARS = {
+    _W + "tab": "\t",
+    _W + "ptab": "\t",
+    _W + "br": "\n",
+    _W + "cr": "\n",
+    _W + "noBreakHyphen": "-",
+}
+# Deleted text, field codes, properties; mc:Fallback repeats its mc:Choice (text boxes).
+_NOT_SHOWN = frozenset(
+    [_W + name for name in ("del", "moveFrom", "delText", "instrText", "pPr", "rPr", "sectPr")]
+    + ["{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"]
+)
+
+
+def _docx_lines(body) -> list[str]:  # type: ignore[no-untyped-def]
+    """One line per paragraph in reading order, wherever the paragraph sits: tables,
+    content controls (w:sdt), custom XML, tracked insertions, hyperlinks, text boxes
+    (after the paragraph that anchors them). Recursion is bounded by the XML depth, which
+    libxml2 limits to 256."""
+    lines: list[str] = []
+
+    def blocks(element) -> None:  # type: ignore[no-untyped-def]
+        for child in element:
+            if not isinstance(child.tag, str) or child.tag in _NOT_SHOWN:
+                continue  # comments, processing instructions
+            if child.tag == _PARAGRAPH:
+                paragraph(child)
+            else:
+                blocks(child)
+
+    def paragraph(p) -> None:  # type: ignore[no-untyped-def]
+        parts: list[str] = []
+        boxes: list = []
+
+        def inline(element) -> None:  # type: ignore[no-untyped-def]
+            for child in element:
+                tag = child.tag
+                if not isinstance(tag, str) or tag in _NOT_SHOWN:
+                    continue
+                if tag == _TEXT:
+                    parts.append(child.text or "")
+                elif tag in _RUN_CHARS:
+                    parts.append(_RUN_CHARS[tag])
+                elif tag == _PARAGRAPH:
+                    boxes.append(child)  # a paragraph of a text box
+                else:
+                    inline(child)
+
+        inline(p)
+        lines.append("".join(parts))
+        for box in boxes:
+            paragraph(box)
+
+    if body is not None:
+        blocks(body)
+    return lines
 
 
 def _docx_text(data: bytes, filename: str) -> str:
@@ -361,42 +549,21 @@ def _docx_text(data: bytes, filename: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
-    except zipfile.BadZipFile as exc:
+            if "word/document.xml" not in names or _CONTENT_TYPES not in names:
+                raise _err(filename, "不是 Word 文档：它是一个 zip 压缩包，但其中没有 Word 正文")
+            _check_docx_zip(zf, filename)
+    except _ZIP_ERRORS as exc:  # never IngestError: that is no ValueError
         raise _err(filename, "不是有效的 .docx 文件（zip 数据已损坏）") from exc
-    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
-        raise _err(filename, "不是 Word 文档：它是一个 zip 压缩包，但其中没有 Word 正文")
     try:
         import docx
-        from docx.oxml.ns import qn
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
         raise _err(filename, "无法作为 Word 文档（.docx）打开，文件可能已损坏") from exc
-
-    lines: list[str] = []
-    p_tag, tbl_tag = qn("w:p"), qn("w:tbl")
-
-    def walk(parent_element, parent) -> None:  # type: ignore[no-untyped-def]
-        for child in parent_element.iterchildren():
-            if child.tag == p_tag:
-                lines.append(Paragraph(child, parent).text)
-            elif child.tag == tbl_tag:
-                table = Table(child, parent)
-                for row in table.rows:
-                    seen: set[int] = set()
-                    for cell in row.cells:
-                        if id(cell._tc) in seen:  # merged cells repeat
-                            continue
-                        seen.add(id(cell._tc))
-                        walk(cell._tc, cell)
-
     try:
-        walk(document.element.body, document)
+        return "\n".join(_docx_lines(document.element.body))
     except Exception as exc:
         raise _err(filename, "的 Word 内容无法读取，文件可能已损坏") from exc
-    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- entry point
@@ -412,14 +579,16 @@ def decode_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYT
             name,
             f"太大（{len(data) / 1024 / 1024:.1f} MB），超过上限 {max_bytes / 1024 / 1024:.0f} MB",
         )
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        if "EncryptedPackage".encode("utf-16-le") in data:  # Word's "encrypt with password"
+            raise _err(name, "已加密（设有打开密码），请在 Word 中取消密码后再上传")
+        raise _err(name, "是旧版 Office 文档（.doc/.xls），暂不支持，请另存为 .docx 后上传")
     lower = name.lower()
     is_zip = data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06")
     if lower.endswith(".docx") or lower.endswith(".docm") or is_zip:
         if not is_zip and not lower.endswith((".docx", ".docm")):
             pass  # unreachable: kept for clarity
         return Decoded(_docx_text(data, name), "docx")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _err(name, "是旧版 Office 文档（.doc/.xls），暂不支持，请另存为 .docx 后上传")
     if data.startswith(b"%PDF"):
         raise _err(name, "是 PDF 文件，暂不支持，请上传 .txt、.docx 或网页文件")
     if data[:8].startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z")):

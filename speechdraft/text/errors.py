@@ -31,3 +31,8 @@ class IngestError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class UnsafeFileError(IngestError):
+    """A file refused because its content looks crafted against the parser (XML entity
+    definitions, parts that decompress to hundreds of MB…), before it is parsed."""

@@ -19,7 +19,7 @@ The count in the announcement of the parts (``我讲三点意见``, ``我想讲�
 ``讲三点意见``, ``我强调三点意见``) becomes the computed slot ``{{ 部分数 }}``.
 
 Slot syntax is exactly ``{{ 名称 }}``. Input text never contains Jinja delimiters: the
-cleaner turns literal ``{{``/``}}``/``{%``… into full-width braces.
+cleaner turns every literal ``{``/``}`` into a full-width brace.
 """
 
 from __future__ import annotations

@@ -155,6 +155,43 @@ def test_contents_with_page_numbers_and_unmatched_entries():
     assert "目 录" in result.removed or "目录" in result.removed
 
 
+COMPILATION = (
+    "领导讲话汇编\n目录\n在全县经济工作会议上的讲话 1\n在全县安全生产会议上的讲话 5\n\n"
+    "在全县经济工作会议上的讲话\n同志们：\n今天我们召开全县经济工作会议，部署明年工作。\n"
+    "在全县安全生产会议上的讲话\n同志们：\n今天召开安全生产会议，部署安全工作。\n"
+)
+
+
+def test_contents_with_page_numbers_after_a_space_split_a_compilation():
+    result = clean_text(COMPILATION)
+    assert [s.title for s in result.speeches] == [
+        "在全县经济工作会议上的讲话",
+        "在全县安全生产会议上的讲话",
+    ]
+    assert result.removed == [
+        "领导讲话汇编",
+        "目录",
+        "在全县经济工作会议上的讲话1",
+        "在全县安全生产会议上的讲话5",
+    ]
+
+
+def test_contents_not_found_again_still_split_at_title_and_salutation():
+    text = COMPILATION.replace("安全生产会议上的讲话\n同志们", "安全生产大会上的讲话\n同志们")
+    result = clean_text(text.replace(" 1\n", "\n").replace(" 5\n", "\n"))
+    assert [s.title for s in result.speeches] == [
+        "在全县经济工作会议上的讲话",
+        "在全县安全生产大会上的讲话",
+    ]
+
+
+def test_a_salutation_ends_the_contents():
+    text = "目录\n在甲会议上的讲话\n在乙会议上的讲话\n同志们：\n今天开会，部署工作。\n"
+    result = clean_text(text)
+    assert result.speeches[0].salutation == "同志们："
+    assert result.speeches[0].body == ["今天开会，部署工作。"]
+
+
 def test_two_speeches_without_contents():
     text = (
         "在全县经济工作会议上的讲话\n同志们：\n今天我们召开全县经济工作会议，部署明年工作。\n"

@@ -33,6 +33,31 @@ from .numbering import parse_number_token
 
 # ------------------------------------------------------------------ fragments
 
+# Markup left in text copied from web pages: script/style elements with their content,
+# comments, and tags (whose inner text is speech text and stays). Only tag-shaped runs: a
+# name right after "<", so "a < b" or "《" are never touched.
+_MARKUP_BLOCK_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s[^<>]{0,400})?/?>")
+# Named entities such copies carry; numeric ones are left alone.
+_ENTITIES = {
+    "&nbsp;": " ",
+    "&ensp;": " ",
+    "&emsp;": " ",
+    "&amp;": "&",
+    "&lt;": "<",
+    "&gt;": ">",
+    "&quot;": '"',
+    "&apos;": "'",
+    "&#39;": "'",
+    "&ldquo;": "“",
+    "&rdquo;": "”",
+    "&lsquo;": "‘",
+    "&rsquo;": "’",
+    "&mdash;": "—",
+    "&hellip;": "…",
+    "&middot;": "·",
+}
+_ENTITY_RE = re.compile("|".join(re.escape(e) for e in _ENTITIES), re.I)
 _PAYWALL_RE = re.compile(r"#{2}[A-Za-z][A-Za-z_]{1,20}#{2}|\[/?(?:paid|hide|free)[^\]]{0,20}\]")
 _PAGE_MARK_RE = re.compile(
     r"[（(]\s*第\s*\d+\s*[/／]\s*\d+\s*页\s*[)）]"
@@ -232,6 +257,13 @@ class _Removed:
 def _strip_fragments(idx: int, raw: str, removed: _Removed) -> str:
     # First, so that no Jinja delimiter reaches any output, the removed fragments included.
     raw = raw.translate(_BRACES)
+    if "&" in raw:  # first: an escaped tag is markup the page showed, not speech text
+        raw = _ENTITY_RE.sub(lambda m: _ENTITIES[m.group(0).lower()], raw)
+    if "<" in raw:
+        for pattern in (_MARKUP_BLOCK_RE, _TAG_RE):
+            for m in pattern.finditer(raw):
+                removed.add(idx, m.group(0))
+            raw = pattern.sub("", raw)
     if "#" in raw or "[" in raw:
         for m in _PAYWALL_RE.finditer(raw):
             removed.add(idx, m.group(0))

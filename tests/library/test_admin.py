@@ -182,29 +182,31 @@ def test_paragraph_csv_updates_by_id_only(curator, make_paragraph):
 @pytest.mark.django_db(transaction=True)
 def test_term_changes_take_effect_without_restart(curator, make_paragraph, tasks_run):
     """A new word segments at once here, and a task (the real worker in Redis mode,
-    which has to notice the change itself) re-indexes the rows that contain it."""
-    p = make_paragraph("我们要把一主三优多特色产业体系建起来。")
+    which has to notice the change itself) re-indexes the rows that contain it.
+    (A made-up word: ingestion adds a speech's slogans to this process's jieba, so a real
+    one may already be known here when other tests ran first.)"""
+    p = make_paragraph("我们要把梧桐栖凤七彩链产业体系建起来。")
     user_dictionary_ensure()
-    assert "一主三优多特色" not in segment.lcut(p.text)
+    assert "梧桐栖凤七彩链" not in segment.lcut(p.text)
     response = curator.post(
-        "/admin/library/term/add/", {"word": "一主三优多特色", "origin": "manual", "note": ""}
+        "/admin/library/term/add/", {"word": "梧桐栖凤七彩链", "origin": "manual", "note": ""}
     )
     assert response.status_code == 302
     user_dictionary_ensure()
-    assert "一主三优多特色" in segment.lcut(p.text)
+    assert "梧桐栖凤七彩链" in segment.lcut(p.text)
 
     def tokens():
         p.refresh_from_db()
         return p.search_tokens.split()
 
-    assert wait_until(lambda: "一主三优多特色" in tokens(), timeout=30)
-    assert library_search("一主三优多特色").results[0].obj.pk == p.pk
+    assert wait_until(lambda: "梧桐栖凤七彩链" in tokens(), timeout=30)
+    assert library_search("梧桐栖凤七彩链").results[0].obj.pk == p.pk
 
-    term = Term.objects.get(word="一主三优多特色")
+    term = Term.objects.get(word="梧桐栖凤七彩链")
     curator.post(f"/admin/library/term/{term.pk}/delete/", {"post": "yes"})
     user_dictionary_ensure()
-    assert "一主三优多特色" not in segment.lcut(p.text)
-    assert wait_until(lambda: "一主三优多特色" not in tokens(), timeout=30)
+    assert "梧桐栖凤七彩链" not in segment.lcut(p.text)
+    assert wait_until(lambda: "梧桐栖凤七彩链" not in tokens(), timeout=30)
 
 
 def test_deleting_a_term_never_removes_a_jieba_word(curator):

@@ -49,9 +49,13 @@ def corpus(tmp_path):
     path.write_text(text, encoding="utf-8")
     with open("/dev/null", "w") as sink:
         call_command("ingest", str(path), approve=True, stdout=sink)
-    # Ingestion keeps such text as it was written (script elements are dropped as web junk,
-    # quotes become Chinese ones).
-    assert Paragraph.objects.filter(text__contains="<a href=").exists()
+    # Ingestion drops markup copied from web pages (reported as removed), keeping the text.
+    assert not Paragraph.objects.filter(text__contains="<img").exists()
+    assert Paragraph.objects.filter(text__contains="紧迫感点我").exists()
+    # A curator may still paste anything into a paragraph in the admin.
+    pasted = Paragraph.objects.get(text__contains="紧迫感点我")
+    pasted.text = pasted.text + EVIL
+    pasted.save()
     return Skeleton.objects.get(document__file_name__contains="evil-speech")
 
 
@@ -119,7 +123,7 @@ def test_draft_fields_and_items_are_text_on_every_drafter_page(alice_client, cor
         assert_inert(response.content.decode(), where)
     # Shown, as text: the user sees exactly what they typed.
     assert "&lt;script&gt;alert(&quot;x1&quot;)&lt;/script&gt;" in pages["editor"].content.decode()
-    assert "&lt;a href=“javascript" in pages["editor library panel"].content.decode()
+    assert "&lt;a href=&quot;javascript" in pages["editor library panel"].content.decode()
 
 
 def test_corpus_and_curation_text_is_text_in_the_admin(client, editor, corpus):
@@ -129,6 +133,7 @@ def test_corpus_and_curation_text_is_text_in_the_admin(client, editor, corpus):
     Phrase.objects.create(kind="golden", text="金句" + EVIL, status="approved")
     client.force_login(editor)
     paragraph = Paragraph.objects.filter(text__contains="<a href=").first()
+    assert paragraph is not None
     pages = [
         "/admin/corpus/sourcedocument/",
         f"/admin/corpus/sourcedocument/{corpus.document_id}/change/",

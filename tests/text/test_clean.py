@@ -247,3 +247,24 @@ def test_subtitle_note_and_bare_name_under_the_title():
     assert speech.speaker == "张 三"
     assert result.removed == ["（根据录音整理，未经本人审阅）"]
     assert speech.body == ["今天我们召开全市经济工作会议，部署明年工作。"]
+
+
+def test_markup_copied_from_web_pages_is_dropped_and_its_text_kept():
+    text = (
+        "在全市<b>工作会议</b>上的讲话\n"
+        "同志们：\n"
+        "今天召开会议。<script>var a = 1;</script>下面，我讲两点意见。\n"
+        '<span style="font-weight:bold">一、提高政治站位</span>\n'
+        "要深刻认识<strong>做好工作</strong>的重要意义，落实“三个务必”&nbsp;要求。<!-- ad -->\n"
+        "二、突出工作重点\n"
+        "要聚焦主责主业，确保a < b时也学习《条例》<br/>。\n"
+    )
+    result = clean_text(text)
+    (speech,) = result.speeches
+    assert speech.title == "在全市工作会议上的讲话"
+    body = "\n".join(speech.body)
+    assert "一、提高政治站位" in body and "要深刻认识做好工作的重要意义" in body
+    assert "今天召开会议。下面，我讲两点意见。" in body
+    assert "a < b时也学习《条例》。" in body  # a comparison and book-title marks stay
+    assert "<" not in body.replace("a < b", "") and "&nbsp;" not in body
+    assert "<script>var a = 1;</script>" in result.removed and "<b>" in result.removed

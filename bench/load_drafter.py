@@ -261,6 +261,10 @@ class Drafter:
         self.stats.error(op, f"{method} {path} → {response.status}: {snippet}")
         raise OpFailed(f"{response.status}", refused=response.status in (409, 422))
 
+    def change(self, op: str, path: str, data: dict) -> Response:
+        """A change through the editor: an htmx POST whose answer replaces #document."""
+        return self.call(op, "POST", path, data, headers=self.hx("document"))
+
     def hx(self, target: str) -> dict:
         url = f"{self.http.origin}/drafts/{self.draft}/"
         return {
@@ -389,13 +393,7 @@ class Drafter:
             kind: source,
             **self.live(anchor),
         }
-        response = self.call(
-            "insert library",
-            "POST",
-            f"/drafts/{self.draft}/material/",
-            data,
-            headers=self.hx("document"),
-        )
+        response = self.change("insert library", f"/drafts/{self.draft}/material/", data)
         entry = {"op": "material", "kind": kind, "source": source, "anchor": anchor}
         self.accept(response, entry)
         new = set(self.tree.ids()) - before
@@ -494,13 +492,7 @@ class Drafter:
         delta = -1 if index == len(siblings) - 1 or (index > 0 and self.rng.random() < 0.5) else 1
         action = "up" if delta < 0 else "down"
         data = {"csrfmiddlewaretoken": self.csrf, "version": self.version, **self.live(item)}
-        response = self.call(
-            "move up/down",
-            "POST",
-            f"/drafts/{self.draft}/items/{item}/{action}/",
-            data,
-            headers=self.hx("document"),
-        )
+        response = self.change("move up/down", f"/drafts/{self.draft}/items/{item}/{action}/", data)
         self.accept(response, {"op": "step", "item": item, "delta": delta})
 
     def drag(self) -> None:
@@ -515,13 +507,7 @@ class Drafter:
         siblings = [i for i in tree.children.get(parent, []) if i != item]
         position = self.rng.randint(0, len(siblings))
         data = {"parent": parent or "", "position": position, **self.live(item)}
-        response = self.call(
-            "move drag",
-            "POST",
-            f"/drafts/{self.draft}/items/{item}/move/",
-            data,
-            headers=self.hx("document"),
-        )
+        response = self.change("move drag", f"/drafts/{self.draft}/items/{item}/move/", data)
         self.accept(response, {"op": "move", "item": item, "parent": parent, "position": position})
 
     def delete(self) -> None:
@@ -530,13 +516,7 @@ class Drafter:
             return
         item = self.rng.choice(present)
         data = {"csrfmiddlewaretoken": self.csrf, "version": self.version, **self.live(item)}
-        response = self.call(
-            "delete",
-            "POST",
-            f"/drafts/{self.draft}/items/{item}/delete/",
-            data,
-            headers=self.hx("document"),
-        )
+        response = self.change("delete", f"/drafts/{self.draft}/items/{item}/delete/", data)
         self.accept(response, {"op": "delete", "item": item})
 
     def stale(self) -> None:

@@ -20,7 +20,8 @@ def production_env(**extra: str) -> dict:
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("SECURE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "TRUST_"))
-        and k not in {"DATABASE_URL", "REDIS_URL"}
+        # Not the test run's own switches (the browser tests allow sync ORM calls).
+        and k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         DEBUG="false",

@@ -69,3 +69,9 @@ export LOAD_REDIS_URL ?= redis://127.0.0.1:6379/15
 .PHONY: load
 load: $(VENV)/.installed
 	$(PY) bench/load.py --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
+
+# A long fuzz run of the ingestion pipeline (make test runs 100 examples per property).
+FUZZ_EXAMPLES ?= 5000
+.PHONY: fuzz
+fuzz: $(VENV)/.installed
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/text/test_fuzz.py -p no:django -q --hypothesis-show-statistics

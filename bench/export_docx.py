@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.results import write_section  # noqa: E402
+from bench.results import celery_worker_argv, write_section  # noqa: E402
 from speechdraft.exports.docx import Block, ExportDocument, render_docx  # noqa: E402
 from speechdraft.text.pipeline import parse_bytes  # noqa: E402
 
@@ -109,21 +109,7 @@ def click_to_download(chars: int, rounds: int = 5) -> str:
     settings.MEDIA_ROOT = media
     env = dict(os.environ, MEDIA_ROOT=media)
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "speechdraft",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            "speechdraft",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "WARNING",
-        ],
+        celery_worker_argv("speechdraft", loglevel="WARNING"),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

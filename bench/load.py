@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load_drafter import Drafter, Http, Stats  # noqa: E402
+from bench.results import celery_worker_argv  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/speechdraft_load"
 # CI's suite uses Redis databases 1-14 (.ci/run), developers 0: 15 is nobody's.
@@ -136,26 +137,7 @@ class Services:
 
     def start(self) -> None:
         queue = self.env["CELERY_QUEUE"]
-        worker_log = self._start(
-            "celery",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "speechdraft",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "-n",
-                f"{queue}@localhost",
-                "-Q",
-                queue,
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-        )
+        worker_log = self._start("celery", celery_worker_argv(queue))
         self._start(
             "gunicorn",
             [

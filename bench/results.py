@@ -28,6 +28,17 @@ def write_section(name: str, body: str) -> None:
     RESULTS.write_text(text)
 
 
+def celery_worker_argv(queue: str, *, loglevel: str = "INFO") -> list[str]:
+    """One solo-pool Celery worker consuming only `queue` (as tests/conftest.py starts it)."""
+    import sys
+
+    return [
+        *(sys.executable, "-m", "celery", "-A", "speechdraft", "worker"),
+        *("--pool=solo", "--concurrency=1", "-n", f"{queue}@localhost", "-Q", queue),
+        *("--without-gossip", "--without-mingle", f"--loglevel={loglevel}"),
+    ]
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 

@@ -4,9 +4,9 @@ import io
 import posixpath
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 
+from speechdraft.text.decode import ZIP_ERRORS
 from speechdraft.text.errors import UserError
 
 MAX_MEMBERS = 500
@@ -14,9 +14,6 @@ MAX_MEMBER_BYTES = 20 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100  # uncompressed / compressed; real text compresses about 3-10x
 SUPPORTED_SUFFIXES = (".txt", ".docx", ".html", ".htm")
-# What zipfile raises on a damaged archive: a corrupt deflate stream (zlib.error), an
-# unknown method or version (NotImplementedError), a negative seek (ValueError)…
-_BROKEN_ZIP = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError)
 _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
@@ -51,7 +48,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, zip_name: str)
         with archive.open(info) as handle:
             # Read at most one byte past the declared size: headers can lie.
             return handle.read(info.file_size + 1)
-    except _BROKEN_ZIP:
+    except ZIP_ERRORS:
         raise UploadError(
             f"{zip_name}：{info.filename} 无法解压（数据已损坏或压缩方式不受支持），已拒绝整个压缩包"
         ) from None
@@ -61,7 +58,7 @@ def zip_members(zip_name: str, data: bytes) -> list[Member]:
     """The supported files of a .zip upload, read with size and ratio limits."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except _BROKEN_ZIP:
+    except ZIP_ERRORS:
         raise UploadError(f"{zip_name}：不是有效的 zip 压缩包") from None
     with archive:
         infos = archive.infolist()

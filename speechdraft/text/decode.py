@@ -391,8 +391,9 @@ _XML_ENCODINGS = frozenset(
 )
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _CONTENT_TYPES = "[Content_Types].xml"
-# What a damaged zip raises from zipfile (a negative seek is a ValueError).
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError)
+# What zipfile raises on a damaged archive: a corrupt deflate stream (zlib.error), an
+# unknown method or version (NotImplementedError), a negative seek (ValueError)…
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError)
 
 
 def _unsafe(filename: str, reason: str) -> UnsafeFileError:
@@ -552,7 +553,7 @@ def _docx_text(data: bytes, filename: str) -> str:
             if "word/document.xml" not in names or _CONTENT_TYPES not in names:
                 raise _err(filename, "不是 Word 文档：它是一个 zip 压缩包，但其中没有 Word 正文")
             _check_docx_zip(zf, filename)
-    except _ZIP_ERRORS as exc:  # never IngestError: that is no ValueError
+    except ZIP_ERRORS as exc:  # never IngestError: that is no ValueError
         raise _err(filename, "不是有效的 .docx 文件（zip 数据已损坏）") from exc
     try:
         import docx

@@ -103,6 +103,15 @@ class Revision(models.Model):
     # The revision whose state precedes this one for 撤销: version - 1 for an ordinary change;
     # for an undo, the predecessor of the state it restored, so repeated undos walk back.
     parent_version = models.PositiveIntegerField(null=True, blank=True)
+    # For an undo (or a redo that has more to redo): the version 重做 brings back.
+    redo_version = models.PositiveIntegerField(null=True, blank=True)
+    # A text edit of one item: typing saved every second is one change while it goes on
+    # (see services._commit), so one 撤销 takes back one stretch of typing.
+    item_id = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Something outside the draft refers to this version (an export job renders it): it is
+    # never folded into the next stretch of typing.
+    pinned = models.BooleanField(default=False)
     snapshot = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
 

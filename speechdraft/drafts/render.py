@@ -4,7 +4,12 @@ The outline is the one part of the editor whose size grows with the draft: with 
 template per item (an include, five forms, six {% url %} reversals each) a 300-item draft took
 over 300 ms to render, every time anything changed. Here URLs are formatted from one prefix,
 the CSRF token is computed once, and every piece of user text goes through `escape`.
-The markup is the same as the templates it replaced: drafts/_document.html includes the result.
+
+The outline reads as the printed speech: each paragraph is the line `block_lines` makes of it
+(speechdraft.text.outline), the same lines the preview, the reading text and the Word export
+use. The parts a drafter types into carry `data-field` ("heading", or "body" with the index of
+the body paragraph in `data-para`); editor.js makes them editable and turns them back into text,
+slots included. Without JavaScript they are plain text and the row's 编辑 link opens a form.
 """
 
 from __future__ import annotations
@@ -15,28 +20,45 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from speechdraft.drafts.selectors import ViewItem
+from speechdraft.text.outline import Block, block_lines
 from speechdraft.text.templating import Segment
 
+# (action, label, shortcut)
 ACTIONS = (
-    ("up", "上移"),
-    ("down", "下移"),
-    ("indent", "降级"),
-    ("outdent", "升级"),
-    ("delete", "删除"),
+    ("up", "上移", "Alt+↑"),
+    ("down", "下移", "Alt+↓"),
+    ("indent", "降级", "Tab"),
+    ("outdent", "升级", "Shift+Tab"),
+    ("delete", "删除", ""),
 )
+# Why an action cannot apply to an item, shown on its disabled button.
+REASONS = {
+    "up": "已是同级第一项，不能上移",
+    "down": "已是同级最后一项，不能下移",
+    "indent": "前面没有可以归属的部分或要点，不能降级",
+    "outdent": "已是最上一级，不能升级",
+}
 
 
 def segments_html(parts: list[Segment] | tuple[Segment, ...]) -> str:
+    """Text with its slots as chips: a filled slot shows its value, an unfilled one its name.
+    A chip is one unit in the editor (never typed as braces); `data-slot` names it."""
     out = []
     for seg in parts or ():
         if seg.slot is None:
             out.append(escape(seg.text))
-        elif seg.filled:
+            continue
+        name = escape(seg.slot)
+        if seg.filled:
             out.append(
-                f'<span class="slot-filled" title="{escape(seg.slot)}">{escape(seg.text)}</span>'
+                f'<span class="chip" contenteditable="false" data-slot="{name}" '
+                f'title="填空：{name}">{escape(seg.text)}</span>'
             )
         else:
-            out.append(f'<span class="slot unfilled" title="待填写">{escape(seg.slot)}</span>')
+            out.append(
+                f'<span class="chip unfilled" contenteditable="false" data-slot="{name}" '
+                f'title="待填写：{name}">{name}</span>'
+            )
     return "".join(out)
 
 
@@ -50,8 +72,16 @@ def _text_html(v: ViewItem) -> str:
         b.level,
         b.run_in,
         tuple(b.heading),
+        b.stop,
         tuple(tuple(p) for p in b.body),
+        v.numbered,
+        v.first_block,
     )
+
+
+def _body_attrs(index: int, placeholder: str = "") -> str:
+    ph = f' data-ph="{placeholder}"' if placeholder else ""
+    return f'data-field="body" data-para="{index}"{ph}'
 
 
 @lru_cache(maxsize=8192)
@@ -61,27 +91,56 @@ def _text_markup(
     level: int,
     run_in: bool,
     heading: tuple[Segment, ...],
+    stop: str,
     body: tuple[tuple[Segment, ...], ...],
+    numbered: bool,
+    first_block: bool,
 ) -> str:
+    block = Block(
+        0, None, 0, level, number, run_in, list(heading), [list(p) for p in body], error, stop
+    )
     out = []
     if error:
         out.append(f'<span class="item-error">{escape(error)}</span>')
-    if number or heading:
-        head = escape(number) + segments_html(heading)
-        if run_in and body:
-            stop = "。" if heading else ""
+    num = f'<span class="num lvl-{level}">{escape(number)}</span>' if number else ""
+    # A numbered item always offers its heading; a run-in style that is a number only
+    # (一是, 第一，) has none unless one was written.
+    show_heading = bool(heading) or (
+        numbered and not (run_in and number.endswith(("是", "要", "，")))
+    )
+    head_ph = "输入部分标题" if level == 1 else "输入要点标题"
+    head = (
+        f'<span class="ed ed-heading lvl-{level}" data-field="heading" data-ph="{head_ph}">'
+        f"{segments_html(heading)}</span>"
+        if show_heading
+        else ""
+    )
+    lines = block_lines(block, first=first_block)
+    if lines and lines[0].kind == "salutation":
+        # The salutation and the rest of the first paragraph are one paragraph of text, shown
+        # on two lines: one editable paragraph holds both.
+        rest = lines[1].body if len(lines) > 1 and lines[1].para == 0 else ()
+        out.append(
+            f'<div class="para ed opening" {_body_attrs(0)}><span class="salutation">'
+            f"{segments_html(lines[0].body)}</span>{segments_html(rest)}</div>"
+        )
+        lines = lines[2:] if rest else lines[1:]
+    for line in lines:
+        if line.kind == "heading":
+            out.append(f'<p class="heading lvl-{level}">{num}{head}</p>')
+        elif line.kind == "lead":
+            # Always there (editor.js fills it in as a heading is typed), empty without one.
+            stop_html = f'<span class="stop lvl-{level}">{escape(stop)}</span>' if head else ""
             out.append(
-                f'<span class="para"><span class="runin-heading lvl-{level}">{head}{stop}</span>'
-                f"{segments_html(body[0])}</span>"
+                f'<p class="para lead">{num}{head}{stop_html}<span class="ed ed-runin" '
+                f"{_body_attrs(0, '正文')}>{segments_html(line.body)}</span></p>"
             )
-            out.extend(f'<span class="para">{segments_html(p)}</span>' for p in body[1:])
         else:
-            out.append(f'<span class="heading lvl-{level}">{head}</span>')
-            out.extend(f'<span class="para">{segments_html(p)}</span>' for p in body)
-    elif body:
-        out.extend(f'<span class="para">{segments_html(p)}</span>' for p in body)
-    else:
-        out.append('<span class="para muted">（空段落）</span>')
+            out.append(
+                f'<p class="para ed" {_body_attrs(line.para)}>{segments_html(line.body)}</p>'
+            )
+    if not out or (error and len(out) == 1):
+        out.append(f'<p class="para ed" {_body_attrs(0, "输入正文")}></p>')
     return "".join(out)
 
 
@@ -97,38 +156,47 @@ class OutlineRenderer:
 
     def _actions(self, v: ViewItem) -> str:
         item = f"{self.prefix}{v.id}/"
-        forms = [
-            f'<a href="?edit={v.id}#item-{v.id}" hx-get="{item}edit/" hx-target="#item-{v.id}" '
-            f'hx-swap="innerHTML">编辑</a>'
-        ]
-        for action, label in ACTIONS:
+        # 编辑 is the plain form, for browsers without JavaScript (editor.js hides it).
+        forms = [f'<a class="edit-link" href="?edit={v.id}#item-{v.id}">编辑</a>']
+        blocked = {
+            "up": v.first,
+            "down": v.last,
+            "indent": not v.can_indent,
+            "outdent": v.block.parent_id is None,
+        }
+        for action, label, keys in ACTIONS:
             extra, cls = "", "link"
             if action == "delete":
                 below = "及其下级内容" if v.children else ""
                 extra = f' hx-confirm="确定删除这一段{below}？（可用“撤销”恢复）"'
                 cls = "link danger"
+            title = f"{label}（{keys}）" if keys else label
+            disabled = ""
+            if blocked.get(action):
+                title, disabled = REASONS[action], " disabled"
             forms.append(
                 f'<form method="post" action="{item}{action}/" hx-post="{item}{action}/" '
-                f'hx-target="#document" hx-swap="outerHTML"{extra}>'
+                f'hx-target="#document" hx-swap="outerHTML" data-action="{action}"{extra}>'
                 f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.token}">'
                 f'<input type="hidden" name="version" value="{self.version}">'
-                f'<button type="submit" class="{cls}">{label}</button></form>'
+                f'<button type="submit" class="{cls}" title="{title}"{disabled}>{label}</button>'
+                "</form>"
             )
-        return f'<div class="item-actions">{"".join(forms)}</div>'
+        return (
+            f'<div class="item-actions" role="group" aria-label="段落操作">{"".join(forms)}</div>'
+        )
 
     def row(self, v: ViewItem, hints_url: str = "") -> str:
-        """The item's own row (no children): its text and buttons, or its open editor.
+        """The item's own row (no children): its text and buttons, or its open form.
 
         With `hints_url` (just after a save) the row fetches that item's review hints once it
         is on the page, so checking never slows the save itself."""
         if v.id == self.editing:
             inner = self.edit_html
         else:
-            # Clicking the text opens the in-place editor; the real href works without JavaScript.
             inner = (
                 '<span class="handle" title="拖动以调整顺序" aria-hidden="true">⠿</span>'
-                f'<a class="item-text" href="?edit={v.id}#item-{v.id}" hx-get="{self.prefix}{v.id}/edit/" '
-                f'hx-target="#item-{v.id}" hx-swap="innerHTML">{_text_html(v)}</a>{self._actions(v)}'
+                f'<div class="item-text">{_text_html(v)}</div>{self._actions(v)}'
             )
         hints = (
             f'<div class="item-hints" id="hints-{v.id}" hx-get="{escape(hints_url)}" hx-trigger="load" '
@@ -136,7 +204,7 @@ class OutlineRenderer:
             if hints_url
             else ""
         )
-        return f'<div class="item-row" id="item-{v.id}">{inner}{hints}</div>'
+        return f'<div class="item-row" id="item-{v.id}" tabindex="-1">{inner}{hints}</div>'
 
     def item(self, v: ViewItem) -> str:
         kind = f"numbered level-{v.block.level}" if v.numbered else "para"

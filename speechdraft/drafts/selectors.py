@@ -11,13 +11,8 @@ from django.db.models import QuerySet
 
 from speechdraft.drafts.models import Draft
 from speechdraft.drafts.services import draft_nodes, draft_variables
-from speechdraft.text.outline import (
-    Block,
-    count_chars,
-    reading_paragraphs,
-    render_blocks,
-    slot_values,
-)
+from speechdraft.text.counting import duration_text, reading_minutes
+from speechdraft.text.outline import Block, block_chars, render_blocks, slot_values
 
 
 @dataclass
@@ -25,6 +20,11 @@ class ViewItem:
     block: Block
     numbered: bool
     children: list[ViewItem] = field(default_factory=list)
+    # Where it stands among its siblings: which moves can apply (the editor disables the rest).
+    first: bool = True
+    last: bool = True
+    can_indent: bool = False
+    first_block: bool = False  # opens the speech (a salutation there stands on its own line)
 
     @property
     def id(self) -> int:
@@ -57,11 +57,7 @@ class DocumentView:
 
     @property
     def duration_text(self) -> str:
-        minutes = self.minutes
-        if minutes < 1:
-            return "不到 1 分钟"
-        whole, half = int(minutes), minutes - int(minutes) >= 0.5
-        return f"约 {whole} 分半钟" if half else f"约 {whole} 分钟"
+        return duration_text(self.minutes)
 
 
 # A draft's content at a given version never changes (every change bumps the version), so its
@@ -107,18 +103,25 @@ def document_from_nodes(draft: Draft, roots) -> DocumentView:
     top: list[ViewItem] = []
     for b in blocks:
         (views[b.parent_id].children if b.parent_id in views else top).append(views[b.id])
+    for siblings in [top, *(v.children for v in views.values() if v.children)]:
+        for index, view in enumerate(siblings):
+            view.first, view.last = index == 0, index == len(siblings) - 1
+            view.can_indent = index > 0 and siblings[index - 1].numbered
+    opening = next((b for b in blocks if b.heading or b.body or b.number), None)
+    if opening is not None:
+        views[opening.id].first_block = True
     unfilled: dict[str, int] = {}
     for b in blocks:
         for name in b.unfilled:
             unfilled[name] = unfilled.get(name, 0) + 1
-    chars = count_chars("".join(reading_paragraphs(blocks)))
+    chars = block_chars(blocks)
     rate = getattr(settings, "READING_RATE", 170)
     return DocumentView(
         draft=draft,
         items=top,
         blocks=blocks,
         chars=chars,
-        minutes=chars / rate,
+        minutes=reading_minutes(chars, rate),
         unfilled=unfilled,
         values=values,
         parts=sum(1 for r in roots if r.numbered),

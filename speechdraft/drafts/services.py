@@ -7,25 +7,26 @@ import datetime
 import json
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils import timezone
 
 from speechdraft.corpus.models import Paragraph, Section, Skeleton
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
 from speechdraft.library.models import Phrase
 from speechdraft.text.errors import UserError
+from speechdraft.text.numbering import format_date
 from speechdraft.text.outline import (
     MAX_LEVEL,
     Node,
+    block_chars,
     build_tree,
-    count_chars,
-    reading_paragraphs,
     render_blocks,
     slot_values,
 )
-from speechdraft.text.templating import SlotError, slot_names, valid_slot_name
+from speechdraft.text.templating import STANDARD_SLOTS, SlotError, slot_names, valid_slot_name
 
 STALE_MESSAGE = "此稿已在其他窗口修改，请刷新后再操作（您刚才输入的内容仍保留在下方）。"
 MAX_BODY_CHARS = 20_000
@@ -91,7 +92,13 @@ def _char_count(draft: Draft, items: list[dict] | None = None) -> int:
             ]
         )
     blocks = render_blocks(roots, draft.numbering, slot_values(roots, draft_variables(draft)))
-    return count_chars("".join(reading_paragraphs(blocks)))
+    return block_chars(blocks)
+
+
+TYPING = "修改段落"
+# Text saved while typing goes on is one change, so one 撤销 takes back one stretch of typing:
+# a save of the same item by the same user extends the previous one for this long.
+TYPING_GROUP_SECONDS = 60
 
 
 def _record(
@@ -101,7 +108,10 @@ def _record(
     *,
     stage_changed: bool = False,
     parent_version: int | None = -1,
+    redo_version: int | None = None,
     items: list[dict] | None = None,
+    item_id: int | None = None,
+    started_at=None,
 ) -> Revision:
     return Revision.objects.create(
         draft=draft,
@@ -111,6 +121,9 @@ def _record(
         stage=draft.stage,
         stage_changed=stage_changed,
         parent_version=(draft.version - 1 or None) if parent_version == -1 else parent_version,
+        redo_version=redo_version,
+        item_id=item_id,
+        started_at=started_at,
         snapshot=_snapshot(draft, items),
     )
 
@@ -127,14 +140,42 @@ def _lock(draft: Draft, expected_version: int | None) -> Draft:
     return draft
 
 
+def _typing_to_extend(draft: Draft, user, item_id: int) -> Revision | None:
+    """The current revision, when it is a stretch of typing in this item that may go on."""
+    current = draft.revisions.filter(version=draft.version).defer("snapshot").first()
+    if (
+        current is None
+        or current.action != TYPING
+        or current.item_id != item_id
+        or current.user_id != getattr(user, "pk", None)
+        or current.pinned
+        or current.started_at is None
+        or current.started_at < timezone.now() - datetime.timedelta(seconds=TYPING_GROUP_SECONDS)
+    ):
+        return None
+    return current
+
+
 def _commit(
-    draft: Draft, user, action: str, *, stage_changed: bool = False, parent_version: int | None = -1
+    draft: Draft,
+    user,
+    action: str,
+    *,
+    stage_changed: bool = False,
+    parent_version: int | None = -1,
+    redo_version: int | None = None,
+    item_id: int | None = None,
 ) -> Draft:
     """Bump the version (the row is locked), record the revision, and keep the new version's
-    rendered document for the response that follows."""
+    rendered document for the response that follows.
+
+    `item_id` marks a text edit of one item: while the same user goes on typing in it, the new
+    revision replaces the previous one (same undo target, the version still moves on, so every
+    other window still sees the change)."""
     from speechdraft.drafts.selectors import document_from_nodes, remember_document
 
     items = _item_rows(draft)  # read once: for the document, 字数 and the revision's snapshot
+    extended = _typing_to_extend(draft, user, item_id) if item_id is not None else None
     draft.version += 1
     roots = build_tree(
         [
@@ -145,8 +186,21 @@ def _commit(
     doc = document_from_nodes(draft, roots)
     draft.char_count = doc.chars
     draft.save()
+    if extended is not None:
+        parent_version, started_at = extended.parent_version, extended.started_at
+        extended.delete()
+    else:
+        started_at = timezone.now() if item_id is not None else None
     _record(
-        draft, user, action, stage_changed=stage_changed, parent_version=parent_version, items=items
+        draft,
+        user,
+        action,
+        stage_changed=stage_changed,
+        parent_version=parent_version,
+        redo_version=redo_version,
+        items=items,
+        item_id=item_id,
+        started_at=started_at,
     )
     # Only once committed: a rolled-back change must not leave its content cached.
     transaction.on_commit(lambda: remember_document(doc))
@@ -366,6 +420,55 @@ def placement_after(draft: Draft, anchor_id, *, as_child: bool = False) -> Place
     return Placement(anchor.parent_id, anchor.position + 1)
 
 
+INSERT_KINDS = ("part", "point", "paragraph", "child")
+
+
+def placement_for(draft: Draft, kind: str, anchor_id) -> Placement:
+    """Where 添加部分 / 添加要点 / 添加段落 put the new item, from the item the drafter is in.
+
+    * part: the next 一、 after the part the anchor belongs to (else after the last part,
+      before the closing paragraphs);
+    * point: the next numbered point: after the anchor when it is a point, as the last point of
+      a part, or among the paragraphs of the part the anchor is in;
+    * paragraph: body text right below the anchor (first under a part or point that has points
+      of its own, so it reads straight after its heading);
+    * child: the anchor's last numbered child (the form without JavaScript).
+    """
+    if kind not in INSERT_KINDS:
+        raise DraftError("不能添加这种内容。")
+    anchor = _get_item(draft, anchor_id) if anchor_id not in (None, "") else None
+    if kind == "part":
+        top = anchor
+        while top is not None and top.parent is not None:
+            top = top.parent
+        if top is not None and top.numbered:
+            return Placement(None, top.position + 1)
+        return placement_after(draft, None)
+    if kind in ("point", "child"):
+        if anchor is None:
+            raise DraftError("请先点选一个部分或要点，再添加要点。")
+        if kind == "child" or (anchor.numbered and anchor.parent is None):
+            return placement_after(draft, anchor.pk, as_child=True)
+        if anchor.parent is None:
+            raise DraftError("开头和结尾中不能添加要点，请先点选一个部分。")
+        return Placement(anchor.parent_id, anchor.position + 1)
+    if anchor is None:
+        return placement_after(draft, None)
+    if anchor.numbered and _siblings(draft, anchor.pk).exists():
+        return Placement(anchor.pk, 0)
+    return Placement(anchor.parent_id, anchor.position + 1)
+
+
+def placement_for_material(draft: Draft, anchor_id, *, has_heading: bool) -> Placement:
+    """A library paragraph with a heading becomes a point (as 添加要点 would place it); one
+    without, body text (as 添加段落)."""
+    if has_heading and anchor_id not in (None, ""):
+        anchor = _get_item(draft, anchor_id)
+        if anchor.numbered or anchor.parent is not None:
+            return placement_for(draft, "point", anchor.pk)
+    return placement_for(draft, "paragraph", anchor_id)
+
+
 @transaction.atomic
 def draft_item_insert(
     draft: Draft,
@@ -411,20 +514,124 @@ def draft_item_insert(
     return item
 
 
+@dataclass(frozen=True)
+class ItemEdit:
+    """Text typed into one item: `heading` None leaves the heading as it is. `base_version`:
+    the version the text was typed over (the page showed the item as it was then)."""
+
+    item_id: int
+    body: str
+    heading: str | None = None
+    base_version: int | None = None
+
+
+class ItemConflict(StaleDraft):
+    """This item's text was changed in another window since the version the edit is based on;
+    `heading` and `body` are what that window saved."""
+
+    def __init__(self, item: DraftItem) -> None:
+        super().__init__()
+        self.heading, self.body = item.heading, item.body
+
+
+def _apply_edit(draft: Draft, edit: ItemEdit) -> DraftItem | None:
+    """Write one edit to its row; None when the text is what is stored already."""
+    item = _get_item(draft, edit.item_id)
+    heading = item.heading if edit.heading is None else clean_text(edit.heading).strip()[:300]
+    body = clean_text(edit.body).strip()
+    _check_text(heading, body)
+    if (item.heading, item.body) == (heading, body):
+        return None
+    item.heading, item.body = heading, body
+    item.save(update_fields=["heading", "body"])
+    return item
+
+
 @transaction.atomic
 def draft_item_update(
     draft: Draft, *, user, version: int | None, item_id, heading: str, body: str
 ) -> DraftItem:
+    """Save an item's text (the plain form, 一键替换): one change of its own."""
     draft = _lock(draft, version)
-    item = _get_item(draft, item_id)
-    heading, body = clean_text(heading).strip()[:300], clean_text(body).strip()
-    _check_text(heading, body)
-    if (item.heading, item.body) == (heading, body):
-        return item
-    item.heading, item.body = heading, body
-    item.save(update_fields=["heading", "body"])
-    _commit(draft, user, "修改段落")
+    item = _apply_edit(draft, ItemEdit(int(item_id), body, heading))
+    if item is None:
+        return _get_item(draft, item_id)
+    _commit(draft, user, TYPING)
     return item
+
+
+@transaction.atomic
+def draft_item_save(
+    draft: Draft, *, user, version: int | None, edit: ItemEdit, force: bool = False
+) -> bool:
+    """Autosave of text typed on the page. Returns whether the draft changed elsewhere since
+    `version` (the page then reloads the rest of the outline around the text being typed).
+
+    An edit based on an older version still lands when this item was not changed since that
+    version (another window worked on other items); when it was, ItemConflict says what is
+    there now. `force` (仍然保存我的修改) overwrites it.
+    """
+    draft = _lock(draft, None)
+    stale = version is not None and int(version) != draft.version
+    if stale and not force:
+        _check_unchanged_since(draft, replace(edit, base_version=int(version)))
+    if _apply_edit(draft, edit) is not None:
+        _commit(draft, user, TYPING, item_id=edit.item_id)
+    return stale
+
+
+def _item_at(draft: Draft, version: int, item_id: int) -> dict | None:
+    """The item as it was at `version`. A version folded into a later stretch of typing has no
+    revision of its own: the one before it stands in (what changed since then is compared
+    too, so this can only find a conflict that is not there, never miss one)."""
+    revision = draft.revisions.filter(version__lte=version).order_by("-version").first()
+    if revision is None:
+        return None
+    return next((i for i in snapshot_state(revision)["items"] if i["id"] == item_id), None)
+
+
+def _check_unchanged_since(draft: Draft, edit: ItemEdit) -> None:
+    """Refuse text typed over an item that another window has changed since."""
+    base = edit.base_version
+    if base is None or int(base) == draft.version:
+        return
+    item = _get_item(draft, edit.item_id)
+    before = _item_at(draft, int(base), item.pk)
+    if before is None or (before["heading"], before["body"]) != (item.heading, item.body):
+        raise ItemConflict(item)
+
+
+@transaction.atomic
+def draft_items_update(draft: Draft, *, user, version: int | None, edits: list[ItemEdit]) -> Draft:
+    """Text still being typed, carried by a structure action (insert, move, undo, …) and saved
+    just before it, so no action can discard it: one change for all of it."""
+    draft = _lock(draft, version)
+    for edit in edits:
+        _check_unchanged_since(draft, edit)
+    changed = [e.item_id for e in edits if _apply_edit(draft, e) is not None]
+    if changed:
+        _commit(draft, user, TYPING, item_id=changed[0] if len(changed) == 1 else None)
+    return draft
+
+
+def pending_edits(raw: str) -> list[ItemEdit]:
+    """The page's unsaved text, as it sends it: a JSON list of {id, heading?, body}."""
+    try:
+        data = json.loads(raw)
+        edits = [
+            ItemEdit(
+                int(entry["id"]),
+                str(entry.get("body") or ""),
+                None if entry.get("heading") is None else str(entry["heading"]),
+                None if entry.get("base") is None else int(entry["base"]),
+            )
+            for entry in data
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise DraftError("未保存的文字格式不正确，请刷新页面（文字仍保留在浏览器中）。") from None
+    if len(edits) > MAX_ITEMS:
+        raise DraftError("一次提交的段落过多。")
+    return edits
 
 
 @transaction.atomic
@@ -464,11 +671,12 @@ def draft_item_move(
         raise DraftError("移动后编号会超过四级，不能这样移动。")
     old_parent_id = item.parent_id
     new_parent_id = new_parent.pk if new_parent else None
-    siblings = [
-        s for s in _siblings(draft, new_parent_id).order_by("position", "id") if s.pk != item.pk
-    ]
+    ordered = list(_siblings(draft, new_parent_id).order_by("position", "id"))
+    siblings = [s for s in ordered if s.pk != item.pk]
     position = max(0, min(int(position), len(siblings)))
     siblings.insert(position, item)
+    if same_parent and [s.pk for s in siblings] == [s.pk for s in ordered]:
+        return item  # dropped where it was: nothing changed, nothing to record
     item.parent = new_parent
     changed = []
     for index, sibling in enumerate(siblings):
@@ -503,13 +711,21 @@ def _subtree_depth(item: DraftItem) -> int:
 def draft_item_step(draft: Draft, *, user, version, item_id, delta: int) -> DraftItem:
     """上移 / 下移: one place among its siblings (the same service as drag and drop)."""
     item = _get_item(draft, item_id)
+    order = list(
+        _siblings(draft, item.parent_id).order_by("position", "id").values_list("pk", flat=True)
+    )
+    target = order.index(item.pk) + delta
+    if target < 0:
+        raise DraftError("已是同级第一项，不能上移。")
+    if target >= len(order):
+        raise DraftError("已是同级最后一项，不能下移。")
     return draft_item_move(
         draft,
         user=user,
         version=version,
         item_id=item.pk,
         parent_id=item.parent_id,
-        position=item.position + delta,
+        position=target,
         action="上移" if delta < 0 else "下移",
     )
 
@@ -676,7 +892,8 @@ def _restore_state(draft: Draft, state: dict) -> None:
 
 @transaction.atomic
 def draft_undo(draft: Draft, *, user, version) -> Draft:
-    """Go back to the state before the last change; repeated undos keep walking back."""
+    """Go back to the state before the last change; repeated undos keep walking back, and
+    重做 walks forward again through what they took back."""
     draft = _lock(draft, version)
     current = draft.revisions.filter(version=draft.version).first()
     if current is None or current.parent_version is None:
@@ -693,7 +910,40 @@ def draft_undo(draft: Draft, *, user, version) -> Draft:
         label,
         stage_changed=draft.stage != stage_before,
         parent_version=target.parent_version,
+        redo_version=current.version,
     )
+
+
+@transaction.atomic
+def draft_redo(draft: Draft, *, user, version) -> Draft:
+    """Bring back what the last 撤销 took back; only right after undos (a new change ends it)."""
+    draft = _lock(draft, version)
+    current = draft.revisions.filter(version=draft.version).first()
+    if current is None or current.redo_version is None:
+        raise DraftError("没有可以重做的操作。")
+    target = draft.revisions.filter(version=current.redo_version).first()
+    if target is None:
+        raise DraftError("没有可以重做的操作。")
+    stage_before = draft.stage
+    _restore_state(draft, snapshot_state(target))
+    return _commit(
+        draft,
+        user,
+        "重做",
+        stage_changed=draft.stage != stage_before,
+        parent_version=current.version,
+        redo_version=target.redo_version,
+    )
+
+
+def history_state(draft: Draft) -> tuple[bool, bool]:
+    """(can undo, can redo) at the draft's current version, for the toolbar."""
+    row = (
+        draft.revisions.filter(version=draft.version)
+        .values_list("parent_version", "redo_version")
+        .first()
+    )
+    return (row is not None and row[0] is not None, row is not None and row[1] is not None)
 
 
 @transaction.atomic
@@ -762,6 +1012,13 @@ def draft_nodes(draft: Draft) -> list[Node]:
     return build_tree([Node(*row) for row in rows])
 
 
+def slot_menu(draft: Draft) -> list[str]:
+    """The slots 插入填空 offers: the standard ones, then the draft's own variables."""
+    names = [n for n in STANDARD_SLOTS]
+    names += sorted(n for n in draft.variables if n not in names)
+    return names
+
+
 def draft_variables(draft: Draft) -> dict[str, str]:
     """Slot values from the draft's fields and its own variables (custom ones included)."""
     values = dict(draft.variables)
@@ -770,5 +1027,5 @@ def draft_variables(draft: Draft) -> dict[str, str]:
     if draft.speaker:
         values.setdefault("讲话人", draft.speaker)
     if draft.date:
-        values.setdefault("日期", f"{draft.date.year}年{draft.date.month}月{draft.date.day}日")
+        values.setdefault("日期", format_date(draft.date))
     return values

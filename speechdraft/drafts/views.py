@@ -3,9 +3,12 @@ service call → the page, or for htmx the fragments that changed."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,19 +18,33 @@ from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, num
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
 from speechdraft.drafts.render import render_row
 from speechdraft.drafts.selectors import draft_document, drafts_for
-from speechdraft.drafts.services import DraftError, StaleDraft
+from speechdraft.drafts.services import DraftError, ItemConflict, ItemEdit, StaleDraft
 from speechdraft.library.forms import KIND_CHOICES
 from speechdraft.library.selectors import library_search, phrases_visible_to
 from speechdraft.library.services import user_dictionary_ensure
+from speechdraft.text.counting import COUNT_RULE
 
 EXPORT_PROFILES = [("gongwen", "公文格式"), ("large", "讲话大字版")]
-INSERT_BUTTONS = [("part", "添加部分"), ("paragraph", "添加段落"), ("child", "添加下级")]
-ITEM_BUTTONS = [
-    ("drafts:item_up", "上移"),
-    ("drafts:item_down", "下移"),
-    ("drafts:item_indent", "降级"),
-    ("drafts:item_outdent", "升级"),
-    ("drafts:item_delete", "删除"),
+# (kind, label, shortcut, what it adds)
+INSERT_BUTTONS = [
+    ("part", "添加部分", "Ctrl+Alt+1", "在当前部分之后添加一个新的部分（一、）"),
+    ("point", "添加要点", "Ctrl+Alt+2", "在当前部分或要点之后添加下一个要点（（一）、1.）"),
+    ("paragraph", "添加段落", "Ctrl+Alt+0", "在当前位置之后添加一段正文"),
+]
+SHORTCUTS = [
+    ("Ctrl+Z", "撤销"),
+    ("Ctrl+Shift+Z 或 Ctrl+Y", "重做"),
+    ("Ctrl+Enter", "立即保存"),
+    ("Alt+↑ / Alt+↓", "上移 / 下移当前段落"),
+    ("Tab / Shift+Tab（光标在段首时）", "降级 / 升级"),
+    ("Ctrl+Alt+1", "添加部分（一、）"),
+    ("Ctrl+Alt+2", "添加要点（（一）、1.）"),
+    ("Ctrl+Alt+0", "添加段落"),
+    ("Enter", "在正文中另起一段；在小标题末尾转到正文"),
+    ("Backspace（在空段的段首）", "删除这一空段"),
+    ("↑ / ↓（在段首或段尾）", "转到上一段 / 下一段"),
+    ("Esc", "离开正在编辑的段落"),
+    ("?", "显示本帮助"),
 ]
 
 
@@ -37,7 +54,11 @@ def _get_draft_for_user(request: HttpRequest, pk: int) -> Draft:
 
 def _version(request: HttpRequest) -> str | None:
     # htmx sends the live version kept in #draft-version; plain forms carry their own.
-    # An explicit "仍然保存我的修改" names the version it overwrites.
+    # An explicit "仍然保存我的修改" names the version it overwrites. Text carried along with
+    # the request was saved first (carries_pending): the change builds on that version.
+    carried = getattr(request, "carried_version", None)
+    if carried is not None:
+        return str(carried)
     return (
         request.POST.get("force_version")
         or request.POST.get("current_version")
@@ -45,7 +66,37 @@ def _version(request: HttpRequest) -> str | None:
     )
 
 
+def carries_pending(view):
+    """Every change from the editor carries the text typed into the page and not saved yet
+    (`pending`): it is saved first, as a change of its own, so no action can discard it. When
+    that save is refused (another window changed the draft) the action is not done either,
+    and the page keeps the text."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+        raw = request.POST.get("pending")
+        if request.method != "POST" or not raw:
+            return view(request, pk, *args, **kwargs)
+        draft = _get_draft_for_user(request, pk)
+        try:
+            services.draft_items_update(
+                draft,
+                user=request.user,
+                version=_version(request),
+                edits=services.pending_edits(raw),
+            )
+        except DraftError as exc:
+            return _after_change(request, draft, error=exc)
+        request.carried_version = draft.version
+        response = view(request, pk, *args, **kwargs)
+        response["X-Pending-Saved"] = str(draft.version)  # the page may forget that text now
+        return response
+
+    return wrapped
+
+
 def _editor_context(draft: Draft, *, editing: int | None = None, **extra) -> dict:
+    can_undo, can_redo = services.history_state(draft)
     context = {
         "draft": draft,
         "doc": draft_document(draft),
@@ -54,8 +105,12 @@ def _editor_context(draft: Draft, *, editing: int | None = None, **extra) -> dic
         "role_choices": Role.choices,
         "stages": Draft.Stage.choices,
         "insert_buttons": INSERT_BUTTONS,
-        "item_buttons": ITEM_BUTTONS,
         "export_profiles": EXPORT_PROFILES,
+        "shortcuts": SHORTCUTS,
+        "count_rule": COUNT_RULE,
+        "slot_names": services.slot_menu(draft),
+        "can_undo": can_undo,
+        "can_redo": can_redo,
     }
     if editing is not None:
         item = DraftItem.objects.filter(draft=draft, pk=editing).first()
@@ -74,10 +129,13 @@ def _after_change(
     editing: int | None = None,
     notice: str = "",
     panels: bool = True,
+    focus: int | None = None,
+    focus_field: str = "",
 ) -> HttpResponse:
-    """htmx: the refreshed document with status bar, version and messages out of band; the
-    details and numbering panels too unless the change only moved items (`panels=False`).
-    A plain form: back to the editor page."""
+    """htmx: the refreshed document with status bar, version, undo/redo and messages out of
+    band; the details and numbering panels too unless the change only moved items
+    (`panels=False`). `focus` names the item the cursor goes to next (a new item); without
+    it the cursor stays where it was. A plain form: back to the editor page."""
     if request.htmx:
         status = 409 if isinstance(error, StaleDraft) else 422 if error else 200
         response = render(
@@ -89,6 +147,8 @@ def _after_change(
                 flash_error=bool(error),
                 editing=editing,
                 panels=panels or bool(error),
+                focus=focus,
+                focus_field=focus_field,
             ),
             status=status,
         )
@@ -162,41 +222,30 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@carries_pending
 def item_insert(request: HttpRequest, pk: int) -> HttpResponse:
+    """添加部分 / 添加要点 / 添加段落: an empty item where `placement_for` puts it, the cursor in
+    it. (`heading`/`body` come along when the page offers back text an item lost.)"""
     draft = _get_draft_for_user(request, pk)
     kind = request.POST.get("kind", "paragraph")
-    anchor = request.POST.get("anchor") or None
     try:
-        placement = _placement_for(draft, kind, anchor)
+        placement = services.placement_for(draft, kind, request.POST.get("anchor") or None)
         item = services.draft_item_insert(
             draft,
             user=request.user,
             version=_version(request),
             placement=placement,
-            numbered=kind in ("part", "child"),
-            heading=request.POST.get("heading", "")
-            or ("新的部分" if kind == "part" else "新的要点" if kind == "child" else ""),
-            body=request.POST.get("body", "") or ("" if kind != "paragraph" else "新的段落。"),
+            numbered=kind != "paragraph",
+            heading=request.POST.get("heading", ""),
+            body=request.POST.get("body", ""),
         )
     except DraftError as exc:
         return _after_change(request, draft, error=exc)
-    return _after_change(request, draft, editing=item.pk)
-
-
-def _placement_for(draft: Draft, kind: str, anchor) -> services.Placement:
-    if kind == "child":
-        if not anchor:
-            raise DraftError("请先点选一个部分，再添加下级。")
-        return services.placement_after(draft, anchor, as_child=True)
-    if kind == "part":
-        if anchor:
-            item = get_object_or_404(DraftItem, draft=draft, pk=anchor)
-            while item.parent is not None:
-                item = item.parent
-            if item.numbered:
-                return services.Placement(None, item.position + 1)
-        return services.placement_after(draft, None)
-    return services.placement_after(draft, anchor)
+    if not request.htmx:  # without JavaScript the new item opens in its form
+        editor_url = reverse("drafts:editor", args=[draft.pk])
+        return redirect(f"{editor_url}?edit={item.pk}#item-{item.pk}")
+    field = "heading" if item.numbered else "body"
+    return _after_change(request, draft, focus=item.pk, focus_field=field)
 
 
 @require_http_methods(["GET", "POST"])
@@ -243,9 +292,58 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     return render(request, "drafts/_item_saved.html", context)
 
 
+@require_POST
+def item_save(request: HttpRequest, pk: int, item_id: int) -> JsonResponse:
+    """Autosave of text typed on the page (JSON for editor.js): the new version, the status bar
+    and the undo/redo buttons; 409 with what the other window saved when both changed this
+    item; 422 with the reason when the text cannot be taken. The page keeps the text on any
+    failure."""
+    draft = _get_draft_for_user(request, pk)
+    get_object_or_404(DraftItem, draft=draft, pk=item_id)
+    heading = request.POST.get("heading")
+    edit = ItemEdit(item_id, request.POST.get("body", ""), heading)
+    try:
+        stale = services.draft_item_save(
+            draft,
+            user=request.user,
+            version=request.POST.get("version"),
+            edit=edit,
+            force=request.POST.get("force") == "1",
+        )
+    except ItemConflict as exc:
+        return JsonResponse(
+            {
+                "error": "此段已在其他窗口修改。您的文字仍在页面上，可以选择“仍然保存我的修改”。",
+                "conflict": {"heading": exc.heading, "body": exc.body},
+                "version": draft.version,
+            },
+            status=409,
+        )
+    except DraftError as exc:
+        return JsonResponse({"error": exc.message, "version": draft.version}, status=422)
+    context = _editor_context(draft)
+    return JsonResponse(
+        {
+            "version": draft.version,
+            "refresh": stale,  # other windows changed the draft: reload the rest around it
+            "statusbar": render_to_string("drafts/_statusbar.html", context, request=request),
+            "history": render_to_string("drafts/_history_buttons.html", context, request=request),
+            "hints": reverse("drafts:review_hints", args=[draft.pk, item_id]),
+        }
+    )
+
+
+@require_GET
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outline and its panels as they are now (the page reloads them around the text
+    still being typed, after another window changed the draft)."""
+    draft = _get_draft_for_user(request, pk)
+    return _after_change(request, draft)
+
+
 @require_GET
 def item_view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
-    """An item's read-only fragment (取消 in the editor)."""
+    """An item's read-only fragment (取消 in the plain form)."""
     draft = _get_draft_for_user(request, pk)
     get_object_or_404(DraftItem, draft=draft, pk=item_id)
     return _after_change(request, draft)
@@ -261,6 +359,7 @@ def _item_action(service, *, panels: bool, **kwargs):
     numbering panels (variables, slot fields, styles) stay as they are on screen."""
 
     @require_POST
+    @carries_pending
     def view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
         draft = _get_draft_for_user(request, pk)
         _item_exists_or_404(draft, item_id)
@@ -268,7 +367,7 @@ def _item_action(service, *, panels: bool, **kwargs):
             service(draft, user=request.user, version=_version(request), item_id=item_id, **kwargs)
         except DraftError as exc:
             return _after_change(request, draft, error=exc)
-        return _after_change(request, draft, panels=panels)
+        return _after_change(request, draft, panels=panels, focus=item_id)
 
     return view
 
@@ -281,6 +380,7 @@ item_outdent = _item_action(services.draft_item_outdent, panels=False)
 
 
 @require_POST
+@carries_pending
 def item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """Drag and drop: the item goes to `position` among the children of `parent`."""
     draft = _get_draft_for_user(request, pk)
@@ -299,10 +399,11 @@ def item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
         return _after_change(request, draft, error=DraftError("移动的位置不正确。"))
     except DraftError as exc:
         return _after_change(request, draft, error=exc)
-    return _after_change(request, draft, panels=False)
+    return _after_change(request, draft, panels=False, focus=item_id)
 
 
 @require_POST
+@carries_pending
 def draft_details(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
     form = DetailsForm(request.POST)
@@ -319,6 +420,7 @@ def draft_details(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@carries_pending
 def draft_numbering(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
     try:
@@ -334,6 +436,7 @@ def draft_numbering(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@carries_pending
 def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
     try:
@@ -341,6 +444,17 @@ def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
     except DraftError as exc:
         return _after_change(request, draft, error=exc)
     return _after_change(request, draft, notice="已撤销。")
+
+
+@require_POST
+@carries_pending
+def draft_redo(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    try:
+        services.draft_redo(draft, user=request.user, version=_version(request))
+    except DraftError as exc:
+        return _after_change(request, draft, error=exc)
+    return _after_change(request, draft, notice="已重做。")
 
 
 # --- history and preview ----------------------------------------------------------------
@@ -366,6 +480,7 @@ def revision_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
             "doc": _snapshot_document(snapshot, revision),
             "revision": revision,
             "live": draft,
+            "count_rule": COUNT_RULE,
         },
     )
 
@@ -420,7 +535,8 @@ def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpRespons
 @require_GET
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
-    return render(request, "drafts/preview.html", {"draft": draft, "doc": draft_document(draft)})
+    context = {"draft": draft, "doc": draft_document(draft), "count_rule": COUNT_RULE}
+    return render(request, "drafts/preview.html", context)
 
 
 # --- library panel ----------------------------------------------------------------------
@@ -445,6 +561,7 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@carries_pending
 def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
     paragraph = phrase = None
@@ -455,14 +572,12 @@ def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.POST.get("phrase"):
         phrase = get_object_or_404(phrases_visible_to(request.user), pk=request.POST["phrase"])
     try:
-        anchor = request.POST.get("anchor") or None
-        placement = services.placement_after(draft, anchor)
-        if paragraph is not None and paragraph.heading and anchor:
-            # A paragraph with a heading becomes a point under the selected part.
-            target = get_object_or_404(DraftItem, draft=draft, pk=anchor)
-            if target.numbered:
-                placement = services.placement_after(draft, anchor, as_child=True)
-        services.material_insert(
+        placement = services.placement_for_material(
+            draft,
+            request.POST.get("anchor") or None,
+            has_heading=bool(paragraph is not None and paragraph.heading),
+        )
+        item = services.material_insert(
             draft,
             user=request.user,
             version=_version(request),
@@ -472,7 +587,7 @@ def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DraftError as exc:
         return _after_change(request, draft, error=exc)
-    return _after_change(request, draft, notice="已插入素材。")
+    return _after_change(request, draft, notice="已插入素材。", focus=item.pk, focus_field="body")
 
 
 @require_POST

@@ -32,6 +32,9 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
+from speechdraft.text.numbering import DATE_STYLES, format_date
+from speechdraft.text.outline import heading_and_stop
+
 __all__ = [
     "DATE_STYLES",
     "PROFILES",
@@ -120,8 +123,6 @@ PROFILES: dict[str, Profile] = {
     # Podium reading copy: 二号 body and headings, 15 lines × 20 characters, centred numbers.
     "large": Profile("large", "讲话大字版", 22, 22, 14, 15, 20, "center"),
 }
-
-DATE_STYLES = ("arabic", "chinese")
 
 
 @dataclass(frozen=True)
@@ -340,27 +341,6 @@ def _check_slots(texts: Sequence[str]) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # Dates and titles
-
-_CN_DIGITS = "〇一二三四五六七八九"
-
-
-def _cn_number(n: int) -> str:
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _CN_DIGITS[ones]
-    head = "十" if tens == 1 else _CN_DIGITS[tens] + "十"
-    return head + (_CN_DIGITS[ones] if ones else "")
-
-
-def format_date(value: datetime.date, style: str = "arabic") -> str:
-    """``2024年3月5日`` (arabic, no leading zeros) or ``二〇二四年三月五日`` (chinese)."""
-    if style == "arabic":
-        return f"{value.year}年{value.month}月{value.day}日"
-    if style == "chinese":
-        year = "".join(_CN_DIGITS[int(d)] for d in str(value.year))
-        return f"{year}年{_cn_number(value.month)}月{_cn_number(value.day)}日"
-    raise ValueError(f"未知的日期格式：{style!r}（可选：arabic、chinese）")
-
 
 _OPEN = "（《「『【〔“‘([{<"
 _CLOSE = "）》」』】〕”’)]}>"
@@ -836,10 +816,6 @@ def _paragraph(style_id: str, runs: str = "") -> str:
     return f'<w:p><w:pPr><w:pStyle w:val="{_attr(style_id)}"/></w:pPr>{runs}</w:p>'
 
 
-_STANDALONE_TRAILING = "。．.，,；;：:、"
-_RUN_IN_END = "。！？!?"
-
-
 @dataclass
 class _Content:
     title: list[str]
@@ -897,15 +873,13 @@ def _body_xml(content: _Content, ids: dict[str, str], title_width: int) -> list[
     for block, number, heading, body in content.blocks:
         level = block.level
         if block.kind == "heading" and not block.run_in:
-            heading = heading.rstrip(_STANDALONE_TRAILING)
+            heading, _ = heading_and_stop(heading, run_in=False)
             if number or heading:
                 out.append(_paragraph(ids[f"heading{level}"], _run(number + heading)))
             out.extend(_paragraph(body_id, _run(text)) for text in body)
             continue
-        if heading:
-            heading = heading.rstrip("，,；;：:、")
-            if heading and heading[-1] not in _RUN_IN_END:
-                heading += "。"
+        shown, stop = heading_and_stop(heading, run_in=True)
+        heading = shown + stop
         first = body[0] if body else ""
         if level >= 1 and (block.kind == "heading" or heading):
             runs = _run(number + heading, ids[f"runin{level}"]) + _run(first)

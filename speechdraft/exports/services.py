@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from speechdraft.drafts.services import snapshot_state
 from speechdraft.exports import docx
 from speechdraft.exports.models import ExportJob, OfficeReference, Profile
 from speechdraft.text.errors import UserError
-from speechdraft.text.outline import Node, build_tree
+from speechdraft.text.outline import Node, build_tree, split_salutation
 
 logger = logging.getLogger(__name__)
 PLACEHOLDER = "×××"
@@ -28,7 +27,6 @@ UNAVAILABLE = "导出服务暂不可用，请稍后点“重试”。"
 # otherwise loop for ever with the job "running".
 MAX_ATTEMPTS = 4
 INTERRUPTED = "导出多次中断（后台服务异常），请点“重试”；仍不成功请联系管理员。"
-_SALUTATION = re.compile(r"^((?:[^，。：:]{0,12}[、，])?同志们|各位[^，。：:]{0,12})[：:]")
 
 
 class ExportRefused(UserError):
@@ -100,11 +98,10 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> docx.E
     salutation = None
     for b in view.blocks:
         paragraphs = [text(p) for p in b.body]
-        if not blocks and salutation is None and not b.number and paragraphs:
-            match = _SALUTATION.match(paragraphs[0])
-            if match:
-                salutation = match.group(0).replace(":", "：")
-                rest = paragraphs[0][match.end() :].strip()
+        if not blocks and salutation is None and not (b.number or b.heading) and paragraphs:
+            found, rest = split_salutation(paragraphs[0])
+            if found:
+                salutation = found
                 paragraphs = ([rest] if rest else []) + paragraphs[1:]
                 if not paragraphs:
                     continue
@@ -165,6 +162,13 @@ def export_request(*, draft: Draft, user, profile: str, placeholders: bool = Fal
     if reusable is not None and (reusable.status != ExportJob.Status.DONE or reusable.file):
         return reusable
     with transaction.atomic():
+        # Under the draft's lock, so typing saved meanwhile cannot fold this version away.
+        version = (
+            Draft.objects.select_for_update().values_list("version", flat=True).get(pk=draft.pk)
+        )
+        if version != draft.version:
+            raise ExportRefused("稿子刚刚有改动，请再点一次“导出Word”。")
+        Revision.objects.filter(draft=draft, version=draft.version).update(pinned=True)
         job = ExportJob.objects.create(
             draft=draft,
             draft_version=draft.version,

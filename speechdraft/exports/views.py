@@ -4,6 +4,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from speechdraft.drafts.models import Draft
+from speechdraft.drafts.views import carries_pending
 from speechdraft.exports.models import ExportJob, Profile
 from speechdraft.exports.services import ExportRefused, export_request, job_retry, job_sweep
 
@@ -21,6 +22,7 @@ def _status(request: HttpRequest, job: ExportJob, *, status: int = 200) -> HttpR
 
 
 @require_POST
+@carries_pending  # text still being typed is saved first, so the file has it
 def export_start(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(Draft, pk=pk, owner=request.user)
     profile = request.POST.get("profile", Profile.GONGWEN)

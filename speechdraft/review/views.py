@@ -5,7 +5,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from speechdraft.drafts.models import Draft, DraftItem
 from speechdraft.drafts.services import DraftError
-from speechdraft.drafts.views import _after_change, _get_draft_for_user, _version
+from speechdraft.drafts.views import _after_change, _get_draft_for_user, _version, carries_pending
 from speechdraft.review.models import ReviewRun
 from speechdraft.review.services import draft_review, finding_apply, finding_dismiss, review_request
 
@@ -28,6 +28,7 @@ def _drop_finding(run: ReviewRun, key: str) -> None:
 
 
 @require_POST
+@carries_pending
 def review_start(request: HttpRequest, pk: int) -> HttpResponse:
     """全文审稿: queued for a worker so a long draft never blocks the editor."""
     draft = _get_draft_for_user(request, pk)
@@ -54,6 +55,7 @@ def review_dismiss(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
 
 
 @require_POST
+@carries_pending
 def review_apply(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
     """一键替换, then the document re-renders; the finding leaves the panel."""
     draft = _get_draft_for_user(request, pk)

@@ -5,6 +5,7 @@ One pure function family used by the parser, the editor and the DOCX export:
 * :func:`chinese_numeral` – 1 → 一, 10 → 十, 21 → 二十一 …
 * :func:`format_number` – render the n-th item (1-based) of a numbering style.
 * :func:`parse_number_token` – recognise a numbering token at the start of a line.
+* :func:`format_date` – a date as speeches write it: 2024年3月5日 or 二〇二四年三月五日.
 
 A *style* is named by how its first item looks: ``"一、"``, ``"（一）"``, ``"1."``, ``"（1）"``,
 ``"第一，"``, ``"第一个问题，"``, ``"一是"``, ``"一要"`` and ``"其一，"``.
@@ -12,6 +13,7 @@ A *style* is named by how its first item looks: ``"一、"``, ``"（一）"``, `
 
 from __future__ import annotations
 
+import datetime
 import re
 
 _DIGITS = "零一二三四五六七八九"
@@ -75,6 +77,20 @@ def chinese_numeral(n: int) -> str:
     if rest < 100:
         return out + "零" + (("一" if 10 <= rest < 20 else "") + chinese_numeral(rest))
     return out + chinese_numeral(rest)
+
+
+DATE_STYLES = ("arabic", "chinese")
+
+
+def format_date(value: datetime.date, style: str = "arabic") -> str:
+    """``2024年3月5日`` (arabic: full year, no leading zeros) or ``二〇二四年三月五日`` (chinese:
+    the year digit by digit with 〇, month and day as numerals)."""
+    if style == "arabic":
+        return f"{value.year}年{value.month}月{value.day}日"
+    if style == "chinese":
+        year = "".join("〇一二三四五六七八九"[int(d)] for d in str(value.year))
+        return f"{year}年{chinese_numeral(value.month)}月{chinese_numeral(value.day)}日"
+    raise ValueError(f"未知的日期格式：{style!r}（可选：arabic、chinese）")
 
 
 def parse_chinese_numeral(text: str) -> int | None:

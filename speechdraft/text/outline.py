@@ -1,19 +1,58 @@
 """A draft's outline as plain data: computed numbers, the part count, rendered blocks.
 
 Numbers are derived from position, never stored: the n-th numbered child of a parent gets
-number n in the style of its level. The same functions serve the editor, the preview and the
-Word export, so the three always agree.
+number n in the style of its level. How a heading reads is decided here too, once: a
+standalone heading drops its closing punctuation, a run-in heading ends in exactly one stop
+before its body (:func:`heading_and_stop`), and a salutation opens the speech on a line of its
+own (:func:`split_salutation`). The editor, the preview, the reading text, 审稿 and the Word
+export all read blocks made here, so they all read the same.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from speechdraft.text.counting import count_chars
 from speechdraft.text.numbering import chinese_numeral, format_number
 from speechdraft.text.templating import Segment, SlotError, segments
 
 MAX_LEVEL = 4
 RUN_IN_ONLY = frozenset({"第一，", "一是", "一要"})
+
+# A heading's own closing punctuation: a standalone heading carries none (GB/T 9704), a run-in
+# heading's is replaced by the one stop before its body. ！ and ？ say something and are kept.
+HEADING_TRAILING = "。．.，,；;：:、 \u3000"
+RUN_IN_STOP = "。"
+OWN_STOPS = ("！", "？", "!", "?")
+
+# The salutation that opens a speech (同志们：, 各位代表、同志们：, 各位来宾：).
+SALUTATION = re.compile(r"^((?:[^，。：:]{0,12}[、，])?同志们|各位[^，。：:]{0,12})[：:]")
+
+
+def heading_and_stop(heading: str, *, run_in: bool) -> tuple[str, str]:
+    """How a heading reads: (the heading as shown, the stop after it).
+
+    Standalone: ``("以上率下示范干", "")`` for 以上率下示范干。 or 以上率下示范干：. Run-in:
+    ``("以上率下示范干", "。")`` whatever it ended in, so number + heading + stop + body reads
+    （一）以上率下示范干。各级…, never 。。 or ：。; a heading ending in ！ or ？ keeps it and
+    takes no other stop.
+    """
+    shown = (heading or "").rstrip(HEADING_TRAILING)
+    if not run_in or not shown:
+        return shown, ""
+    if shown.endswith(OWN_STOPS):
+        return shown, ""
+    return shown, RUN_IN_STOP
+
+
+def split_salutation(text: str) -> tuple[str, str]:
+    """(salutation, rest) of a speech's first paragraph: ``("同志们：", "今天…")``; the
+    salutation is ``""`` when the paragraph does not open with one."""
+    match = SALUTATION.match(text or "")
+    if match is None:
+        return "", text
+    return match.group(0).replace(":", "："), text[match.end() :].strip()
 
 
 @dataclass
@@ -40,6 +79,7 @@ class Block:
     heading: list[Segment]
     body: list[list[Segment]]  # paragraphs
     error: str = ""  # a template problem in this item's text, in Chinese
+    stop: str = ""  # after a run-in heading (see heading_and_stop)
 
     @property
     def heading_text(self) -> str:
@@ -114,15 +154,42 @@ def render_blocks(roots: list[Node], numbering: dict, variables: dict[str, str])
                 error = exc.message
                 heading = [Segment(node.heading)] if node.heading else []
                 body = [[Segment(p)] for p in _paragraphs(node.body)]
+            heading, stop = _heading_segments(heading, run_in)
             blocks.append(
                 Block(
-                    node.id, node.parent_id, depth, node_level, number, run_in, heading, body, error
+                    node.id,
+                    node.parent_id,
+                    depth,
+                    node_level,
+                    number,
+                    run_in,
+                    heading,
+                    body,
+                    error,
+                    stop,
                 )
             )
             walk(node.children, depth + 1, node_level if node.numbered else level)
 
     walk(roots, 0, 0)
     return blocks
+
+
+def _heading_segments(heading: list[Segment], run_in: bool) -> tuple[list[Segment], str]:
+    """heading_and_stop over segments: trailing punctuation comes off the last ones."""
+    text = "".join(seg.text for seg in heading)
+    shown, stop = heading_and_stop(text, run_in=run_in)
+    cut = len(text) - len(shown)
+    if not cut:
+        return heading, stop
+    out = list(heading)
+    while cut and out:
+        last = out.pop()
+        if len(last.text) > cut:
+            out.append(Segment(last.text[: len(last.text) - cut], last.slot, last.filled))
+            break
+        cut -= len(last.text)
+    return out, stop
 
 
 def slot_values(roots: list[Node], variables: dict[str, str]) -> dict[str, str]:
@@ -132,22 +199,72 @@ def slot_values(roots: list[Node], variables: dict[str, str]) -> dict[str, str]:
 
 
 def reading_paragraphs(blocks: list[Block]) -> list[str]:
-    """The speech as the paragraphs a listener hears (run-in headings joined to their body)."""
+    """The speech as the paragraphs a listener hears: salutation on its own, run-in headings
+    joined to their body."""
     out: list[str] = []
     for block in blocks:
-        heading, body = block.heading_text, block.body_texts
-        if block.number or heading:
-            lead = block.number + heading
-            if block.run_in and body:
-                sep = "" if heading.endswith(("。", "！", "？", "：")) or not heading else "。"
-                out.append(lead + sep + body[0])
-                out.extend(body[1:])
-                continue
-            out.append(lead)
-        out.extend(body)
+        for line in block_lines(block, first=not out):
+            out.append("".join(seg.text for seg in line.segments))
     return out
 
 
-def count_chars(text: str) -> int:
-    """字数 as offices count it: every character but white space."""
-    return len("".join(text.split()))
+@dataclass(frozen=True)
+class Line:
+    """One paragraph of a block as it reads. ``kind``: "heading" (a standalone heading line),
+    "lead" (number + run-in heading + stop, then the first body paragraph), "salutation" or
+    "para". ``lead`` is the number, heading and stop of a "lead" line (or the number and
+    heading of a "heading" line); ``segments`` is the whole line's text."""
+
+    kind: str
+    lead: tuple[Segment, ...]
+    body: tuple[Segment, ...]
+    para: int = -1  # index into the block's body paragraphs, -1 for none
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return self.lead + self.body
+
+
+def block_lines(block: Block, *, first: bool = False) -> list[Line]:
+    """The paragraphs of one block as every reader shows them. ``first``: the block opens the
+    speech, so a salutation at its start stands on a line of its own."""
+    lines: list[Line] = []
+    body = list(block.body)
+    start = 0
+    if block.number or block.heading:
+        lead = (Segment(block.number),) if block.number else ()
+        lead += tuple(block.heading)
+        if block.run_in:
+            stop = (Segment(block.stop),) if block.stop else ()
+            lines.append(
+                Line("lead", lead + stop, tuple(body[0]) if body else (), 0 if body else -1)
+            )
+            start = 1
+        else:
+            lines.append(Line("heading", lead, ()))
+    elif first and body:
+        salutation, rest = _salutation_segments(body[0])
+        if salutation:
+            lines.append(Line("salutation", (), salutation, 0))
+            if rest:
+                lines.append(Line("para", (), rest, 0))
+            start = 1
+    lines.extend(Line("para", (), tuple(p), i) for i, p in enumerate(body) if i >= start)
+    return lines
+
+
+def _salutation_segments(
+    para: list[Segment],
+) -> tuple[tuple[Segment, ...], tuple[Segment, ...]]:
+    if not para or para[0].slot is not None:
+        return (), tuple(para)
+    salutation, rest = split_salutation(para[0].text)
+    if not salutation:
+        return (), tuple(para)
+    tail = ([Segment(rest)] if rest else []) + para[1:]
+    return (Segment(salutation),), tuple(tail)
+
+
+def block_chars(blocks: list[Block]) -> int:
+    """字数 of the whole speech, as read (see speechdraft.text.counting)."""
+    return count_chars("".join(reading_paragraphs(blocks)))

@@ -17,8 +17,8 @@ when ``finding.target == "heading"``). Messages are in Simplified Chinese.
 repetition checks need the whole draft and take ``changed_ids`` to report only findings that
 touch the paragraphs just saved.
 
-Character counts (字数) count CJK characters, letters and digits, one each; punctuation and
-spaces do not count. Everything here is pure Python; jieba is only read (lazily, once per
+Character counts (字数) are the office's count (speechdraft.text.counting): what the status
+bar shows is what the length check measures. Everything here is pure Python; jieba is only read (lazily, once per
 process) for its list of idioms, and never used to segment.
 """
 
@@ -34,6 +34,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any, Literal
 
+from .counting import count_chars
+from .numbering import chinese_numeral
 from .similarity import LshIndex, MinHasher, best_matches, normalize
 
 __all__ = [
@@ -249,23 +251,6 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—·"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
-_NON_WORD = re.compile(r"[\W_]+")
-
-
-def _chinese_number(n: int) -> str:
-    if n < 10:
-        return "零一二三四五六七八九"[n]
-    if n < 20:
-        return "十" + ("零一二三四五六七八九"[n - 10] if n > 10 else "")
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return "零一二三四五六七八九"[tens] + "十" + ("零一二三四五六七八九"[ones] if ones else "")
-    return str(n)
-
-
-def count_chars(text: str) -> int:
-    """字数: CJK characters, letters and digits count one each; punctuation and spaces none."""
-    return len(_NON_WORD.sub("", text))
 
 
 def _cjk_count(text: str) -> int:
@@ -1172,7 +1157,7 @@ def check_part_balance(
     findings = []
     for ordinal, (part_index, (first_id, chars)) in enumerate(parts.items(), start=1):
         ratio = chars / median
-        name = f"第{_chinese_number(ordinal)}部分"
+        name = f"第{chinese_numeral(ordinal)}部分"
         if ratio > settings.part_long_ratio:
             message = (
                 f"{name}篇幅明显偏长：约 {chars} 字，是各部分中位数（约 {round(median)} 字）的 "
@@ -1218,8 +1203,7 @@ def length_summary(
 ) -> LengthSummary:
     """字数 and 预计时长 of the draft.
 
-    字数 counts CJK characters, letters and digits one each (headings included); punctuation
-    and spaces are not counted. ``per_part`` lists (part_index, 字数) in document order, the
+    字数 is :func:`speechdraft.text.counting.count_chars` (headings included). ``per_part`` lists (part_index, 字数) in document order, the
     opening and the closing as separate ``None`` entries.
     """
     if rate_per_minute <= 0:

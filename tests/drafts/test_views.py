@@ -97,8 +97,23 @@ def test_add_part_fragment_renumbers_and_updates_count(alice_client, draft):
     assert response.status_code == 200
     assert "四、" in html and "我讲<span" in html and ">四</span>点意见" in html
     assert 'id="draft-version"' in html and f'value="{draft.version + 1}"' in html
-    assert 'class="item-edit"' in html  # the new part opens for editing
+    new = draft.items.filter(numbered=True).order_by("-position").first()
+    assert new.heading == "" and new.body == ""  # nothing to clear away before typing
+    # The cursor goes into the new part's heading, on the page itself.
+    assert f'data-focus="{new.pk}" data-focus-field="heading"' in html
+    assert 'data-field="heading" data-ph="输入部分标题"></span>' in html
     assert "<html" not in html
+
+
+def test_adding_a_paragraph_without_javascript_opens_its_form(alice_client, draft):
+    response = alice_client.post(
+        url(draft, "items/"), {"kind": "paragraph", "version": draft.version}
+    )
+    new = draft.items.order_by("-pk").first()
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{url(draft)}?edit={new.pk}#item-{new.pk}"
+    page = alice_client.get(response.headers["Location"]).content.decode()
+    assert 'class="item-edit"' in page
 
 
 def test_edit_in_place_and_stale_edit_keeps_text(alice_client, draft):

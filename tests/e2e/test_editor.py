@@ -6,50 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from speechdraft.drafts.models import Draft
-from tests.conftest import PASSWORD
+from tests.e2e.pages import drag, idle, login, own, part, part_numbers, settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username="alice"):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def settled(page):
-    """Wait until htmx has finished swapping and settling (a hand cannot type faster)."""
-    page.wait_for_function(
-        "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')"
-    )
-
-
-def drag(page, source, target):
-    """Press, move in steps and release, as a hand would (Sortable listens to pointer moves);
-    returns once the server has answered the move."""
-    page.set_viewport_size({"width": 1400, "height": 4000})  # both ends on screen at once
-    settled(page)
-    start, end = source.bounding_box(), target.bounding_box()
-    x = start["x"] + 4
-    with page.expect_response(lambda r: r.url.endswith("/move/")) as moved:
-        page.mouse.move(x, start["y"] + 6)
-        page.mouse.down()
-        page.mouse.move(x, start["y"] + 12, steps=3)  # past the drag-start threshold
-        for step in range(1, 21):
-            page.mouse.move(x, start["y"] + (end["y"] - 4 - start["y"]) * step / 20)
-            page.wait_for_timeout(25)
-        page.wait_for_timeout(150)  # let Sortable place the item before the drop
-        page.mouse.up()
-    assert moved.value.status == 200
-    settled(page)
-
-
-def part_numbers(page):
-    return page.locator(
-        "#document li.level-1 > .item-row .heading, #document li.level-1 > .item-row .runin-heading"
-    ).all_inner_texts()
 
 
 def create_from_skeleton(page, live_server, skeleton_title):
@@ -70,15 +29,18 @@ def test_draft_from_skeleton_fourth_part_drag_insert_undo(page, live_server, ali
     expect(page.get_by_role("button", name="导出Word")).to_be_visible()
     assert [t[:2] for t in part_numbers(page)] == ["一、", "二、", "三、"]
 
-    # 添加部分: a fourth part, numbered 四、, and the announcement follows.
+    # 添加部分: a fourth part, numbered 四、, and the announcement follows; the cursor is in
+    # its heading, on the page, and what is typed there is saved by itself.
     page.get_by_role("button", name="添加部分").click()
-    editor = page.locator("form.item-edit")
-    expect(editor).to_contain_text("四、")
     settled(page)
-    editor.get_by_label(re.compile("小标题")).fill("坚持改革创新，激发发展活力")
-    editor.get_by_role("button", name="保存").click()
-    expect(doc).to_contain_text("四、坚持改革创新，激发发展活力")
+    heading = own(part(page, 3))
+    expect(heading).to_be_focused()
+    expect(page.locator("#document ol.root > li.level-1").nth(3)).to_contain_text("四、")
     expect(doc).to_contain_text("讲四点意见")
+    page.keyboard.type("坚持改革创新，激发发展活力")
+    idle(page)
+    expect(doc).to_contain_text("四、坚持改革创新，激发发展活力")
+    assert Draft.objects.get().items.filter(heading="坚持改革创新，激发发展活力").exists()
 
     # Drag the fourth part above the first: numbers follow.
     handles = page.locator("#document ol.root > li.level-1 > .item-row .handle")
@@ -86,8 +48,8 @@ def test_draft_from_skeleton_fourth_part_drag_insert_undo(page, live_server, ali
     expect(page.locator("#document ol.root > li.level-1").first).to_contain_text("一、坚持改革创新")
     expect(doc).to_contain_text("四、强化管理")
 
-    # Insert a library paragraph after the selected part.
-    page.locator("#document ol.root > li.level-1").first.locator(".handle").first.click()
+    # Insert a library paragraph after the part the cursor is in.
+    own(part(page, 0)).click()
     page.get_by_label("搜索素材").fill("营商环境")
     result = page.locator("#library-results .result").first
     expect(result).to_contain_text("营商环境")
@@ -111,7 +73,7 @@ def test_variables_fill_slots_live(page, live_server, alice):
     page.get_by_label("标题 *").fill("空白稿")
     page.get_by_role("button", name="创建").click()
     expect(page.locator("#statusbar")).to_contain_text("未填写 2（会议名称、地区）")
-    expect(page.locator("#document .slot.unfilled")).to_have_count(2)
+    expect(page.locator("#document .chip.unfilled")).to_have_count(2)
     panel = page.locator("#details-panel")
     panel.get_by_label("地区").fill("江城")
     panel.get_by_label("地区").press("Tab")
@@ -121,30 +83,6 @@ def test_variables_fill_slots_live(page, live_server, alice):
     page.locator("#details-panel").get_by_label("会议名称").press("Tab")
     expect(page.locator("#statusbar")).to_contain_text("未填写 0")
     expect(page.locator("#document")).to_contain_text("今天我们召开全市工作会议")
-
-
-def test_second_tab_edit_is_refused_and_text_kept(page, live_server, alice, browser):
-    login(page, live_server)
-    page.get_by_role("link", name="新建讲话稿").first.click()
-    page.get_by_label("标题 *").fill("两个窗口")
-    page.get_by_role("button", name="创建").click()
-    url = page.url
-    other = page.context.new_page()
-    other.goto(url)
-    other.locator("#document .item-text").nth(1).click()
-    expect(other.locator("form.item-edit")).to_be_visible()
-    settled(other)
-    other.locator("form.item-edit input[name=heading]").fill("另一窗口的标题")
-    other.locator("form.item-edit").get_by_role("button", name="保存").click()
-    expect(other.locator("#document")).to_contain_text("另一窗口的标题")
-
-    page.locator("#document .item-text").nth(1).click()
-    expect(page.locator("form.item-edit textarea")).to_be_visible()
-    settled(page)
-    page.locator("form.item-edit textarea").fill("我在第一个窗口写了很久的内容")
-    page.locator("form.item-edit").get_by_role("button", name="保存").click()
-    expect(page.locator("form.item-edit .error")).to_contain_text("此稿已在其他窗口修改")
-    expect(page.locator("form.item-edit textarea")).to_have_value("我在第一个窗口写了很久的内容")
 
 
 def test_export_word_shows_progress_then_download(page, live_server, alice, tasks_run):
@@ -185,14 +123,18 @@ def test_review_panel_flags_reuse_and_dates_and_fixes_a_typo(
 ):
     login(page, live_server)
     create_from_skeleton(page, live_server, "在2020年全市干部大会上的讲话")
-    # Write a padded date into the opening paragraph.
-    page.locator("#document .item-text").nth(1).click()
-    textarea = page.locator("form.item-edit textarea")
-    expect(textarea).to_be_visible()
-    settled(page)
-    textarea.fill("2024年03月05日，我们召开全市干部大会。" + textarea.input_value())
-    page.locator("form.item-edit").get_by_role("button", name="保存").click()
-    # The on-save check shows under the item at once.
+    # Write a padded date at the start of the opening paragraph.
+    opening = (
+        page.locator("#document ol.root > li.para")
+        .nth(1)
+        .locator(".item-text [data-field=body]")
+        .first
+    )
+    opening.click()
+    page.keyboard.press("Home")
+    page.keyboard.type("2024年03月05日，我们召开全市干部大会。")
+    # Leaving the paragraph saves it, and the on-save check shows under it.
+    page.get_by_label("搜索素材").click()
     expect(page.locator(".item-hints").first).to_contain_text("2024年3月5日", timeout=20_000)
 
     page.get_by_role("button", name="全文审稿").click()

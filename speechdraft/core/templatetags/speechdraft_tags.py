@@ -65,5 +65,30 @@ def outline(context) -> SafeString:
 
 
 @register.filter
+def speech_date(value) -> str:
+    """A date as the speech's byline and the Word file write it (EXPORT_DATE_STYLE)."""
+    from django.conf import settings
+
+    from speechdraft.text.numbering import format_date
+
+    return format_date(value, getattr(settings, "EXPORT_DATE_STYLE", "arabic")) if value else ""
+
+
+@register.simple_tag
+def block_lines_of(doc):
+    """The preview's paragraphs: (kind, level, lead segments, body segments) per line, from
+    the same lines the editor and the Word export show (speechdraft.text.outline)."""
+    from speechdraft.text.outline import block_lines
+
+    out, first = [], True
+    for block in doc.blocks:
+        lines = block_lines(block, first=first)
+        if lines:
+            first = False
+        out.extend((line.kind, block.level, line.lead, line.body) for line in lines)
+    return out
+
+
+@register.filter
 def get_level(numbering: dict, level) -> dict:
     return (numbering or {}).get(str(level)) or {}

@@ -129,15 +129,23 @@ ACTIONS = {
 }
 
 
+def is_action(response) -> bool:
+    return response.request.method == "POST" and not SAVE.match(response.url)
+
+
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_text_typed_just_before_an_action_is_saved_and_stays(
     page, live_server, speech, sample_library, action
 ):
     open_speech(page, live_server, speech)
-    ACTIONS[action](page)
+    with page.expect_response(is_action) as answered:
+        ACTIONS[action](page)
+    assert answered.value.ok
+    # Saved with the action (or just before it), not by a later autosave.
+    assert typed_in_db(), f"{action}: the action went without the typed text"
     idle(page)
-    expect(page.locator("#document")).to_contain_text(TYPED)
-    assert typed_in_db(), f"{action}: the typed text was not saved"
+    expect(page.locator("#document")).to_contain_text(TYPED)  # and still on the page after it
+    assert typed_in_db(), f"{action}: the typed text was lost after the action"
     expect(page.locator("#flash .error")).to_have_count(0)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -153,3 +154,33 @@ def check_chain(stack: Stack, pk: int, attempts: list[Attempt], start_version: i
         )
         assert final[item] == last.token, (item, final[item], last)
     return {"accepted": len(accepted), "landed_unanswered": landed_unanswered}
+
+
+@contextlib.contextmanager
+def signed_in_page(browser, site):
+    """A chromium page signed in as the demo drafter on the private stack."""
+    from tests.faults.conftest import DRAFTER
+
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{site.base_url}/accounts/login/")
+        page.get_by_label("用户名").fill(DRAFTER[0])
+        page.get_by_label("密码").fill(DRAFTER[1])
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{site.base_url}/")
+        yield page
+    finally:
+        context.close()
+
+
+def typing_target(page):
+    """The body of the draft's first part, where the scenarios type."""
+    page.wait_for_function("window.speechdraftEditor")
+    first_part = page.locator("#document ol.root > li.level-1").first
+    return first_part.locator(':scope > .item-row [data-field="body"]').first
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    page.wait_for_function("speechdraftEditor.idle()", timeout=timeout)

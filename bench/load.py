@@ -332,7 +332,7 @@ Integrity, read from the database after the run: {report.verified} of {report.dr
 from their logs of accepted operations ({report.changes:,} changes, {report.items:,} items now). Every
 item is where the log puts it (parent, position, level) with the text it last saved (heading,
 body, source paragraph); none lost, none extra; positions contiguous; version = 1 + accepted
-changes, one revision per version, the last revision's snapshot equal to the items; the
+changes, one revision per version (a stretch of typing in one item is one), the last revision's snapshot equal to the items; the
 editor's final page equal to the database; each of the {report.markers:,} surviving edit markers
 found exactly once; one draft per drafter; {report.exports} downloaded exports done, no job left pending.
 {findings}

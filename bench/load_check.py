@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from speechdraft.corpus.models import Paragraph
 from speechdraft.drafts.models import Draft, DraftItem, Revision
@@ -76,6 +77,15 @@ class Model:
         parent = self.items[anchor].parent
         return parent, self.siblings(parent).index(anchor) + 1
 
+    def place(self, kind: str, anchor: int) -> tuple[int | None, int]:
+        """services.placement_for: where 添加要点 / 添加段落 (and the form's 添加下级) put it."""
+        item = self.items[anchor]
+        if kind == "child" or (kind == "point" and item.numbered and item.parent is None):
+            return anchor, len(self.siblings(anchor))
+        if kind == "paragraph" and item.numbered and self.siblings(anchor):
+            return anchor, 0
+        return self.after(anchor)
+
     def move(self, item: int, parent: int | None, position: int) -> None:
         old = self.items[item].parent
         self.siblings(old).remove(item)
@@ -104,32 +114,28 @@ class Model:
     def apply(self, entry: dict, paragraphs: dict[int, Paragraph], phrases: dict[int, str]):
         op = entry["op"]
         if op == "insert":
-            child = entry["kind"] == "child"
-            parent, position = (
-                (entry["anchor"], len(self.siblings(entry["anchor"])))
-                if child
-                else self.after(entry["anchor"])
-            )
+            parent, position = self.place(entry["kind"], entry["anchor"])
             self.add(
                 entry["item"],
                 parent,
                 position,
-                numbered=child,
-                heading="新的要点" if child else "",
-                body="" if child else "新的段落。",
+                numbered=entry["kind"] != "paragraph",
+                heading="",
+                body="",
                 source=None,
             )
         elif op == "material":
             anchor = entry["anchor"]
             if entry["kind"] == "phrase":
-                parent, position = self.after(anchor)
+                parent, position = self.place("paragraph", anchor)
                 body, heading, numbered, source = phrases[entry["source"]], "", False, None
             else:
                 paragraph = paragraphs[entry["source"]]
-                if paragraph.heading and self.items[anchor].numbered:
-                    parent, position = anchor, len(self.siblings(anchor))
+                anchored = self.items[anchor]
+                if paragraph.heading and (anchored.numbered or anchored.parent is not None):
+                    parent, position = self.place("point", anchor)
                 else:
-                    parent, position = self.after(anchor)
+                    parent, position = self.place("paragraph", anchor)
                 numbered = bool(paragraph.heading) and parent is not None
                 heading = paragraph.heading if numbered else ""
                 body, source = paragraph.text, paragraph.pk
@@ -144,7 +150,8 @@ class Model:
             )
         elif op == "edit":
             item = self.items[entry["item"]]
-            item.heading = clean_text(entry["heading"]).strip()[:300]
+            if entry["heading"] is not None:  # an autosave without one leaves it
+                item.heading = clean_text(entry["heading"]).strip()[:300]
             item.body = clean_text(entry["body"]).strip()
         elif op == "step":
             parent = self.items[entry["item"]].parent
@@ -189,16 +196,22 @@ def check_draft(drafter, report: Report, paragraphs, phrases) -> None:
     rows = list(DraftItem.objects.filter(draft=draft).values(*ITEM_FIELDS))
     report.items += len(rows)
 
-    # Whatever happened: positions contiguous, one revision per version, the last revision's
+    # Whatever happened: positions contiguous, one revision per version (typing folded into one), the last revision's
     # snapshot is what the items are.
     for parent, ids in _shape_of(rows).items():
         positions = sorted(r["position"] for r in rows if str(r["parent_id"] or "") == parent)
         if positions != list(range(len(ids))):
             problems.append(f"{where}: positions under {parent or 'root'} are {positions}")
-    versions = list(
-        Revision.objects.filter(draft=draft).order_by("version").values_list("version", flat=True)
+    revisions = list(
+        Revision.objects.filter(draft=draft).order_by("version").values_list("version", "item_id")
     )
-    if versions != list(range(1, draft.version + 1)):
+    versions = [v for v, _ in revisions]
+    # Versions folded into a later stretch of typing have no revision of their own: a gap is
+    # allowed only before a typing revision of one item.
+    gaps_ok = all(
+        item_id is not None for (prev, _), (v, item_id) in pairwise(revisions) if v > prev + 1
+    )
+    if not versions or versions[0] != 1 or versions[-1] != draft.version or not gaps_ok:
         problems.append(
             f"{where}: version {draft.version} but revisions {versions[:5]}…{versions[-5:]}"
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import http.client
+import json
 import random
 import re
 import threading
@@ -404,10 +405,17 @@ class Drafter:
             self.own.add(entry["item"])
 
     def insert_own(self) -> None:
+        """添加要点 or 添加段落 from the item the cursor is in, then typing into the new item
+        (autosave), as the editor does: the answer names the new item (data-focus)."""
         tree = self.tree
-        parts = [i for i in tree.ids() if tree.numbered[i] and tree.depth(i) < 4]
-        kind = "child" if parts and self.rng.random() < 0.25 else "paragraph"
-        anchor = self.rng.choice(parts if kind == "child" else tree.ids())
+        points = [
+            i
+            for i in tree.ids()
+            if (tree.numbered[i] or tree.parent[i] is not None)
+            and tree.depth(i if tree.numbered[i] else tree.parent[i]) < 4
+        ]
+        kind = "point" if points and self.rng.random() < 0.25 else "paragraph"
+        anchor = self.rng.choice(points if kind == "point" else tree.ids())
         before = set(tree.ids())
         data = {
             "csrfmiddlewaretoken": self.csrf,
@@ -420,10 +428,7 @@ class Drafter:
         )
         entry = {"op": "insert", "kind": kind, "anchor": anchor}
         self.accept(response, entry)
-        # The new item comes back with its editor open: the form names its id.
-        match = re.search(
-            r'class="item-edit"[^>]*hx-post="/drafts/\d+/items/(\d+)/edit/"', response.text
-        )
+        match = re.search(r'id="document"[^>]*data-focus="(\d+)"', response.text)
         item = int(match[1]) if match else None
         if item is None or set(self.tree.ids()) - before != {item}:
             self.problems.append(
@@ -434,8 +439,35 @@ class Drafter:
             return
         self.own.add(item)
         self.pause()
-        form = response.text[match.start() :]
-        self.save(item, form, new_heading=kind == "child")
+        self.type_into(item, new_heading=kind == "point")
+
+    def type_into(self, item: int | None = None, *, new_heading: bool | None = None) -> None:
+        """Text typed into an item on the page, saved by the editor's autosave (JSON)."""
+        if item is None:
+            item = self.rng.choice(self.tree.ids())
+        if new_heading is None:
+            new_heading = self.tree.numbered[item] and self.rng.random() < 0.3
+        self.edits += 1
+        marker = f"〔{self.username}-{self.edits:04d}〕"
+        body = marker + "\n".join(self.rng.sample(SENTENCES, self.rng.randint(1, 3)))
+        data = {"version": self.version, "body": body}
+        heading = None  # the page sends a heading only when the drafter typed into it
+        if new_heading:
+            heading = f"{marker}要点"
+            data["heading"] = heading
+        headers = {**self.hx("document"), "Accept": "application/json"}
+        response = self.call(
+            "autosave", "POST", f"/drafts/{self.draft}/items/{item}/save/", data, headers=headers
+        )
+        answer = json.loads(response.text)
+        entry = {"op": "edit", "item": item, "heading": heading, "body": body}
+        if answer.get("version") != self.version + 1 or answer.get("refresh"):
+            self.problems.append(f"autosave of {item} answered {answer.get('version')}")
+        self.version = answer.get("version") or self.version + 1
+        entry["v"] = self.version
+        self.log.append(entry)
+        if "statusbar" not in answer:
+            self.problems.append(f"autosave of {item} answered without the status bar")
 
     def edit(self) -> None:
         item = self.rng.choice(self.tree.ids())
@@ -506,6 +538,8 @@ class Drafter:
             parent = self.rng.choice(targets) if targets else parent
         siblings = [i for i in tree.children.get(parent, []) if i != item]
         position = self.rng.randint(0, len(siblings))
+        if parent == tree.parent[item] and tree.children[parent].index(item) == position:
+            return  # dropped where it was: the page sends nothing
         data = {"parent": parent or "", "position": position, **self.live(item)}
         response = self.change("move drag", f"/drafts/{self.draft}/items/{item}/move/", data)
         self.accept(response, {"op": "move", "item": item, "parent": parent, "position": position})
@@ -600,7 +634,8 @@ class Drafter:
         ("search", 20),
         ("insert_material", 14),
         ("insert_own", 12),
-        ("edit", 18),
+        ("type_into", 14),  # typing on the page, autosaved
+        ("edit", 4),  # the plain form (no JavaScript)
         ("step", 12),
         ("drag", 10),
         ("delete", 5),

@@ -40,6 +40,20 @@ REASONS = {
 }
 
 
+def blocked_actions(v: ViewItem) -> set[str]:
+    """The moves that cannot apply to this item where it stands (shown disabled, with why)."""
+    blocked = set()
+    if v.first:
+        blocked.add("up")
+    if v.last:
+        blocked.add("down")
+    if not v.can_indent:
+        blocked.add("indent")
+    if v.block.parent_id is None:
+        blocked.add("outdent")
+    return blocked
+
+
 def segments_html(parts: list[Segment] | tuple[Segment, ...]) -> str:
     """Text with its slots as chips: a filled slot shows its value, an unfilled one its name.
     A chip is one unit in the editor (never typed as braces); `data-slot` names it."""
@@ -154,49 +168,39 @@ class OutlineRenderer:
         self.editing = editing
         self.edit_html = edit_html
 
-    def _actions(self, v: ViewItem) -> str:
+    def _forms(self, v: ViewItem) -> str:
+        """The item's actions as plain forms: for the item open in its form (?edit=), the
+        way without JavaScript. With it, one shared bar (drafts/_item_bar.html) serves every
+        item, so the outline carries no buttons of its own."""
         item = f"{self.prefix}{v.id}/"
-        # 编辑 is the plain form, for browsers without JavaScript (editor.js hides it).
-        forms = [f'<a class="edit-link" href="?edit={v.id}#item-{v.id}">编辑</a>']
-        blocked = {
-            "up": v.first,
-            "down": v.last,
-            "indent": not v.can_indent,
-            "outdent": v.block.parent_id is None,
-        }
-        for action, label, keys in ACTIONS:
-            extra, cls = "", "link"
-            if action == "delete":
-                below = "及其下级内容" if v.children else ""
-                extra = f' hx-confirm="确定删除这一段{below}？（可用“撤销”恢复）"'
-                cls = "link danger"
-            title = f"{label}（{keys}）" if keys else label
-            disabled = ""
-            if blocked.get(action):
-                title, disabled = REASONS[action], " disabled"
-            forms.append(
-                f'<form method="post" action="{item}{action}/" hx-post="{item}{action}/" '
-                f'hx-target="#document" hx-swap="outerHTML" data-action="{action}"{extra}>'
-                f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.token}">'
-                f'<input type="hidden" name="version" value="{self.version}">'
-                f'<button type="submit" class="{cls}" title="{title}"{disabled}>{label}</button>'
-                "</form>"
-            )
-        return (
-            f'<div class="item-actions" role="group" aria-label="段落操作">{"".join(forms)}</div>'
+        hidden = (
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{self.token}">'
+            f'<input type="hidden" name="version" value="{self.version}">'
         )
+        blocked = blocked_actions(v)
+        forms = []
+        for action, label, _keys in ACTIONS:
+            cls = "link danger" if action == "delete" else "link"
+            disabled = f' disabled title="{REASONS[action]}"' if action in blocked else ""
+            forms.append(
+                f'<form method="post" action="{item}{action}/">{hidden}'
+                f'<button type="submit" class="{cls}"{disabled}>{label}</button></form>'
+            )
+        return f'<div class="item-forms" role="group" aria-label="段落操作">{"".join(forms)}</div>'
 
     def row(self, v: ViewItem, hints_url: str = "") -> str:
-        """The item's own row (no children): its text and buttons, or its open form.
+        """The item's own row (no children): its text, or its open form.
 
         With `hints_url` (just after a save) the row fetches that item's review hints once it
         is on the page, so checking never slows the save itself."""
         if v.id == self.editing:
-            inner = self.edit_html
+            inner = self.edit_html + self._forms(v)
         else:
+            # The real href opens the item's form where there is no JavaScript.
             inner = (
                 '<span class="handle" title="拖动以调整顺序" aria-hidden="true">⠿</span>'
-                f'<div class="item-text">{_text_html(v)}</div>{self._actions(v)}'
+                f'<div class="item-text">{_text_html(v)}</div>'
+                f'<a class="edit-link" href="?edit={v.id}#item-{v.id}">编辑</a>'
             )
         hints = (
             f'<div class="item-hints" id="hints-{v.id}" hx-get="{escape(hints_url)}" hx-trigger="load" '
@@ -204,7 +208,11 @@ class OutlineRenderer:
             if hints_url
             else ""
         )
-        return f'<div class="item-row" id="item-{v.id}" tabindex="-1">{inner}{hints}</div>'
+        blocked = " ".join(sorted(blocked_actions(v)))
+        return (
+            f'<div class="item-row" id="item-{v.id}" tabindex="-1" data-blocked="{blocked}">'
+            f"{inner}{hints}</div>"
+        )
 
     def item(self, v: ViewItem) -> str:
         kind = f"numbered level-{v.block.level}" if v.numbered else "para"

@@ -81,11 +81,14 @@ def remember_document(doc: DocumentView) -> None:
             _DOCUMENTS.popitem(last=False)
 
 
-def draft_document(draft: Draft) -> DocumentView:
-    # The instance may be older than the row: trust the stored version, not the object's.
-    stored = Draft.objects.filter(pk=draft.pk).values_list("version", flat=True).first()
-    if stored is not None and stored != draft.version:
-        draft.refresh_from_db()
+def draft_document(draft: Draft, *, fresh: bool = False) -> DocumentView:
+    """The draft's outline at its version. `fresh`: the instance was read in this request
+    (a view's answer to the change it just made); otherwise the stored version is checked,
+    as the instance may be older than the row."""
+    if not fresh:
+        stored = Draft.objects.filter(pk=draft.pk).values_list("version", flat=True).first()
+        if stored is not None and stored != draft.version:
+            draft.refresh_from_db()
     with _DOCUMENTS_LOCK:
         cached = _DOCUMENTS.get(_key(draft))
     if cached is not None:

@@ -187,21 +187,26 @@ def _commit(
     draft.char_count = doc.chars
     draft.save()
     if extended is not None:
-        parent_version, started_at = extended.parent_version, extended.started_at
-        extended.delete()
+        # The stretch of typing goes on: its revision moves to the new version, same undo target.
+        parent_version = extended.parent_version
+        Revision.objects.filter(pk=extended.pk).update(
+            version=draft.version, snapshot=_snapshot(draft, items), created_at=timezone.now()
+        )
     else:
-        started_at = timezone.now() if item_id is not None else None
-    _record(
-        draft,
-        user,
-        action,
-        stage_changed=stage_changed,
-        parent_version=parent_version,
-        redo_version=redo_version,
-        items=items,
-        item_id=item_id,
-        started_at=started_at,
-    )
+        _record(
+            draft,
+            user,
+            action,
+            stage_changed=stage_changed,
+            parent_version=parent_version,
+            redo_version=redo_version,
+            items=items,
+            item_id=item_id,
+            started_at=timezone.now() if item_id is not None else None,
+        )
+        if parent_version == -1:
+            parent_version = draft.version - 1 or None
+    draft._history = (draft.version, parent_version is not None, redo_version is not None)
     # Only once committed: a rolled-back change must not leave its content cached.
     transaction.on_commit(lambda: remember_document(doc))
     return draft
@@ -380,11 +385,18 @@ def _shift(draft: Draft, parent_id: int | None, from_position: int, by: int) -> 
     )
 
 
+class ItemMissing(DraftError):
+    """The item is not (or no longer) in the draft."""
+
+    def __init__(self) -> None:
+        super().__init__("找不到该段落，可能已被删除，请刷新页面。")
+
+
 def _get_item(draft: Draft, item_id) -> DraftItem:
     try:
         return DraftItem.objects.select_related("parent").get(draft=draft, pk=int(item_id))
     except (DraftItem.DoesNotExist, TypeError, ValueError):
-        raise DraftError("找不到该段落，可能已被删除，请刷新页面。") from None
+        raise ItemMissing() from None
 
 
 def _relevel(item: DraftItem) -> None:
@@ -708,8 +720,11 @@ def _subtree_depth(item: DraftItem) -> int:
     return best
 
 
+@transaction.atomic
 def draft_item_step(draft: Draft, *, user, version, item_id, delta: int) -> DraftItem:
-    """上移 / 下移: one place among its siblings (the same service as drag and drop)."""
+    """上移 / 下移: one place among its siblings (the same service as drag and drop). At the
+    end of its list it cannot: refused with the reason, nothing recorded."""
+    draft = _lock(draft, version)  # a stale page is told so first: its idea of "first" is old
     item = _get_item(draft, item_id)
     order = list(
         _siblings(draft, item.parent_id).order_by("position", "id").values_list("pk", flat=True)
@@ -722,7 +737,7 @@ def draft_item_step(draft: Draft, *, user, version, item_id, delta: int) -> Draf
     return draft_item_move(
         draft,
         user=user,
-        version=version,
+        version=draft.version,
         item_id=item.pk,
         parent_id=item.parent_id,
         position=target,
@@ -938,6 +953,9 @@ def draft_redo(draft: Draft, *, user, version) -> Draft:
 
 def history_state(draft: Draft) -> tuple[bool, bool]:
     """(can undo, can redo) at the draft's current version, for the toolbar."""
+    known = getattr(draft, "_history", None)  # left by _commit for the version it made
+    if known is not None and known[0] == draft.version:
+        return known[1], known[2]
     row = (
         draft.revisions.filter(version=draft.version)
         .values_list("parent_version", "redo_version")

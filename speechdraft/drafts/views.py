@@ -16,9 +16,15 @@ from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
 from speechdraft.drafts import services
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
-from speechdraft.drafts.render import render_row
+from speechdraft.drafts.render import ACTIONS, REASONS, render_row
 from speechdraft.drafts.selectors import draft_document, drafts_for
-from speechdraft.drafts.services import DraftError, ItemConflict, ItemEdit, StaleDraft
+from speechdraft.drafts.services import (
+    DraftError,
+    ItemConflict,
+    ItemEdit,
+    ItemMissing,
+    StaleDraft,
+)
 from speechdraft.library.forms import KIND_CHOICES
 from speechdraft.library.selectors import library_search, phrases_visible_to
 from speechdraft.library.services import user_dictionary_ensure
@@ -31,6 +37,7 @@ INSERT_BUTTONS = [
     ("point", "添加要点", "Ctrl+Alt+2", "在当前部分或要点之后添加下一个要点（（一）、1.）"),
     ("paragraph", "添加段落", "Ctrl+Alt+0", "在当前位置之后添加一段正文"),
 ]
+ITEM_ACTIONS = [(action, label, keys, REASONS.get(action, "")) for action, label, keys in ACTIONS]
 SHORTCUTS = [
     ("Ctrl+Z", "撤销"),
     ("Ctrl+Shift+Z 或 Ctrl+Y", "重做"),
@@ -95,11 +102,13 @@ def carries_pending(view):
     return wrapped
 
 
-def _editor_context(draft: Draft, *, editing: int | None = None, **extra) -> dict:
+def _editor_context(
+    draft: Draft, *, editing: int | None = None, fresh: bool = False, **extra
+) -> dict:
     can_undo, can_redo = services.history_state(draft)
     context = {
         "draft": draft,
-        "doc": draft_document(draft),
+        "doc": draft_document(draft, fresh=fresh),
         "level_styles": LEVEL_STYLES,
         "kind_choices": KIND_CHOICES,
         "role_choices": Role.choices,
@@ -109,6 +118,7 @@ def _editor_context(draft: Draft, *, editing: int | None = None, **extra) -> dic
         "shortcuts": SHORTCUTS,
         "count_rule": COUNT_RULE,
         "slot_names": services.slot_menu(draft),
+        "item_actions": ITEM_ACTIONS,
         "can_undo": can_undo,
         "can_redo": can_redo,
     }
@@ -143,6 +153,7 @@ def _after_change(
             "drafts/_update.html",
             _editor_context(
                 draft,
+                fresh=True,  # read (or locked) in this request, just now
                 flash=error.message if error else notice,
                 flash_error=bool(error),
                 editing=editing,
@@ -299,9 +310,7 @@ def item_save(request: HttpRequest, pk: int, item_id: int) -> JsonResponse:
     item; 422 with the reason when the text cannot be taken. The page keeps the text on any
     failure."""
     draft = _get_draft_for_user(request, pk)
-    get_object_or_404(DraftItem, draft=draft, pk=item_id)
-    heading = request.POST.get("heading")
-    edit = ItemEdit(item_id, request.POST.get("body", ""), heading)
+    edit = ItemEdit(item_id, request.POST.get("body", ""), request.POST.get("heading"))
     try:
         stale = services.draft_item_save(
             draft,
@@ -319,9 +328,11 @@ def item_save(request: HttpRequest, pk: int, item_id: int) -> JsonResponse:
             },
             status=409,
         )
+    except ItemMissing as exc:
+        return JsonResponse({"error": exc.message, "version": draft.version}, status=404)
     except DraftError as exc:
         return JsonResponse({"error": exc.message, "version": draft.version}, status=422)
-    context = _editor_context(draft)
+    context = _editor_context(draft, fresh=True)
     return JsonResponse(
         {
             "version": draft.version,

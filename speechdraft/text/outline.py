@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from speechdraft.text.counting import count_chars
 from speechdraft.text.numbering import chinese_numeral, format_number
-from speechdraft.text.templating import Segment, SlotError, segments
+from speechdraft.text.templating import Segment, SlotError, segments, values_key
 
 MAX_LEVEL = 4
 RUN_IN_ONLY = frozenset({"第一，", "一是", "一要"})
@@ -136,6 +136,7 @@ def render_blocks(roots: list[Node], numbering: dict, variables: dict[str, str])
     `variables` should already contain the computed 部分数 (see `slot_values`).
     """
     blocks: list[Block] = []
+    key = values_key(variables)
 
     def walk(children: list[Node], depth: int, level: int) -> None:
         counter = 0
@@ -148,8 +149,8 @@ def render_blocks(roots: list[Node], numbering: dict, variables: dict[str, str])
                 number = format_number(style, counter)
             error = ""
             try:
-                heading = segments(node.heading, variables) if node.heading else []
-                body = [segments(p, variables) for p in _paragraphs(node.body)]
+                heading = segments(node.heading, variables, key) if node.heading else []
+                body = [segments(p, variables, key) for p in _paragraphs(node.body)]
             except SlotError as exc:
                 error = exc.message
                 heading = [Segment(node.heading)] if node.heading else []

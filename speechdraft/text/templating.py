@@ -118,12 +118,20 @@ def slot_check(text: str, known: Iterable[str]) -> list[str]:
     return []
 
 
-def segments(text: str, variables: dict[str, str]) -> list[Segment]:
-    """Text split into literal runs and slots, with the values that fill them."""
+def values_key(variables: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The slot values as a hashable key (made once per outline, not once per paragraph)."""
+    return tuple(sorted((k, str(v)) for k, v in variables.items()))
+
+
+def segments(
+    text: str, variables: dict[str, str], key: tuple[tuple[str, str], ...] | None = None
+) -> list[Segment]:
+    """Text split into literal runs and slots, with the values that fill them. `key`: the
+    values' `values_key`, when the caller has it already."""
     if "{" not in text:  # most paragraphs have no slot: skip the parser
         return [Segment(text)] if text else []
     # The editor re-renders every item after each change: the same texts with the same values.
-    return list(_segments_cached(text, tuple(sorted((k, str(v)) for k, v in variables.items()))))
+    return list(_segments_cached(text, values_key(variables) if key is None else key))
 
 
 @lru_cache(maxsize=8192)

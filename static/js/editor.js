@@ -24,7 +24,12 @@
   var EDITABLE = "#document .item-text [data-field]";
   // Keystroke handler times (ms), read by bench/editor_browser.py; `idle` tells a test (or a
   // curious drafter in the console) that everything typed is on the server.
-  var perf = { keys: [] };
+  var perf = { input: [], keydown: [] };
+  function timedHandler(kind, t0) {
+    var list = perf[kind];
+    list.push(performance.now() - t0);
+    if (list.length > 10000) list.shift();
+  }
   window.speechdraftEditor = {
     perf: perf,
     idle: function () { return queued === 0 && !hasUnsaved(); },
@@ -248,9 +253,10 @@
   function activate(row) {
     var old = document.querySelectorAll("#document .item-row.active");
     for (var i = 0; i < old.length; i++) if (old[i] !== row) old[i].classList.remove("active");
-    if (!row) { anchor.value = ""; return; }
+    if (!row) { anchor.value = ""; placeBar(null); return; }
     row.classList.add("active");
     anchor.value = idOf(row);
+    placeBar(row);
   }
   editor.addEventListener("focusin", function (event) {
     var row = rowOf(event.target);
@@ -555,8 +561,7 @@
     if (!el) return;
     if (event.isComposing) return; // Chinese input: the text counts once the word is chosen
     afterTyping(el);
-    perf.keys.push(performance.now() - t0);
-    if (perf.keys.length > 10000) perf.keys.shift();
+    timedHandler("input", t0);
   });
   editor.addEventListener("compositionend", function (event) {
     var el = fieldOf(event.target);
@@ -690,15 +695,12 @@
     var index = fields.indexOf(mine);
     var before = null;
     for (var i = index - 1; i >= 0; i--) if (!row.contains(fields[i])) { before = fields[i]; break; }
-    var form = row.querySelector('.item-actions form[data-action="delete"]');
-    if (!form) return;
     delete dirty[idOf(row)];
     unstore(idOf(row));
     if (before) nextCursor = cursorFor(before, "end");
-    // From the row, not the form: an empty item goes without the form's 确定删除 question.
-    enqueue(function () {
-      return post(form.getAttribute("hx-post"), { source: row, target: "#document", swap: "outerHTML" });
-    });
+    // An empty item goes without the 确定删除 question: there is nothing in it to lose.
+    var url = itemUrl.replace("/0/", "/" + idOf(row) + "/") + "delete/";
+    enqueue(function () { return post(url, { source: row, target: "#document", swap: "outerHTML" }); });
   }
   function cursorFor(el, offset) {
     var row = rowOf(el);
@@ -714,13 +716,42 @@
     return true;
   }
 
-  function submitAction(row, action) {
-    var form = row.querySelector('.item-actions form[data-action="' + action + '"]');
-    if (!form) return;
-    var button = form.querySelector("button");
-    if (button.disabled) { flash(button.title + "。", true); return; }
-    form.requestSubmit();
+  // 上移 / 下移 / 降级 / 升级 / 删除 on an item, from the bar or a shortcut. One that cannot
+  // apply where the item stands says why and sends nothing.
+  function rowAction(row, action) {
+    var blocked = (row.getAttribute("data-blocked") || "").split(" ");
+    if (blocked.indexOf(action) >= 0) {
+      var button = bar && bar.querySelector('[data-act="' + action + '"]');
+      flash((button ? button.getAttribute("data-reason") : "这一步不能做") + "。", true);
+      return;
+    }
+    if (action === "delete") {
+      var below = row.parentNode.querySelector(":scope > ol > li") ? "及其下级内容" : "";
+      if (!window.confirm("确定删除这一段" + below + "？（可用“撤销”恢复）")) return;
+    }
+    var url = itemUrl.replace("/0/", "/" + idOf(row) + "/") + action + "/";
+    enqueue(function () { return post(url, { source: row, target: "#document", swap: "outerHTML" }); });
   }
+  var itemUrl = editor.getAttribute("data-item-url"); // …/items/0/
+  var bar = document.getElementById("item-bar");
+  // The bar goes onto the current item, its buttons disabled where they cannot apply.
+  function placeBar(row) {
+    if (!bar) return;
+    if (!row) { bar.hidden = true; return; }
+    var blocked = (row.getAttribute("data-blocked") || "").split(" ");
+    bar.querySelectorAll("[data-act]").forEach(function (button) {
+      var no = blocked.indexOf(button.getAttribute("data-act")) >= 0;
+      button.disabled = no;
+      button.title = no ? button.getAttribute("data-reason") : button.getAttribute("data-title");
+    });
+    if (bar.parentNode !== row) row.appendChild(bar);
+    bar.hidden = false;
+  }
+  if (bar) bar.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-act]");
+    var row = rowOf(bar);
+    if (button && row) rowAction(row, button.getAttribute("data-act"));
+  });
   function submitToolbar(selector) {
     var form = document.querySelector(selector);
     if (!form) return;
@@ -735,10 +766,7 @@
   document.addEventListener("keydown", function (event) {
     var t0 = performance.now();
     handleKey(event);
-    if (fieldOf(event.target)) {
-      perf.keys.push(performance.now() - t0);
-      if (perf.keys.length > 10000) perf.keys.shift();
-    }
+    if (fieldOf(event.target)) timedHandler("keydown", t0);
   });
 
   function handleKey(event) {
@@ -774,7 +802,7 @@
     if (!row) return;
     if (event.altKey && !mod && (key === "ArrowUp" || key === "ArrowDown")) {
       event.preventDefault();
-      submitAction(row, key === "ArrowUp" ? "up" : "down");
+      rowAction(row, key === "ArrowUp" ? "up" : "down");
       return;
     }
     if (mod && key === "Enter") {
@@ -795,7 +823,7 @@
         if (other) other.focus();
       } else if (key === "Tab" && !mod && !event.altKey) {
         event.preventDefault();
-        submitAction(row, event.shiftKey ? "outdent" : "indent");
+        rowAction(row, event.shiftKey ? "outdent" : "indent");
       }
       return;
     }
@@ -808,7 +836,7 @@
     var fields = row.querySelectorAll(".item-text [data-field]");
     if (key === "Tab" && !mod && !event.altKey && el === fields[0] && atStart(el)) {
       event.preventDefault();
-      submitAction(row, event.shiftKey ? "outdent" : "indent");
+      rowAction(row, event.shiftKey ? "outdent" : "indent");
       return;
     }
     if (key === "Enter" && !mod && !event.altKey) {
@@ -971,6 +999,7 @@
     var target = event.detail.target;
     if (!target || target.id !== "document" || !event.detail.shouldSwap) return;
     if (xhr.getResponseHeader("HX-Reswap") === "none") return;
+    if (bar) { bar.hidden = true; target.parentNode.appendChild(bar); } // not swapped away with it
     var texts = {};
     Object.keys(dirty).forEach(function (id) {
       var row = itemRow(id);

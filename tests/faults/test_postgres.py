@@ -1,7 +1,6 @@
 """PostgreSQL restarted during use: requests meanwhile fail fast with a message, the next ones
 reconnect, and an edit in flight either lands or is refused, the user's text staying on screen."""
 
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -113,4 +112,6 @@ def test_the_text_being_typed_stays_on_screen_and_lands_after_the_restart(site, 
         expect(body).to_contain_text("数据库停止前，" + typed)
         site.pg.start()
         wait_idle(page, timeout=60_000)  # the next retry gets through
-    assert any(b.endswith("数据库停止前，" + typed) for b in item_bodies(site, draft["pk"]).values())
+    assert any(
+        b.endswith("数据库停止前，" + typed) for b in item_bodies(site, draft["pk"]).values()
+    )

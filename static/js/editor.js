@@ -193,12 +193,16 @@
     var sel = window.getSelection();
     sel.removeAllRanges();
     sel.addRange(range);
-    var box = el.getBoundingClientRect();
-    var frame = document.getElementById("work-frame");
-    var top = frame ? frame.getBoundingClientRect().bottom : 0;
-    if (box.top < top || box.bottom > window.innerHeight) {
-      window.scrollBy(0, box.top - top - window.innerHeight / 3);
-    }
+    // Keep it in view below the working frame; measured on the next frame, so the key's
+    // handler never waits for a layout of the whole outline.
+    requestAnimationFrame(function () {
+      var box = el.getBoundingClientRect();
+      var frame = document.getElementById("work-frame");
+      var top = frame ? frame.getBoundingClientRect().bottom : 0;
+      if (box.top < top || box.bottom > window.innerHeight) {
+        window.scrollBy(0, box.top - top - window.innerHeight / 3);
+      }
+    });
   }
   function atStart(el) { var r = selectionIn(el); return !!r && r.collapsed && caretOffset(el) === 0; }
   function atEnd(el) { var r = selectionIn(el); return !!r && r.collapsed && caretOffset(el) === el.textContent.length; }
@@ -251,6 +255,7 @@
   // --- the current item ---------------------------------------------------------------
 
   function activate(row) {
+    if (row && row.classList.contains("active") && bar && bar.parentNode === row) return;
     var old = document.querySelectorAll("#document .item-row.active");
     for (var i = 0; i < old.length; i++) if (old[i] !== row) old[i].classList.remove("active");
     if (!row) { anchor.value = ""; placeBar(null); return; }
@@ -765,8 +770,9 @@
 
   document.addEventListener("keydown", function (event) {
     var t0 = performance.now();
+    var typing = !!fieldOf(event.target);
     handleKey(event);
-    if (fieldOf(event.target)) timedHandler("keydown", t0);
+    if (typing) timedHandler("keydown", t0);
   });
 
   function handleKey(event) {

@@ -88,5 +88,10 @@ def review_hints(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
     get_object_or_404(DraftItem, draft=draft, pk=item_id)
     report = draft_review(draft, changed_ids=[item_id])
-    hints = [f for f in report.findings if f["item_id"] == item_id]
-    return render(request, "review/_hints.html", {"item_id": item_id, "hints": hints[:6]})
+    hints: dict[tuple, dict] = {}  # one line per kind of finding, however often it occurs
+    for f in report.findings:
+        if f["item_id"] == item_id:
+            hint = hints.setdefault((f["label"], f["message"]), {**f, "times": 0})
+            hint["times"] += 1
+    shown = list(hints.values())[:6]
+    return render(request, "review/_hints.html", {"item_id": item_id, "hints": shown})

@@ -36,6 +36,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/review_reuse.py
 	$(PY) bench/editor.py
 	$(PY) bench/editor_browser.py
+	$(PY) bench/drafts_list.py
 	$(PY) bench/export_docx.py
 	@echo "结果已写入 bench/RESULTS.md"
 

@@ -5,7 +5,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html_join
 
 from speechdraft.corpus.forms import UploadForm
-from speechdraft.corpus.models import Section, Skeleton, SourceDocument
+from speechdraft.corpus.models import Section, Skeleton, SourceDocument, Status
 from speechdraft.corpus.services import documents_reingest, documents_upload
 
 
@@ -93,10 +93,46 @@ class SectionInline(admin.TabularInline):
     show_change_link = False
 
 
+class CompletenessFilter(admin.SimpleListFilter):
+    title = "完整性"
+    parameter_name = "complete"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "完整"), ("no", "不完整")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(incomplete=[])
+        if self.value() == "no":
+            return queryset.exclude(incomplete=[])
+        return queryset
+
+
 @admin.register(Skeleton)
 class SkeletonAdmin(admin.ModelAdmin):
-    list_display = ["title", "document", "index", "char_count"]
+    """Drafters start from approved skeletons only; one flagged 不完整 (page 2 of 3, begins at
+    第二个问题 …) waits for a deliberate approval."""
+
+    list_display = ["title", "document", "index", "char_count", "status", "completeness"]
+    list_filter = ["status", CompletenessFilter]
     search_fields = ["title", "document__file_name"]
     list_select_related = ["document"]
-    readonly_fields = ["document", "index", "char_count"]
+    readonly_fields = ["document", "index", "char_count", "completeness"]
     inlines = [SectionInline]
+    actions = ["approve", "reject"]
+
+    @admin.display(description="完整性")
+    def completeness(self, obj: Skeleton) -> str:
+        return "不完整：" + "；".join(obj.incomplete) if obj.incomplete else "完整"
+
+    @admin.action(description="采用所选骨架（可用来起草）")
+    def approve(self, request, queryset):
+        flagged = queryset.exclude(incomplete=[]).count()
+        count = queryset.update(status=Status.APPROVED)
+        note = f"，其中 {flagged} 篇标为不完整，起草时会提示" if flagged else ""
+        self.message_user(request, f"已采用 {count} 篇骨架{note}。", messages.SUCCESS)
+
+    @admin.action(description="弃用所选骨架（不再用来起草）")
+    def reject(self, request, queryset):
+        count = queryset.update(status=Status.REJECTED)
+        self.message_user(request, f"已弃用 {count} 篇骨架。", messages.SUCCESS)

@@ -90,6 +90,12 @@ class Skeleton(models.Model):
     date_text = models.CharField("日期", max_length=60, blank=True)
     salutation = models.CharField("称谓", max_length=100, blank=True)
     char_count = models.PositiveIntegerField("字数", default=0)
+    # Drafters start only from approved skeletons; a curator approves one (also one flagged
+    # incomplete, deliberately).
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.CANDIDATE, db_index=True
+    )
+    incomplete = models.JSONField("不完整的原因", default=list, blank=True)
 
     class Meta:
         verbose_name = "讲话骨架"

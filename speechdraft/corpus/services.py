@@ -135,6 +135,7 @@ def _store_speech(document, index: int, speech: text_model.Speech, units: list) 
         date_text=(speech.date or "")[:60],
         salutation=(speech.salutation or "")[:100],
         char_count=len(_speech_text(speech)),
+        incomplete=list(speech.incomplete),
     )
     section_rows: list[Section | None] = []
     for position, (section, parent_pos) in enumerate(_walk(speech.sections)):
@@ -276,6 +277,9 @@ def document_approve(document: SourceDocument) -> None:
     from speechdraft.library.models import Phrase
 
     Paragraph.objects.filter(skeleton__document=document).update(status=Status.APPROVED)
+    # A speech that looks incomplete is good material but not a whole speech to start from:
+    # its skeleton waits for a curator's deliberate approval.
+    Skeleton.objects.filter(document=document, incomplete=[]).update(status=Status.APPROVED)
     Phrase.objects.filter(sources__document=document, owner__isnull=True).update(
         status=Status.APPROVED
     )

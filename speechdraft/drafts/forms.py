@@ -1,7 +1,7 @@
 from django import forms
 
 from speechdraft.drafts.models import LEVEL_STYLES, Draft
-from speechdraft.drafts.services import Details
+from speechdraft.drafts.services import START_MODES, Details, StartMode
 
 
 class DraftCreateForm(forms.Form):
@@ -18,6 +18,9 @@ class DraftCreateForm(forms.Form):
         help_text="不带“市/县/区”，如：江城（骨架中写作“{{ 地区 }}市”）",
     )
     skeleton = forms.CharField(required=False)  # an id, or "" for the blank frame
+    mode = forms.ChoiceField(
+        label="起草方式", choices=START_MODES, initial=StartMode.STRUCTURE, required=False
+    )
 
 
 # One item's text; a whole speech is rarely over 20,000 characters.

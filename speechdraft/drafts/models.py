@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from speechdraft.corpus.models import Paragraph, Skeleton
+from speechdraft.corpus.models import Paragraph, Section, Skeleton
 
 # Numbering choices per level; the first of each is the default.
 LEVEL_STYLES: dict[int, tuple[str, ...]] = {
@@ -21,6 +21,12 @@ def default_numbering() -> dict:
         "3": {"style": "1.", "run_in": True},
         "4": {"style": "（1）", "run_in": True},
     }
+
+
+class DraftQuerySet(models.QuerySet):
+    def live(self):
+        """Drafts not in the 回收站."""
+        return self.filter(deleted_at__isnull=True)
 
 
 class Draft(models.Model):
@@ -47,6 +53,10 @@ class Draft(models.Model):
     char_count = models.PositiveIntegerField("字数", default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # 删除 moves a draft to the 回收站; it can be restored until it is purged (TRASH_DAYS).
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+
+    objects = DraftQuerySet.as_manager()
 
     class Meta:
         verbose_name = "讲话稿"
@@ -77,6 +87,12 @@ class DraftItem(models.Model):
     source_paragraph = models.ForeignKey(
         Paragraph, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A draft begun from a skeleton's structure: the part this item stands for (its source
+    # paragraphs are offered in 参考原文) and a quiet hint of what to write while it is empty.
+    source_section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hint = models.CharField("提示", max_length=80, blank=True)
 
     class Meta:
         ordering = ["position"]

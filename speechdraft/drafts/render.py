@@ -90,6 +90,7 @@ def _text_html(v: ViewItem) -> str:
         tuple(tuple(p) for p in b.body),
         v.numbered,
         v.first_block,
+        b.hint,
     )
 
 
@@ -109,6 +110,7 @@ def _text_markup(
     body: tuple[tuple[Segment, ...], ...],
     numbered: bool,
     first_block: bool,
+    hint: str = "",
 ) -> str:
     block = Block(
         0, None, 0, level, number, run_in, list(heading), [list(p) for p in body], error, stop
@@ -134,8 +136,9 @@ def _text_markup(
         # The salutation and the rest of the first paragraph are one paragraph of text, shown
         # on two lines: one editable paragraph holds both.
         rest = lines[1].body if len(lines) > 1 and lines[1].para == 0 else ()
+        alone = "" if rest else " alone"  # nothing after it: no second line to start
         out.append(
-            f'<div class="para ed opening" {_body_attrs(0)}><span class="salutation">'
+            f'<div class="para ed opening" {_body_attrs(0)}><span class="salutation{alone}">'
             f"{segments_html(lines[0].body)}</span>{segments_html(rest)}</div>"
         )
         lines = lines[2:] if rest else lines[1:]
@@ -147,14 +150,17 @@ def _text_markup(
             stop_html = f'<span class="stop lvl-{level}">{escape(stop)}</span>' if head else ""
             out.append(
                 f'<p class="para lead">{num}{head}{stop_html}<span class="ed ed-runin" '
-                f"{_body_attrs(0, '正文')}>{segments_html(line.body)}</span></p>"
+                f"{_body_attrs(0, escape(hint) or '正文')}>{segments_html(line.body)}</span></p>"
             )
         else:
             out.append(
                 f'<p class="para ed" {_body_attrs(line.para)}>{segments_html(line.body)}</p>'
             )
     if not out or (error and len(out) == 1):
-        out.append(f'<p class="para ed" {_body_attrs(0, "输入正文")}></p>')
+        out.append(f'<p class="para ed" {_body_attrs(0, escape(hint) or "输入正文")}></p>')
+    elif hint and not body and lines and lines[-1].kind == "heading":
+        # A part still to be written: its empty body says what goes there.
+        out.append(f'<p class="para ed" {_body_attrs(0, escape(hint))}></p>')
     return "".join(out)
 
 

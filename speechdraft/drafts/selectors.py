@@ -138,4 +138,53 @@ def _walk(nodes):
 
 
 def drafts_for(user) -> QuerySet[Draft]:
-    return Draft.objects.filter(owner=user).order_by("-updated_at")
+    return Draft.objects.live().filter(owner=user).order_by("-updated_at")
+
+
+DRAFT_SORTS = {
+    "updated": ("-updated_at", "最近修改"),
+    "date": ("-date", "会议日期"),
+    "title": ("title", "标题"),
+    "created": ("-created_at", "创建时间"),
+}
+DRAFTS_PER_PAGE = 25
+
+
+@dataclass
+class DraftFilter:
+    """我的讲话稿's search box, stage filter and sort."""
+
+    query: str = ""
+    stage: str = ""
+    sort: str = "updated"
+
+    @classmethod
+    def from_params(cls, params) -> DraftFilter:
+        sort = params.get("sort", "updated")
+        stage = params.get("stage", "")
+        return cls(
+            query=(params.get("q") or "").strip()[:100],
+            stage=stage if stage in Draft.Stage.values else "",
+            sort=sort if sort in DRAFT_SORTS else "updated",
+        )
+
+
+def drafts_search(user, f: DraftFilter) -> QuerySet[Draft]:
+    """The user's drafts matching the filter: words in the title, meeting or speaker."""
+    from django.db.models import F, Q
+
+    drafts = Draft.objects.live().filter(owner=user)
+    for word in f.query.split():
+        drafts = drafts.filter(
+            Q(title__icontains=word) | Q(meeting_name__icontains=word) | Q(speaker__icontains=word)
+        )
+    if f.stage:
+        drafts = drafts.filter(stage=f.stage)
+    order = DRAFT_SORTS[f.sort][0]
+    if order == "-date":  # drafts without a meeting date go last
+        return drafts.order_by(F("date").desc(nulls_last=True), "-updated_at")
+    return drafts.order_by(order, "-updated_at")
+
+
+def drafts_trashed(user) -> QuerySet[Draft]:
+    return Draft.objects.filter(owner=user, deleted_at__isnull=False).order_by("-deleted_at")

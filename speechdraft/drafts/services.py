@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from speechdraft.corpus.models import Paragraph, Section, Skeleton
+from speechdraft.corpus.models import Paragraph, Section, Skeleton, Status
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
 from speechdraft.library.models import Phrase
 from speechdraft.text.errors import UserError
@@ -22,9 +22,9 @@ from speechdraft.text.outline import (
     MAX_LEVEL,
     Node,
     block_chars,
-    build_tree,
     render_blocks,
     slot_values,
+    tree_from_rows,
 )
 from speechdraft.text.templating import STANDARD_SLOTS, SlotError, slot_names, valid_slot_name
 
@@ -55,6 +55,8 @@ ITEM_FIELDS = (
     "heading",
     "body",
     "source_paragraph_id",
+    "source_section_id",
+    "hint",
 )
 
 
@@ -85,12 +87,7 @@ def _char_count(draft: Draft, items: list[dict] | None = None) -> int:
     if items is None:
         roots = draft_nodes(draft)
     else:
-        roots = build_tree(
-            [
-                Node(i["id"], i["parent_id"], i["position"], i["numbered"], i["heading"], i["body"])
-                for i in items
-            ]
-        )
+        roots = tree_from_rows(items)
     blocks = render_blocks(roots, draft.numbering, slot_values(roots, draft_variables(draft)))
     return block_chars(blocks)
 
@@ -177,12 +174,7 @@ def _commit(
     items = _item_rows(draft)  # read once: for the document, 字数 and the revision's snapshot
     extended = _typing_to_extend(draft, user, item_id) if item_id is not None else None
     draft.version += 1
-    roots = build_tree(
-        [
-            Node(i["id"], i["parent_id"], i["position"], i["numbered"], i["heading"], i["body"])
-            for i in items
-        ]
-    )
+    roots = tree_from_rows(items)
     doc = document_from_nodes(draft, roots)
     draft.char_count = doc.chars
     draft.save()
@@ -228,6 +220,31 @@ BLANK_FRAME = [
 ]
 
 
+class StartMode:
+    """How a draft starts from a skeleton (新建讲话稿 offers both)."""
+
+    STRUCTURE = "structure"  # 按结构起草: headings and 过渡语, empty bodies, the source beside
+    FULL = "full"  # 参照全文: a copy of the whole source speech, to revise
+
+
+START_MODES = (
+    (StartMode.STRUCTURE, "按结构起草"),
+    (StartMode.FULL, "参照全文"),
+)
+# What each part is for, shown in its empty body (按结构起草).
+ROLE_HINTS = {
+    "situation": "本部分写形势与认识：成绩、问题、意义",
+    "tasks": "本部分写重点任务与举措",
+    "style": "本部分写作风、纪律、责任与要求",
+    "other": "本部分的正文",
+}
+POINT_HINT = "本要点的正文"
+OPENING_HINT = "开场：会议的背景、主要任务和意义"
+CLOSING_HINT = "结尾：号召与动员，如“同志们，让我们……为……作出新的更大贡献！”"
+ANNOUNCEMENT = "下面，我讲{{ 部分数 }}点意见。"
+_SENTENCE = re.compile(r"[^。！？]*[。！？]?")
+
+
 @transaction.atomic
 def draft_create(
     *,
@@ -238,11 +255,15 @@ def draft_create(
     date: datetime.date | None = None,
     region: str = "",
     skeleton: Skeleton | None = None,
+    mode: str = StartMode.STRUCTURE,
 ) -> Draft:
-    """A new draft from an ingested speech's skeleton, or from the blank four-part frame."""
+    """A new draft from an approved skeleton (by its structure, or as a full copy), or from
+    the blank four-part frame."""
     title = (title or "").strip()
     if not title:
         raise DraftError("请填写标题。")
+    if skeleton is not None:
+        _check_startable(skeleton, mode)
     variables = {"地区": region.strip()} if region.strip() else {}
     draft = Draft.objects.create(
         owner=owner,
@@ -264,26 +285,104 @@ def draft_create(
                 heading=heading,
                 body=body,
             )
-    else:
+    elif mode == StartMode.FULL:
         _items_from_skeleton(draft, skeleton)
+    else:
+        _structure_from_skeleton(draft, skeleton)
     draft.char_count = _char_count(draft)
     draft.save(update_fields=["char_count"])
     _record(draft, owner, "新建讲话稿")
     return draft
 
 
+def _check_startable(skeleton: Skeleton, mode: str) -> None:
+    """Only approved skeletons, within the editor's own limits."""
+    if mode not in dict(START_MODES):
+        raise DraftError("起草方式不正确。")
+    if skeleton.status != Status.APPROVED:
+        raise DraftError("所选骨架尚未审核采用，不能用来起草。")
+    sections = skeleton.sections.count()
+    items = sections + 6 if mode == StartMode.STRUCTURE else sections + skeleton.paragraphs.count()
+    if items > MAX_ITEMS:
+        raise DraftError(
+            f"所选骨架有 {sections} 个部分和要点，超过一篇讲话稿 {MAX_ITEMS} 段的上限，不能用来起草。"
+        )
+    if mode == StartMode.FULL:
+        # A part's paragraphs join into its body: the whole part must fit in one item.
+        lengths: dict[int | None, int] = {}
+        for section_id, text in skeleton.paragraphs.values_list("section_id", "text"):
+            key = section_id if section_id is not None else -len(lengths)
+            lengths[key] = lengths.get(key, 0) + len(text) + 1
+        if max(lengths.values(), default=0) > MAX_BODY_CHARS:
+            raise DraftError(f"所选原稿有一部分超过 {MAX_BODY_CHARS} 字，请改用“按结构起草”。")
+
+
+def announcement_of(texts: list[str]) -> str:
+    """The sentence of the opening that announces the parts (下面，我讲{{ 部分数 }}点意见。)."""
+    for text in reversed(texts):
+        for sentence in _SENTENCE.findall(text):
+            if "{{ 部分数 }}" in sentence:
+                return sentence.strip()
+    return ANNOUNCEMENT
+
+
+def _structure_from_skeleton(draft: Draft, skeleton: Skeleton) -> None:
+    """按结构起草: the source's salutation, its parts and points with their headings and its
+    过渡语; every body empty with a hint of what it is for. The source's own paragraphs stay
+    in 参考原文, each item pointing at the part it stands for."""
+    draft.numbering = _numbering_of(skeleton)
+    draft.save(update_fields=["numbering"])
+    sections = list(skeleton.sections.order_by("position"))
+    opening = list(
+        skeleton.paragraphs.filter(section=None, role="opening").values_list("text", flat=True)
+    )
+    root = [
+        DraftItem(draft=draft, position=0, body=skeleton.salutation or "同志们："),
+        DraftItem(draft=draft, position=1, hint=OPENING_HINT),
+        DraftItem(draft=draft, position=2, body=announcement_of(opening)),
+    ]
+    DraftItem.objects.bulk_create(root)
+    position = len(root)
+    created: dict[int, DraftItem] = {}
+    child_positions: dict[int, int] = {}
+    for section in sections:
+        parent = created.get(section.parent_id)
+        if parent is None:
+            at, position = position, position + 1
+        else:
+            at = child_positions.get(parent.pk, 0)
+            child_positions[parent.pk] = at + 1
+        created[section.pk] = DraftItem.objects.create(
+            draft=draft,
+            parent=parent,
+            position=at,
+            numbered=True,
+            level=min(section.level, MAX_LEVEL),
+            heading=section.heading,
+            source_section=section,
+            hint=ROLE_HINTS.get(section.role, ROLE_HINTS["other"])
+            if parent is None
+            else POINT_HINT,
+        )
+    DraftItem.objects.create(draft=draft, position=position, hint=CLOSING_HINT)
+
+
+def _numbering_of(skeleton: Skeleton) -> dict:
+    numbering = default_numbering()
+    for level, style in skeleton.sections.values_list("level", "style").distinct():
+        if style in LEVEL_STYLES.get(level, ()):
+            numbering[str(level)]["style"] = style
+    return numbering
+
+
 def _items_from_skeleton(draft: Draft, skeleton: Skeleton) -> None:
+    """参照全文: the whole source speech, each part's paragraphs in its body."""
     sections = list(skeleton.sections.order_by("position"))
     paragraphs = list(skeleton.paragraphs.order_by("position"))
     by_section: dict[int | None, list[Paragraph]] = {}
     for p in paragraphs:
         by_section.setdefault(p.section_id, []).append(p)
-    numbering = default_numbering()
-    for section in sections:
-        styles = LEVEL_STYLES.get(section.level, ())
-        if section.style in styles:
-            numbering[str(section.level)]["style"] = section.style
-    draft.numbering = numbering
+    draft.numbering = _numbering_of(skeleton)
     draft.save(update_fields=["numbering"])
 
     root_position = 0
@@ -316,6 +415,7 @@ def _items_from_skeleton(draft: Draft, skeleton: Skeleton) -> None:
             heading=section.heading,
             body="\n".join(p.text for p in body_paragraphs),
             source_paragraph=body_paragraphs[0] if len(body_paragraphs) == 1 else None,
+            source_section=section,
         )
         created[section.pk] = item
     for p in closing:
@@ -325,11 +425,71 @@ def _items_from_skeleton(draft: Draft, skeleton: Skeleton) -> None:
         root_position += 1
 
 
+TRASH_DAYS = 30
+
+
+def draft_trash(draft: Draft) -> None:
+    """删除: to the 回收站, from where it can be restored for TRASH_DAYS days."""
+    Draft.objects.filter(pk=draft.pk).update(deleted_at=timezone.now())
+
+
+def draft_untrash(draft: Draft) -> None:
+    Draft.objects.filter(pk=draft.pk).update(deleted_at=None)
+
+
+def drafts_purge(*, now=None) -> int:
+    """Drafts in the 回收站 longer than TRASH_DAYS go for good."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=TRASH_DAYS)
+    deleted, _ = Draft.objects.filter(deleted_at__lt=cutoff).delete()
+    return deleted
+
+
+@transaction.atomic
+def draft_copy(draft: Draft, *, user) -> Draft:
+    """复制为新稿: the same meeting details, numbering and outline, as a draft of its own
+    (its history starts anew)."""
+    copy = Draft.objects.create(
+        owner=user,
+        title=f"{draft.title}（副本）"[:200],
+        meeting_name=draft.meeting_name,
+        speaker=draft.speaker,
+        date=draft.date,
+        variables=dict(draft.variables),
+        numbering=dict(draft.numbering),
+        skeleton=draft.skeleton,
+        target_minutes=draft.target_minutes,
+        char_count=draft.char_count,
+    )
+    new_ids: dict[int, DraftItem] = {}
+    rows = list(draft.items.order_by("level", "parent_id", "position"))
+    pending = rows
+    while pending:  # parents before children
+        later = []
+        for row in pending:
+            if row.parent_id is not None and row.parent_id not in new_ids:
+                later.append(row)
+                continue
+            old_pk = row.pk
+            row.pk = None
+            row.draft = copy
+            row.parent = new_ids.get(row.parent_id) if row.parent_id else None
+            row.save()
+            new_ids[old_pk] = row
+        if len(later) == len(pending):
+            break
+        pending = later
+    _record(copy, user, f"复制自《{draft.title}》"[:100], parent_version=None)
+    return copy
+
+
 def skeleton_choices():
-    """Skeletons a drafter may start from, with their part headings."""
-    skeletons = list(Skeleton.objects.select_related("document").order_by("title"))
+    """Approved skeletons a drafter may start from, with their part headings."""
+    skeletons = list(
+        Skeleton.objects.filter(status=Status.APPROVED).select_related("document").order_by("title")
+    )
     parts: dict[int, list[str]] = {}
-    for section in Section.objects.filter(level=1).order_by("skeleton_id", "position"):
+    sections = Section.objects.filter(level=1, skeleton__in=skeletons)
+    for section in sections.order_by("skeleton_id", "position"):
         parts.setdefault(section.skeleton_id, []).append(f"{section.number}{section.heading}")
     return [(s, parts.get(s.pk, [])) for s in skeletons]
 
@@ -882,6 +1042,8 @@ def _restore_state(draft: Draft, state: dict) -> None:
             pk__in={i["source_paragraph_id"] for i in state["items"] if i["source_paragraph_id"]}
         ).values_list("pk", flat=True)
     )
+    wanted = {i.get("source_section_id") for i in state["items"]} - {None}
+    existing_sections = set(Section.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     rows = [
         DraftItem(
             id=i["id"],
@@ -895,6 +1057,10 @@ def _restore_state(draft: Draft, state: dict) -> None:
             source_paragraph_id=i["source_paragraph_id"]
             if i["source_paragraph_id"] in existing_paragraphs
             else None,
+            source_section_id=i.get("source_section_id")
+            if i.get("source_section_id") in existing_sections
+            else None,
+            hint=i.get("hint", ""),  # snapshots older than hints have none
         )
         for i in state["items"]
     ]
@@ -1018,6 +1184,86 @@ def material_insert(
     return item
 
 
+@dataclass
+class ReferenceGroup:
+    """One part of the source speech in 参考原文: its key ("opening", "closing" or the
+    section's id), what it is called, and its paragraphs."""
+
+    key: str
+    title: str
+    paragraphs: list[Paragraph]
+
+
+def reference_of(draft: Draft) -> list[ReferenceGroup]:
+    """The source speech of a draft begun from a skeleton, part by part (参考原文)."""
+    if draft.skeleton_id is None:
+        return []
+    paragraphs = list(
+        Paragraph.objects.filter(skeleton_id=draft.skeleton_id)
+        .exclude(status=Status.REJECTED)
+        .order_by("position")
+    )
+    by_section: dict[int | None, list[Paragraph]] = {}
+    for p in paragraphs:
+        by_section.setdefault(p.section_id, []).append(p)
+    groups = [
+        ReferenceGroup(
+            "opening", "开场", [p for p in by_section.get(None, []) if p.role != "closing"]
+        )
+    ]
+    for section in Section.objects.filter(skeleton_id=draft.skeleton_id).order_by("position"):
+        groups.append(
+            ReferenceGroup(
+                str(section.pk),
+                f"{section.number}{section.heading}",
+                by_section.get(section.pk, []),
+            )
+        )
+    groups.append(
+        ReferenceGroup(
+            "closing", "结尾", [p for p in by_section.get(None, []) if p.role == "closing"]
+        )
+    )
+    return [g for g in groups if g.paragraphs or g.key not in ("opening", "closing")]
+
+
+def reference_keys(draft: Draft) -> dict[str, str]:
+    """Which part of the source each item stands for: item id → ReferenceGroup key."""
+    return {
+        str(pk): str(section)
+        for pk, section in draft.items.filter(source_section__isnull=False).values_list(
+            "pk", "source_section_id"
+        )
+    }
+
+
+@transaction.atomic
+def reference_insert(draft: Draft, *, user, version, anchor_id, paragraph: Paragraph) -> DraftItem:
+    """A paragraph of the source speech (参考原文) into the draft: into the body of the item
+    the drafter is in while that is still empty, else as body text right below it."""
+    if paragraph.skeleton_id != draft.skeleton_id or paragraph.status == Status.REJECTED:
+        raise DraftError("这段参考原文不属于本稿所用的骨架。")
+    draft = _lock(draft, version)
+    anchor = _get_item(draft, anchor_id) if anchor_id not in (None, "") else None
+    if anchor is not None and not anchor.body.strip():
+        anchor.body = clean_text(paragraph.text).strip()
+        _check_text(anchor.body)
+        anchor.source_paragraph = paragraph
+        anchor.save(update_fields=["body", "source_paragraph"])
+        _commit(draft, user, "插入参考原文")
+        return anchor
+    return draft_item_insert(
+        draft,
+        user=user,
+        version=draft.version,
+        placement=placement_for(draft, "paragraph", anchor.pk if anchor else None),
+        numbered=False,
+        body=paragraph.text,
+        source_paragraph=paragraph,
+        action="插入参考原文",
+    )
+
+
 def phrase_used(phrase: Phrase) -> None:
     Phrase.objects.filter(pk=phrase.pk).update(usage_count=F("usage_count") + 1)
 
@@ -1026,8 +1272,9 @@ def phrase_used(phrase: Phrase) -> None:
 
 
 def draft_nodes(draft: Draft) -> list[Node]:
-    rows = draft.items.values_list("id", "parent_id", "position", "numbered", "heading", "body")
-    return build_tree([Node(*row) for row in rows])
+    return tree_from_rows(
+        draft.items.values("id", "parent_id", "position", "numbered", "heading", "body", "hint")
+    )
 
 
 def slot_menu(draft: Draft) -> list[str]:

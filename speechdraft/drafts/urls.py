@@ -7,6 +7,9 @@ app_name = "drafts"
 
 urlpatterns = [
     path("new/", views.draft_new, name="new"),
+    path("trash/", views.trash, name="trash"),
+    path("<int:pk>/copy/", views.draft_copy, name="copy"),
+    path("<int:pk>/undelete/", views.draft_untrash, name="undelete"),
     path("<int:pk>/", views.editor, name="editor"),
     path("<int:pk>/delete/", views.draft_delete, name="delete"),
     path("<int:pk>/details/", views.draft_details, name="details"),
@@ -20,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/preview/", views.preview, name="preview"),
     path("<int:pk>/library/", views.library_panel, name="library"),
     path("<int:pk>/material/", views.material_insert, name="material"),
+    path("<int:pk>/reference/", views.reference_insert, name="reference"),
     path("<int:pk>/phrase-used/", views.phrase_used, name="phrase_used"),
     path("<int:pk>/review/", review_views.review_start, name="review"),
     path("<int:pk>/review/items/<int:item_id>/", review_views.review_hints, name="review_hints"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +18,15 @@ from speechdraft.drafts import services
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
 from speechdraft.drafts.render import ACTIONS, REASONS, render_row
-from speechdraft.drafts.selectors import draft_document, drafts_for
+from speechdraft.drafts.selectors import (
+    DRAFT_SORTS,
+    DRAFTS_PER_PAGE,
+    DraftFilter,
+    draft_document,
+    drafts_for,
+    drafts_search,
+    drafts_trashed,
+)
 from speechdraft.drafts.services import (
     DraftError,
     ItemConflict,
@@ -56,7 +65,7 @@ SHORTCUTS = [
 
 
 def _get_draft_for_user(request: HttpRequest, pk: int) -> Draft:
-    return get_object_or_404(Draft, pk=pk, owner=request.user)
+    return get_object_or_404(Draft.objects.live(), pk=pk, owner=request.user)
 
 
 def _version(request: HttpRequest) -> str | None:
@@ -178,7 +187,45 @@ def _after_change(
 
 @require_GET
 def draft_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "drafts/list.html", {"drafts": drafts_for(request.user)})
+    """我的讲话稿: search, stage filter, sort, 25 a page."""
+    services.drafts_purge()
+    f = DraftFilter.from_params(request.GET)
+    page = Paginator(drafts_search(request.user, f), DRAFTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "filter": f,
+        "sorts": [(key, label) for key, (_, label) in DRAFT_SORTS.items()],
+        "stages": Draft.Stage.choices,
+        "total": drafts_for(request.user).count(),
+        "trashed": drafts_trashed(request.user).count(),
+    }
+    return render(request, "drafts/list.html", context)
+
+
+@require_GET
+def trash(request: HttpRequest) -> HttpResponse:
+    """回收站: deleted drafts, restorable for TRASH_DAYS days."""
+    services.drafts_purge()
+    context = {"drafts": drafts_trashed(request.user), "days": services.TRASH_DAYS}
+    return render(request, "drafts/trash.html", context)
+
+
+@require_POST
+def draft_untrash(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_object_or_404(Draft, pk=pk, owner=request.user, deleted_at__isnull=False)
+    services.draft_untrash(draft)
+    messages.success(request, f"已恢复《{draft.title}》。")
+    return redirect("drafts:editor", draft.pk)
+
+
+@require_POST
+def draft_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _get_draft_for_user(request, pk)
+    copy = services.draft_copy(draft, user=request.user)
+    messages.success(request, f"已复制为新稿《{copy.title}》。")
+    return redirect("drafts:editor", copy.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -204,6 +251,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
                     date=data["date"],
                     region=data["region"],
                     skeleton=skeleton,
+                    mode=data["mode"] or services.StartMode.STRUCTURE,
                 )
                 return redirect("drafts:editor", draft.pk)
             except DraftError as exc:
@@ -215,9 +263,10 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
-    title = draft.title
-    draft.delete()
-    messages.success(request, f"已删除《{title}》。")
+    services.draft_trash(draft)
+    messages.success(
+        request, f"已将《{draft.title}》移到回收站，{services.TRASH_DAYS} 天内可以恢复。"
+    )
     return redirect("home")
 
 
@@ -228,7 +277,12 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def editor(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
     editing = request.GET.get("edit", "")  # ?edit=<id>: the no-JavaScript way to open an editor
-    context = _editor_context(draft, editing=int(editing) if editing.isdigit() else None)
+    context = _editor_context(
+        draft,
+        editing=int(editing) if editing.isdigit() else None,
+        reference=services.reference_of(draft),
+        reference_keys=services.reference_keys(draft),
+    )
     return render(request, "drafts/editor.html", context)
 
 
@@ -518,14 +572,9 @@ def _snapshot_draft(draft: Draft, revision) -> Draft:
 
 def _snapshot_document(snapshot: Draft, revision):
     from speechdraft.drafts.selectors import document_from_nodes
-    from speechdraft.text.outline import Node, build_tree
+    from speechdraft.text.outline import tree_from_rows
 
-    nodes = build_tree(
-        [
-            Node(i["id"], i["parent_id"], i["position"], i["numbered"], i["heading"], i["body"])
-            for i in snapshot._snapshot_items
-        ]
-    )
+    nodes = tree_from_rows(snapshot._snapshot_items)
     return document_from_nodes(snapshot, nodes)
 
 
@@ -599,6 +648,25 @@ def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
     except DraftError as exc:
         return _after_change(request, draft, error=exc)
     return _after_change(request, draft, notice="已插入素材。", focus=item.pk, focus_field="body")
+
+
+@require_POST
+@carries_pending
+def reference_insert(request: HttpRequest, pk: int) -> HttpResponse:
+    """参考原文 → the draft: one click puts a paragraph of the source speech in."""
+    draft = _get_draft_for_user(request, pk)
+    paragraph = get_object_or_404(Paragraph, pk=request.POST.get("paragraph") or 0)
+    try:
+        item = services.reference_insert(
+            draft,
+            user=request.user,
+            version=_version(request),
+            anchor_id=request.POST.get("anchor") or None,
+            paragraph=paragraph,
+        )
+    except DraftError as exc:
+        return _after_change(request, draft, error=exc)
+    return _after_change(request, draft, notice="已插入参考原文。", focus=item.pk)
 
 
 @require_POST

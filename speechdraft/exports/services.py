@@ -17,7 +17,7 @@ from speechdraft.drafts.services import snapshot_state
 from speechdraft.exports import docx
 from speechdraft.exports.models import ExportJob, OfficeReference, Profile
 from speechdraft.text.errors import UserError
-from speechdraft.text.outline import Node, build_tree, split_salutation
+from speechdraft.text.outline import split_salutation, tree_from_rows
 
 logger = logging.getLogger(__name__)
 PLACEHOLDER = "×××"
@@ -55,12 +55,7 @@ def _version_of(draft: Draft, version: int) -> _Version:
     if revision is None:
         raise ExportRefused("找不到要导出的版本，请刷新后重试。")
     state = snapshot_state(revision)
-    nodes = build_tree(
-        [
-            Node(i["id"], i["parent_id"], i["position"], i["numbered"], i["heading"], i["body"])
-            for i in state["items"]
-        ]
-    )
+    nodes = tree_from_rows(state["items"])
     return _Version(
         title=state["title"],
         meeting_name=state["meeting_name"],

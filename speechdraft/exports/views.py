@@ -24,7 +24,7 @@ def _status(request: HttpRequest, job: ExportJob, *, status: int = 200) -> HttpR
 @require_POST
 @carries_pending  # text still being typed is saved first, so the file has it
 def export_start(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(Draft, pk=pk, owner=request.user)
+    draft = get_object_or_404(Draft.objects.live(), pk=pk, owner=request.user)
     profile = request.POST.get("profile", Profile.GONGWEN)
     placeholders = request.POST.get("placeholders") == "1"
     try:

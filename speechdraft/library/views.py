@@ -32,7 +32,7 @@ def _search(request: HttpRequest):
 @require_GET
 def library_page(request: HttpRequest) -> HttpResponse:
     form, response = _search(request)
-    my_drafts = list(Draft.objects.filter(owner=request.user).order_by("-updated_at")[:20])
+    my_drafts = list(Draft.objects.live().filter(owner=request.user).order_by("-updated_at")[:20])
     if request.htmx and request.htmx.target == "search-results":
         context = {"response": response, "my_drafts": my_drafts}
         return render(request, "library/search.html#results", context)
@@ -74,7 +74,9 @@ def insert_into_draft(request: HttpRequest) -> HttpResponse:
     parts (before its closing), through the editor's own service."""
     from speechdraft.drafts.services import DraftError, material_insert, placement_after
 
-    draft = get_object_or_404(Draft, pk=request.POST.get("draft") or 0, owner=request.user)
+    draft = get_object_or_404(
+        Draft.objects.live(), pk=request.POST.get("draft") or 0, owner=request.user
+    )
     paragraph = phrase = None
     if request.POST.get("paragraph"):
         paragraph = get_object_or_404(

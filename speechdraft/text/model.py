@@ -59,6 +59,8 @@ class Speech:
     sections: list[Section] = field(default_factory=list)
     closing: list[str] = field(default_factory=list)
     phrases: list[PhraseCandidate] = field(default_factory=list)
+    announced_parts: int | None = None  # 我讲三点意见 → 3, read before it becomes a slot
+    incomplete: list[str] = field(default_factory=list)  # why it looks like part of a speech
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class Speech:
             "opening": list(self.opening),
             "sections": [s.to_json_dict() for s in self.sections],
             "closing": list(self.closing),
+            "incomplete": list(self.incomplete),
         }
 
     def walk_sections(self) -> Iterator[Section]:

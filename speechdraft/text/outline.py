@@ -64,6 +64,7 @@ class Node:
     heading: str = ""
     body: str = ""
     children: list[Node] = field(default_factory=list)
+    hint: str = ""  # what to write here, shown while the item is empty (never read out)
 
 
 @dataclass
@@ -80,6 +81,7 @@ class Block:
     body: list[list[Segment]]  # paragraphs
     error: str = ""  # a template problem in this item's text, in Chinese
     stop: str = ""  # after a run-in heading (see heading_and_stop)
+    hint: str = ""  # the item's hint while empty (the editor only)
 
     @property
     def heading_text(self) -> str:
@@ -94,6 +96,25 @@ class Block:
         names = [s.slot for s in self.heading if s.slot and not s.filled]
         names += [s.slot for para in self.body for s in para if s.slot and not s.filled]
         return names
+
+
+def tree_from_rows(rows) -> list[Node]:
+    """The outline from stored rows (dicts with id, parent_id, position, numbered, heading,
+    body and, where kept, hint): the one way items become nodes."""
+    return build_tree(
+        [
+            Node(
+                r["id"],
+                r["parent_id"],
+                r["position"],
+                r["numbered"],
+                r["heading"],
+                r["body"],
+                hint=r.get("hint") or "",
+            )
+            for r in rows
+        ]
+    )
 
 
 def build_tree(nodes: list[Node]) -> list[Node]:
@@ -168,6 +189,7 @@ def render_blocks(roots: list[Node], numbering: dict, variables: dict[str, str])
                     body,
                     error,
                     stop,
+                    node.hint,
                 )
             )
             walk(node.children, depth + 1, node_level if node.numbered else level)

@@ -15,13 +15,21 @@ from pathlib import Path
 
 from . import segment
 from .clean import clean_text
+from .completeness import incompleteness
 from .convert import detect_script, has_cjk, to_simplified
 from .decode import DEFAULT_MAX_BYTES, decode_bytes
 from .errors import IngestError
 from .model import ParagraphUnit, ParsedFile, Section, Speech
+from .numbering import parse_number_token
 from .phrases import mine_phrases, slogans
 from .roles import assign_roles
-from .slots import apply_part_count, apply_slots, has_part_count, strip_slots
+from .slots import (
+    announced_part_count,
+    apply_part_count,
+    apply_slots,
+    has_part_count,
+    strip_slots,
+)
 from .structure import build_speech
 
 _NEWLINES = str.maketrans(
@@ -48,12 +56,28 @@ def _apply_slots(speech: Speech) -> None:
     if speech.sections:
         for i in range(len(opening) - 1, -1, -1):
             if has_part_count(opening[i]):
+                speech.announced_parts = announced_part_count(opening[i])
                 opening[i] = apply_part_count(opening[i])
                 break
     speech.opening = opening
     for section in speech.sections:
         _apply_slots_section(section)
     speech.closing = [apply_slots(p) for p in speech.closing]
+
+
+def speech_incompleteness(speech: Speech, removed) -> list[str]:
+    """Why the speech looks like a part of one (see speechdraft.text.completeness)."""
+    numbers = []
+    for section in speech.sections:
+        token = parse_number_token(section.number or "")
+        numbers.append(token[1] if token else None)
+    texts = [t for t in speech.texts() if t]
+    return incompleteness(
+        part_numbers=numbers,
+        announced=speech.announced_parts,
+        last_text=texts[-1] if texts else "",
+        removed=removed,
+    )
 
 
 def _has_body(speech: Speech) -> bool:
@@ -94,6 +118,7 @@ def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             continue
         assign_roles(speech.sections)
         _apply_slots(speech)
+        speech.incomplete = speech_incompleteness(speech, cleaned.removed)
         speech.phrases = mine_phrases(speech, len(speeches))
         speeches.append(speech)
     if not speeches:

@@ -109,6 +109,16 @@ def apply_part_count(text: str) -> str:
     return _PART_COUNT_RE.sub(lambda m: m.group(1) + _slot(SLOT_PART_COUNT) + m.group(3), text, 1)
 
 
+def announced_part_count(text: str) -> int | None:
+    """The count an announcement of the parts names: 我讲三点意见 → 3, 讲两个问题 → 2."""
+    from .numbering import parse_chinese_numeral
+
+    match = _PART_COUNT_RE.search(text)
+    if match is None:
+        return None
+    return parse_chinese_numeral(match.group(2).replace("两", "二"))
+
+
 def has_part_count(text: str) -> bool:
     return _PART_COUNT_RE.search(text) is not None
 

@@ -107,8 +107,9 @@
     if (el.classList.contains("opening")) {
       var m = SALUTATION.exec(text);
       if (m) {
-        el.innerHTML = '<span class="salutation">' + renderText(m[0], values) + "</span>" +
-          renderText(text.slice(m[0].length), values);
+        var rest = text.slice(m[0].length).trim();
+        el.innerHTML = '<span class="salutation' + (rest ? "" : " alone") + '">' +
+          renderText(m[0], values) + "</span>" + renderText(rest, values);
         return;
       }
     }
@@ -262,6 +263,33 @@
     row.classList.add("active");
     anchor.value = idOf(row);
     placeBar(row);
+    showReference(row);
+  }
+  // 参考原文 follows the cursor: the part of the source the current item stands for opens.
+  var referenceKeys = (function () {
+    var el = document.getElementById("reference-keys");
+    try { return el ? JSON.parse(el.textContent) : null; } catch (e) { return null; }
+  })();
+  function referenceKey(row) {
+    for (var li = row.closest("li.item"); li; li = li.parentNode.closest("li.item")) {
+      var key = referenceKeys[li.getAttribute("data-id")];
+      if (key) return key;
+    }
+    var top = row.closest("#document ol.root > li");
+    var firstPart = document.querySelector("#document ol.root > li.numbered");
+    if (top && top.classList.contains("numbered")) return null; // a part added here
+    if (!top || !firstPart) return "opening";
+    return top.compareDocumentPosition(firstPart) & Node.DOCUMENT_POSITION_FOLLOWING ? "opening" : "closing";
+  }
+  function showReference(row) {
+    if (!referenceKeys) return;
+    var key = referenceKey(row);
+    if (!key) return;
+    var group = document.querySelector('#reference details[data-ref="' + key + '"]');
+    if (!group || group.classList.contains("current")) return;
+    document.querySelectorAll("#reference details.current").forEach(function (d) { d.classList.remove("current"); });
+    group.classList.add("current");
+    group.open = true;
   }
   editor.addEventListener("focusin", function (event) {
     var row = rowOf(event.target);

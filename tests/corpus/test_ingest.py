@@ -68,7 +68,9 @@ def test_dry_run_json_matches_the_schema_and_writes_nothing():
                 "opening",
                 "sections",
                 "closing",
+                "incomplete",
             }
+            assert all(isinstance(r, str) and r for r in speech["incomplete"])
             assert speech["title"]
             assert all(isinstance(p, str) for p in speech["opening"] + speech["closing"])
             for section in speech["sections"]:

@@ -11,12 +11,13 @@ from tests.e2e.pages import drag, idle, login, own, part, part_numbers, settled
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def create_from_skeleton(page, live_server, skeleton_title):
+def create_from_skeleton(page, live_server, skeleton_title, mode="按结构起草"):
     page.get_by_role("link", name="新建讲话稿").first.click()
     page.get_by_label("标题 *").fill("在全市经济工作会议上的讲话")
     page.get_by_label("会议名称").fill("全市经济工作会议")
     page.get_by_role("textbox", name="地区").fill("江城")
     page.locator(".skeleton-choice", has_text=skeleton_title).click()
+    page.locator(".mode-choice", has_text=mode).click()
     page.get_by_role("button", name="创建").click()
     page.wait_for_url(re.compile(r"/drafts/\d+/$"))
 
@@ -122,7 +123,8 @@ def test_review_panel_flags_reuse_and_dates_and_fixes_a_typo(
     page, live_server, alice, sample_library, tasks_run, formulations
 ):
     login(page, live_server)
-    create_from_skeleton(page, live_server, "在2020年全市干部大会上的讲话")
+    # Last year's speech revised for this year: the whole text copied, then checked for reuse.
+    create_from_skeleton(page, live_server, "在2020年全市干部大会上的讲话", mode="参照全文")
     # Write a padded date at the start of the opening paragraph.
     opening = (
         page.locator("#document ol.root > li.para")

@@ -22,6 +22,8 @@ SECRET = "绝密讲话稿标题"
 OWNED = {
     "drafts:editor": ("GET", ["pk"]),
     "drafts:delete": ("POST", ["pk"]),
+    "drafts:copy": ("POST", ["pk"]),
+    "drafts:undelete": ("POST", ["pk"]),
     "drafts:details": ("POST", ["pk"]),
     "drafts:numbering": ("POST", ["pk"]),
     "drafts:undo": ("POST", ["pk"]),
@@ -33,6 +35,7 @@ OWNED = {
     "drafts:preview": ("GET", ["pk"]),
     "drafts:library": ("GET", ["pk"]),
     "drafts:material": ("POST", ["pk"]),
+    "drafts:reference": ("POST", ["pk"]),
     "drafts:phrase_used": ("POST", ["pk"]),
     "drafts:review": ("POST", ["pk"]),
     "drafts:review_hints": ("GET", ["pk", "item_id"]),
@@ -60,6 +63,7 @@ OWNED = {
 PERSONAL = {
     "home",
     "drafts:new",
+    "drafts:trash",
     "library:search",
     "library:phrase_create",
     "library:insert",

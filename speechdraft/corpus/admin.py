@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -7,6 +8,7 @@ from django.utils.html import format_html_join
 from speechdraft.corpus.forms import UploadForm
 from speechdraft.corpus.models import Section, Skeleton, SourceDocument, Status
 from speechdraft.corpus.services import documents_reingest, documents_upload
+from speechdraft.text.templating import from_brackets, to_brackets
 
 
 @admin.register(SourceDocument)
@@ -85,10 +87,31 @@ class SourceDocumentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/corpus/upload.html", context)
 
 
+class BracketSlotsForm(forms.ModelForm):
+    """Titles and headings with their slots as 【地区】 for a curator, braces in storage."""
+
+    bracketed = ("title", "heading", "speaker")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            for name in self.bracketed:
+                if name in self.fields:
+                    self.initial[name] = to_brackets(getattr(self.instance, name, ""))
+
+    def clean(self):
+        data = super().clean()
+        for name in self.bracketed:
+            if isinstance(data.get(name), str):
+                data[name] = from_brackets(data[name])
+        return data
+
+
 class SectionInline(admin.TabularInline):
     model = Section
     fields = ["position", "level", "number", "heading", "role"]
     readonly_fields = ["position", "level"]
+    form = BracketSlotsForm
     extra = 0
     show_change_link = False
 
@@ -113,13 +136,18 @@ class SkeletonAdmin(admin.ModelAdmin):
     """Drafters start from approved skeletons only; one flagged 不完整 (page 2 of 3, begins at
     第二个问题 …) waits for a deliberate approval."""
 
-    list_display = ["title", "document", "index", "char_count", "status", "completeness"]
+    list_display = ["shown_title", "document", "index", "char_count", "status", "completeness"]
+    form = BracketSlotsForm
     list_filter = ["status", CompletenessFilter]
     search_fields = ["title", "document__file_name"]
     list_select_related = ["document"]
     readonly_fields = ["document", "index", "char_count", "completeness"]
     inlines = [SectionInline]
     actions = ["approve", "reject"]
+
+    @admin.display(description="标题", ordering="title")
+    def shown_title(self, obj: Skeleton) -> str:
+        return to_brackets(obj.title)
 
     @admin.display(description="完整性")
     def completeness(self, obj: Skeleton) -> str:

@@ -62,6 +62,9 @@ class SourceDocument(models.Model):
     )
     clean_text = models.TextField("清洗后正文", blank=True)
     removed_lines = models.JSONField("清除的行", default=list, blank=True)
+    # The text pipeline's rules at the time (speechdraft.text.pipeline.PARSER_VERSION): a
+    # document parsed by older rules is parsed again when it is ingested, unchanged or not.
+    parser_version = models.PositiveSmallIntegerField("解析规则版本", default=0)
     state = models.CharField(
         "状态", max_length=12, choices=State.choices, default=State.PENDING, db_index=True
     )

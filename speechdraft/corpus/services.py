@@ -13,7 +13,7 @@ from speechdraft.corpus.signals import document_stored
 from speechdraft.library.services import phrases_store_for_document, user_dictionary_ensure
 from speechdraft.text import model as text_model
 from speechdraft.text.errors import IngestError
-from speechdraft.text.pipeline import parse_bytes, reusable_paragraphs
+from speechdraft.text.pipeline import PARSER_VERSION, parse_bytes, reusable_paragraphs
 from speechdraft.text.search import index_tokens
 
 logger = logging.getLogger(__name__)
@@ -55,13 +55,20 @@ def document_ingest(
     marked failed with the Chinese reason).
     """
     checksum = _checksum(data)
-    if document is not None and document.checksum == checksum and document.skeletons.exists():
+    if (
+        document is not None
+        and document.checksum == checksum
+        and document.parser_version == PARSER_VERSION
+        and document.skeletons.exists()
+    ):
         _mark(document, SourceDocument.State.DONE, "", checksum=checksum)
         return IngestResult(file_name, "unchanged", "已导入过，内容相同，跳过", document)
     twin = SourceDocument.objects.filter(checksum=checksum, state=SourceDocument.State.DONE)
     if document is not None:
         twin = twin.exclude(pk=document.pk)
     twin = twin.first()
+    if twin is not None and twin.file_name == file_name and twin.parser_version != PARSER_VERSION:
+        twin = None  # parsed by older rules: parsed again, in place
     if twin is not None:
         if twin.file_name == file_name or document is None:
             message = (
@@ -115,6 +122,7 @@ def _store(
     document.encoding = parsed.encoding
     document.script = parsed.script
     document.removed_lines = list(parsed.removed)
+    document.parser_version = PARSER_VERSION
     document.clean_text = "\n\n".join(_speech_text(s) for s in parsed.speeches)
     document.state = SourceDocument.State.DONE
     document.error = ""

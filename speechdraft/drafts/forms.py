@@ -2,6 +2,8 @@ from django import forms
 
 from speechdraft.drafts.models import LEVEL_STYLES, Draft
 from speechdraft.drafts.services import START_MODES, Details, StartMode
+from speechdraft.text.slots import slot_kind
+from speechdraft.text.templating import from_brackets, to_brackets
 
 
 class DraftCreateForm(forms.Form):
@@ -15,7 +17,7 @@ class DraftCreateForm(forms.Form):
         label="地区",
         max_length=100,
         required=False,
-        help_text="不带“市/县/区”，如：江城（骨架中写作“{{ 地区 }}市”）",
+        help_text="填写完整名称，如“东山县”“江城市”；原稿中其余的地名、人名等在编辑页逐个填写",
     )
     skeleton = forms.CharField(required=False)  # an id, or "" for the blank frame
     mode = forms.ChoiceField(
@@ -44,6 +46,21 @@ class ItemForm(forms.Form):
         },
     )
 
+    # The plain form shows slots as 【地区】 and reads them back (no braces for a person).
+    def __init__(self, *args, slot_names: set[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slot_names = slot_names or set()
+
+    @classmethod
+    def for_item(cls, item) -> "ItemForm":
+        return cls(initial={"heading": to_brackets(item.heading), "body": to_brackets(item.body)})
+
+    def clean_heading(self) -> str:
+        return from_brackets(self.cleaned_data["heading"], self.slot_names)
+
+    def clean_body(self) -> str:
+        return from_brackets(self.cleaned_data["body"], self.slot_names)
+
 
 class DetailsForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200)
@@ -62,6 +79,13 @@ class DetailsForm(forms.Form):
         variables = {
             key[4:]: value for key, value in post.items() if key.startswith("var_") and len(key) > 4
         }
+        # 全部填为同一值: all_<kind> fills every blank of that kind (姓名1, 姓名2 …).
+        for key, value in post.items():
+            kind = key[4:]
+            if key.startswith("all_") and kind and value.strip():
+                for name in list(variables):
+                    if slot_kind(name) == kind:
+                        variables[name] = value
         if post.get("new_name", "").strip():
             variables[post["new_name"].strip()] = post.get("new_value", "")
         data = self.cleaned_data

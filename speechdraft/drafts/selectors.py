@@ -13,6 +13,8 @@ from speechdraft.drafts.models import Draft
 from speechdraft.drafts.services import draft_nodes, draft_variables
 from speechdraft.text.counting import duration_text, reading_minutes
 from speechdraft.text.outline import Block, block_chars, render_blocks, slot_values
+from speechdraft.text.slots import slot_kind
+from speechdraft.text.templating import WELL_KNOWN_SLOTS
 
 
 @dataclass
@@ -32,6 +34,40 @@ class ViewItem:
 
 
 @dataclass
+class SlotUse:
+    """A blank of the draft for the 会议信息与变量 panel: its name, kind, how often it is
+    used, and the sentence it first stands in (other blanks shown as 【名称】)."""
+
+    name: str
+    kind: str
+    count: int
+    context: str
+
+
+def _slot_uses(blocks: list[Block]) -> list[SlotUse]:
+    uses: dict[str, SlotUse] = {}
+    for block in blocks:
+        for para in [block.heading, *block.body]:
+            if not any(seg.slot for seg in para):
+                continue
+            for i, seg in enumerate(para):
+                if seg.slot is None:
+                    continue
+                if seg.slot in uses:
+                    uses[seg.slot].count += 1
+                    continue
+                before = "".join(_shown(s) for s in para[:i])[-18:]
+                after = "".join(_shown(s) for s in para[i + 1 :])[:18]
+                context = f"…{before}【{seg.slot}】{after}…"
+                uses[seg.slot] = SlotUse(seg.slot, slot_kind(seg.slot), 1, context)
+    return list(uses.values())
+
+
+def _shown(seg) -> str:
+    return seg.text if seg.slot is None or seg.filled else f"【{seg.slot}】"
+
+
+@dataclass
 class DocumentView:
     draft: Draft
     items: list[ViewItem]
@@ -41,6 +77,16 @@ class DocumentView:
     unfilled: dict[str, int]  # slot name → occurrences
     values: dict[str, str]
     parts: int
+    slots: list[SlotUse] = field(default_factory=list)
+
+    @property
+    def blanks(self) -> list[tuple[str, list[SlotUse]]]:
+        """The draft's blanks of ingested speeches, by kind (姓名: 姓名1, 姓名2 …)."""
+        groups: dict[str, list[SlotUse]] = {}
+        for use in self.slots:
+            if use.name not in WELL_KNOWN_SLOTS:
+                groups.setdefault(use.kind, []).append(use)
+        return list(groups.items())
 
     def find(self, item_id: int) -> ViewItem | None:
         stack = list(self.items)
@@ -128,6 +174,7 @@ def document_from_nodes(draft: Draft, roots) -> DocumentView:
         unfilled=unfilled,
         values=values,
         parts=sum(1 for r in roots if r.numbered),
+        slots=_slot_uses(blocks),
     )
 
 

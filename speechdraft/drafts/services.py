@@ -17,6 +17,7 @@ from speechdraft.corpus.models import Paragraph, Section, Skeleton, Status
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
 from speechdraft.library.models import Phrase
 from speechdraft.text.errors import UserError
+from speechdraft.text.meetings import KINDS, OTHER, meeting_kind, year_of
 from speechdraft.text.numbering import format_date
 from speechdraft.text.outline import (
     MAX_LEVEL,
@@ -26,6 +27,7 @@ from speechdraft.text.outline import (
     slot_values,
     tree_from_rows,
 )
+from speechdraft.text.slots import doubled_suffix, renumber_slots
 from speechdraft.text.templating import STANDARD_SLOTS, SlotError, slot_names, valid_slot_name
 
 STALE_MESSAGE = "此稿已在其他窗口修改，请刷新后再操作（您刚才输入的内容仍保留在下方）。"
@@ -482,6 +484,9 @@ def draft_copy(draft: Draft, *, user) -> Draft:
     return copy
 
 
+MEETING_KINDS = [kind for kind, _ in KINDS] + [OTHER]
+
+
 def skeleton_choices():
     """Approved skeletons a drafter may start from, with their part headings."""
     skeletons = list(
@@ -491,7 +496,23 @@ def skeleton_choices():
     sections = Section.objects.filter(level=1, skeleton__in=skeletons)
     for section in sections.order_by("skeleton_id", "position"):
         parts.setdefault(section.skeleton_id, []).append(f"{section.number}{section.heading}")
-    return [(s, parts.get(s.pk, [])) for s in skeletons]
+    return [
+        SkeletonChoice(s, parts.get(s.pk, []), meeting_kind(s.title), year_of(s.title, s.date_text))
+        for s in skeletons
+    ]
+
+
+@dataclass
+class SkeletonChoice:
+    """A skeleton as 新建讲话稿 offers it: its part headings, meeting kind and year."""
+
+    skeleton: Skeleton
+    parts: list[str]
+    kind: str
+    year: int | None
+
+    def __iter__(self):  # (skeleton, parts), as before
+        return iter((self.skeleton, self.parts))
 
 
 # --- items ------------------------------------------------------------------------------
@@ -982,6 +1003,7 @@ def draft_details_update(draft: Draft, *, user, version, details: Details) -> Dr
             variables[name] = value
         else:
             variables.pop(name, None)
+    _check_suffixes(draft, {n: v for n, v in variables.items() if draft.variables.get(n) != v})
     before = _details_tuple(draft)
     draft.title = clean_text(details.title).strip()[:200]
     draft.meeting_name = clean_text(details.meeting_name).strip()[:200]
@@ -995,6 +1017,21 @@ def draft_details_update(draft: Draft, *, user, version, details: Details) -> Dr
         return draft
     label = f"阶段改为“{draft.get_stage_display()}”" if stage_changed else "修改会议信息与变量"
     return _commit(draft, user, label, stage_changed=stage_changed)
+
+
+def _check_suffixes(draft: Draft, changed: dict[str, str]) -> None:
+    """A value that repeats the suffix its text already has (东山县 before 县) is refused
+    with what it would read as: the drafter fixes the value or the text."""
+    if not changed:
+        return
+    text = "\n".join(f"{h}\n{b}" for h, b in draft.items.values_list("heading", "body"))
+    for name, value in changed.items():
+        suffix = doubled_suffix(text, name, value)
+        if suffix:
+            raise DraftError(
+                f"“{name}”填的“{value}”后面原文已有“{suffix}”，会读成“{value}{suffix}”："
+                f"请去掉末尾的“{suffix}”，或修改正文。"
+            )
 
 
 def _details_tuple(draft: Draft) -> tuple:
@@ -1158,14 +1195,16 @@ def material_insert(
     """A library paragraph (with its heading) or a phrase, as a new item at `placement`."""
     if paragraph is not None:
         numbered = bool(paragraph.heading) and placement.parent_id is not None
+        # Its blanks are other people and places than the draft's own: names of their own.
+        taken = draft_slot_names(draft)
         return draft_item_insert(
             draft,
             user=user,
             version=version,
             placement=placement,
             numbered=numbered,
-            heading=paragraph.heading if numbered else "",
-            body=paragraph.text,
+            heading=renumber_slots(paragraph.heading, taken) if numbered else "",
+            body=renumber_slots(paragraph.text, taken),
             source_paragraph=paragraph,
             action="插入素材段落",
         )
@@ -1177,7 +1216,7 @@ def material_insert(
         version=version,
         placement=placement,
         numbered=False,
-        body=phrase.text,
+        body=renumber_slots(phrase.text, draft_slot_names(draft)),
         action="插入短语",
     )
     phrase_used(phrase)
@@ -1275,6 +1314,18 @@ def draft_nodes(draft: Draft) -> list[Node]:
     return tree_from_rows(
         draft.items.values("id", "parent_id", "position", "numbered", "heading", "body", "hint")
     )
+
+
+def draft_slot_names(draft: Draft) -> set[str]:
+    """Every slot the draft's text uses."""
+    names: set[str] = set()
+    for heading, body in draft.items.values_list("heading", "body"):
+        if "{{" in heading or "{{" in body:
+            names.update(_SLOT_NAME_RE.findall(f"{heading}\n{body}"))
+    return names
+
+
+_SLOT_NAME_RE = re.compile(r"\{\{ ([^{}\s]+) \}\}")
 
 
 def slot_menu(draft: Draft) -> list[str]:

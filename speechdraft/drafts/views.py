@@ -135,7 +135,7 @@ def _editor_context(
         item = DraftItem.objects.filter(draft=draft, pk=editing).first()
         if item is not None:
             context["editing"] = item.pk
-            context["edit_form"] = ItemForm(initial={"heading": item.heading, "body": item.body})
+            context["edit_form"] = ItemForm.for_item(item)
     context.update(extra)
     return context
 
@@ -256,7 +256,9 @@ def draft_new(request: HttpRequest) -> HttpResponse:
                 return redirect("drafts:editor", draft.pk)
             except DraftError as exc:
                 error = exc.message
-    context = {"form": form, "skeletons": services.skeleton_choices(), "error": error}
+    choices = services.skeleton_choices()
+    kinds = [k for k in services.MEETING_KINDS if any(c.kind == k for c in choices)]
+    context = {"form": form, "skeletons": choices, "kinds": kinds, "error": error}
     return render(request, "drafts/new.html", context, status=422 if error or form.errors else 200)
 
 
@@ -322,9 +324,9 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     number = next((b.number for b in draft_document(draft).blocks if b.id == item.pk), "")
     context = {"draft": draft, "item": item, "number": number, "numbered": item.numbered}
     if request.method == "GET":
-        form = ItemForm(initial={"heading": item.heading, "body": item.body})
+        form = ItemForm.for_item(item)
         return render(request, "drafts/_item_edit.html", {**context, "form": form})
-    form = ItemForm(request.POST)
+    form = ItemForm(request.POST, slot_names=set(draft.variables))
     try:
         if not form.is_valid():
             raise DraftError(next(iter(form.errors.values()))[0])

@@ -23,6 +23,7 @@ from speechdraft.library.services import (
     tags_set,
     terms_changed,
 )
+from speechdraft.text.templating import from_brackets, to_brackets
 
 
 class CurationActionForm(ActionForm):
@@ -35,17 +36,24 @@ class MaterialForm(forms.ModelForm):
         label="标签", required=False, help_text="多个标签用顿号、逗号或空格分隔。"
     )
 
+    # A curator reads and writes slots as 【地区】, never braces.
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["tag_names"].initial = "、".join(t.name for t in self.instance.tags.all())
+            for name in ("text", "heading"):
+                if name in self.fields and not self.is_bound:
+                    self.initial[name] = to_brackets(getattr(self.instance, name, ""))
 
     def clean_text(self) -> str:
-        text = self.cleaned_data["text"]
+        text = from_brackets(self.cleaned_data["text"])
         problems = material_text_check(text)
         if problems:
             raise forms.ValidationError(problems)
         return text.strip()
+
+    def clean_heading(self) -> str:
+        return from_brackets(self.cleaned_data.get("heading", ""))
 
 
 class CsvImportForm(forms.Form):
@@ -185,7 +193,7 @@ class PrivateFilter(admin.SimpleListFilter):
 
 @admin.register(Phrase)
 class PhraseAdmin(CurationAdmin):
-    list_display = ["text", "kind", "status", "tag_list", "usage_count", "source_count"]
+    list_display = ["shown_text", "kind", "status", "tag_list", "usage_count", "source_count"]
     list_editable = ["kind", "status"]
     list_filter = ["kind", "status", PrivateFilter, "sources__document", "tags"]
     fields = ["text", "kind", "status", "tag_names", "usage_count", "owner"]
@@ -198,6 +206,10 @@ class PhraseAdmin(CurationAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags", "sources")
+
+    @admin.display(description="内容", ordering="text")
+    def shown_text(self, obj: Phrase) -> str:
+        return to_brackets(obj.text)
 
     @admin.display(description="标签")
     def tag_list(self, obj: Phrase) -> str:
@@ -253,7 +265,7 @@ class PhraseAdmin(CurationAdmin):
 
 @admin.register(Paragraph)
 class ParagraphAdmin(CurationAdmin):
-    list_display = ["short_text", "heading", "role", "status", "tag_list", "skeleton"]
+    list_display = ["short_text", "shown_heading", "role", "status", "tag_list", "shown_skeleton"]
     list_editable = ["role", "status"]
     list_filter = ["role", "status", "skeleton__document", "tags"]
     list_select_related = ["skeleton"]
@@ -271,7 +283,16 @@ class ParagraphAdmin(CurationAdmin):
 
     @admin.display(description="正文")
     def short_text(self, obj: Paragraph) -> str:
-        return obj.text[:60] + ("…" if len(obj.text) > 60 else "")
+        text = to_brackets(obj.text)
+        return text[:60] + ("…" if len(text) > 60 else "")
+
+    @admin.display(description="小标题")
+    def shown_heading(self, obj: Paragraph) -> str:
+        return to_brackets(obj.heading)
+
+    @admin.display(description="讲话骨架")
+    def shown_skeleton(self, obj: Paragraph) -> str:
+        return to_brackets(obj.skeleton.title)
 
     @admin.display(description="标签")
     def tag_list(self, obj: Paragraph) -> str:

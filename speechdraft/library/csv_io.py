@@ -16,6 +16,7 @@ from speechdraft.corpus.models import Paragraph, Role, Status
 from speechdraft.library.models import Phrase, PhraseKind
 from speechdraft.library.services import material_text_check, tags_parse, tags_set
 from speechdraft.text.errors import UserError
+from speechdraft.text.templating import from_brackets, to_brackets
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -63,7 +64,14 @@ def _write(header: list[str], rows) -> bytes:
 
 def phrases_export(queryset) -> bytes:
     rows = (
-        [p.pk, p.get_kind_display(), p.text, p.get_status_display(), _tags(p), p.usage_count]
+        [
+            p.pk,
+            p.get_kind_display(),
+            to_brackets(p.text),
+            p.get_status_display(),
+            _tags(p),
+            p.usage_count,
+        ]
         for p in queryset.filter(owner__isnull=True).prefetch_related("tags")
     )
     return _write(PHRASE_COLUMNS, rows)
@@ -74,11 +82,11 @@ def paragraphs_export(queryset) -> bytes:
         [
             p.pk,
             p.get_role_display(),
-            p.heading,
-            p.text,
+            to_brackets(p.heading),
+            to_brackets(p.text),
             p.get_status_display(),
             _tags(p),
-            p.skeleton.title,
+            to_brackets(p.skeleton.title),
         ]
         for p in queryset.select_related("skeleton").prefetch_related("tags")
     )
@@ -170,7 +178,7 @@ def paragraphs_import(data: bytes) -> list[RowReport]:
     """Paragraphs belong to speeches: an import updates existing ones by 编号, never creates."""
     reports = []
     for line, row in _read(data, ["编号", "内容"]):
-        text = row["内容"]
+        text = from_brackets(row["内容"])
         if not row["编号"].isdigit():
             reports.append(RowReport(line, "拒绝", text[:40], "段落只能按编号更新，不能新建"))
             continue
@@ -189,7 +197,7 @@ def paragraphs_import(data: bytes) -> list[RowReport]:
             continue
         before = (paragraph.text, paragraph.heading, paragraph.role, paragraph.status)
         paragraph.text = text
-        paragraph.heading = row.get("小标题", paragraph.heading)
+        paragraph.heading = from_brackets(row["小标题"]) if "小标题" in row else paragraph.heading
         paragraph.role = role or paragraph.role
         paragraph.status = status or paragraph.status
         paragraph.save()

@@ -24,6 +24,7 @@ from .numbering import parse_number_token
 from .phrases import mine_phrases, slogans
 from .roles import assign_roles
 from .slots import (
+    SlotNumbering,
     announced_part_count,
     apply_part_count,
     apply_slots,
@@ -63,6 +64,35 @@ def _apply_slots(speech: Speech) -> None:
     for section in speech.sections:
         _apply_slots_section(section)
     speech.closing = [apply_slots(p) for p in speech.closing]
+    _number_slots(speech)
+
+
+def _number_slots(speech: Speech) -> None:
+    """One blank per placeholder in the whole speech: 姓名1, 姓名2 … (see SlotNumbering)."""
+    numbering = SlotNumbering()
+    for text in speech.texts():
+        numbering.count(text)
+    if not any(n > 1 for n in numbering.total.values()):
+        return
+    speech.title = numbering.number(speech.title)
+    if speech.speaker:
+        speech.speaker = numbering.number(speech.speaker)
+    speech.opening = [numbering.number(p) for p in speech.opening]
+
+    def walk(section: Section) -> None:
+        section.heading = numbering.number(section.heading)
+        section.paragraphs = [numbering.number(p) for p in section.paragraphs]
+        for child in section.children:
+            walk(child)
+
+    for section in speech.sections:
+        walk(section)
+    speech.closing = [numbering.number(p) for p in speech.closing]
+
+
+# Bumped when a change of the rules changes what a stored document would hold (2: one blank per
+# placeholder, typed and numbered; incomplete sources flagged).
+PARSER_VERSION = 2
 
 
 def speech_incompleteness(speech: Speech, removed) -> list[str]:

@@ -258,9 +258,18 @@ def _cjk_count(text: str) -> int:
 
 
 def _excerpt(text: str, start: int, end: int, context: int = 8) -> str:
+    """The words around a finding; never a cut inside a slot (the page shows a slot whole)."""
     left = max(0, start - context)
     right = min(len(text), end + context)
+    for m in _SLOT_TOKEN.finditer(text):
+        if m.start() < left < m.end():
+            left = m.start()
+        if m.start() < right < m.end():
+            right = m.end()
     return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+_SLOT_TOKEN = re.compile(r"\{\{ [^{}\s]+ \}\}")
 
 
 def _in_scope(item_id: Hashable, changed: frozenset[Hashable] | None) -> bool:

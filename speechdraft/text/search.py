@@ -127,7 +127,13 @@ def highlight_spans(text: str, query: Query) -> list[tuple[int, int]]:
             if all(end <= s or start >= e for s, e in spans):
                 spans.append((start, end))
             start = norm.find(needle, end)
-    return sorted(spans)
+    # A match inside a slot's name ({{ 地区 }}) is not a match of the text: the page shows
+    # the slot whole, as a chip.
+    slots = [(m.start(), m.end()) for m in _SLOT_TOKEN.finditer(text)]
+    return sorted(sp for sp in spans if all(sp[1] <= a or sp[0] >= b for a, b in slots))
+
+
+_SLOT_TOKEN = re.compile(r"\{\{ [^{}\s]+ \}\}")
 
 
 def snippet_window(text: str, spans: list[tuple[int, int]], width: int = 120) -> tuple[int, int]:
@@ -136,4 +142,10 @@ def snippet_window(text: str, spans: list[tuple[int, int]], width: int = 120) ->
         return 0, len(text)
     first = spans[0][0] if spans else 0
     start = max(0, min(first - width // 4, len(text) - width))
-    return start, start + width
+    end = start + width
+    for m in _SLOT_TOKEN.finditer(text):  # never a cut inside a slot
+        if m.start() < start < m.end():
+            start = m.start()
+        if m.start() < end < m.end():
+            end = m.end()
+    return start, end

@@ -19,7 +19,64 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from speechdraft.text.errors import UserError
 
 # Variables every draft knows. 部分数 is computed from the number of level-1 parts.
-STANDARD_SLOTS: tuple[str, ...] = ("地区", "会议名称", "讲话人", "日期", "姓名", "数字", "部分数")
+# The draft's own fields fill these; 部分数 is computed from the number of level-1 parts.
+WELL_KNOWN_SLOTS: tuple[str, ...] = ("地区", "会议名称", "讲话人", "日期", "部分数")
+# Blanks of ingested speeches, one per placeholder, numbered when a kind repeats (姓名2).
+BLANK_KINDS: tuple[str, ...] = (
+    "姓名",
+    "省名",
+    "市名",
+    "县区名",
+    "园区名",
+    "乡镇名",
+    "村社区名",
+    "单位名",
+    "数字",
+    "年份",
+    "月份",
+)
+STANDARD_SLOTS: tuple[str, ...] = WELL_KNOWN_SLOTS + BLANK_KINDS
+_NUMBERED = re.compile(rf"^(?:{'|'.join(BLANK_KINDS)})[0-9]{{1,4}}$")
+
+
+# How a slot reads where no draft fills it: its name, or what it stands for.
+_SHOWN_AS = {"部分数": "几"}
+MENU_LABELS = {"部分数": "部分的数目（自动计算）"}
+
+
+def slot_label(name: str) -> str:
+    """A slot as a person reads it where it is not filled (【地区】, 讲【几】点意见)."""
+    return _SHOWN_AS.get(name, name)
+
+
+_BRACED = re.compile(r"\{\{\s*([\w\u4e00-\u9fff]{1,20})\s*\}\}")
+_BRACKETED = re.compile(r"【([\w\u4e00-\u9fff]{1,20})】")
+
+
+def to_brackets(text: str) -> str:
+    """Slots as a person writes them in a plain text box: {{ 地区 }} → 【地区】."""
+    return _BRACED.sub(lambda m: f"【{m.group(1)}】", text or "")
+
+
+def from_brackets(text: str, names: Iterable[str] = ()) -> str:
+    """【地区】 → {{ 地区 }} for the slots every draft knows and the draft's own `names`; any
+    other 【…】 is the text's own (【重要】 stays as written)."""
+    names = set(names)
+    return _BRACKETED.sub(
+        lambda m: (
+            "{{ " + m.group(1) + " }}"
+            if known_slot(m.group(1)) or m.group(1) in names
+            else m.group(0)
+        ),
+        text or "",
+    )
+
+
+def known_slot(name: str) -> bool:
+    """A slot every draft understands: a well-known one or a blank (姓名, 姓名3 …)."""
+    return name in STANDARD_SLOTS or bool(_NUMBERED.match(name))
+
+
 MAX_TEMPLATE_CHARS = 50_000
 MAX_VALUE_CHARS = 500
 _NAME = re.compile(r"^[\w\u4e00-\u9fff]{1,20}$")
@@ -111,7 +168,7 @@ def slot_check(text: str, known: Iterable[str]) -> list[str]:
         names = slot_names(text)
     except SlotError as exc:
         return [exc.message]
-    unknown = [name for name in names if name not in known]
+    unknown = [name for name in names if name not in known and not known_slot(name)]
     if unknown:
         listed = "、".join(f"{{{{ {n} }}}}" for n in unknown)
         return [f"未知的填空变量：{listed}（可用：{'、'.join(known)}）"]

@@ -928,11 +928,21 @@
     return lastField;
   }
 
+  function freshName(kind) {
+    var used = {};
+    document.querySelectorAll("#document [data-slot]").forEach(function (chip) {
+      used[chip.getAttribute("data-slot")] = true;
+    });
+    if (!used[kind]) return kind;
+    for (var n = 1; ; n++) if (!used[kind + n]) return kind + n;
+  }
   var slotMenu = document.getElementById("slot-menu");
   if (slotMenu) slotMenu.addEventListener("change", function () {
     var name = slotMenu.value;
+    var blank = slotMenu.selectedOptions[0] && slotMenu.selectedOptions[0].hasAttribute("data-blank");
     slotMenu.value = "";
     if (!name) return;
+    if (blank) name = freshName(name); // another 姓名 is another person: a blank of its own
     var el = restoreLast();
     if (!el) { flash("请先在正文中点一下，确定插入填空的位置。", true); return; }
     var holder = document.createElement("span");

@@ -51,7 +51,14 @@ def test_tabs_that_keep_editing_with_fresh_versions_lose_nothing(drafter, site, 
     ]
     for t in threads:
         t.start()
+    # Edit for at least 5 s and until enough edits landed and collided to mean something
+    # (a slow machine takes longer), at most 30 s.
+    deadline = time.monotonic() + 30
     time.sleep(5)
+    while time.monotonic() < deadline and (
+        sum(r.status == 200 for r in results) < 20 or sum(r.status == 409 for r in results) < 20
+    ):
+        time.sleep(0.5)
     stop.set()
     for t in threads:
         t.join(timeout=60)

@@ -13,7 +13,9 @@ HX = {"HX-Request": "true"}
 @pytest.fixture
 def reused_draft(alice, sample_library, formulations):
     skeleton = Skeleton.objects.get(title="在2020年全市干部大会上的讲话")
-    return draft_create(owner=alice, title="新的讲话", region="江城", skeleton=skeleton)
+    return draft_create(
+        owner=alice, title="新的讲话", region="江城", skeleton=skeleton, mode="full"
+    )
 
 
 @pytest.mark.django_db
@@ -93,7 +95,9 @@ def test_full_review_runs_in_the_background_and_the_panel_shows_it(
     client, alice, tasks_run, sample_library, formulations
 ):
     skeleton = Skeleton.objects.get(title="在2020年全市干部大会上的讲话")
-    draft = draft_create(owner=alice, title="新的讲话", region="江城", skeleton=skeleton)
+    draft = draft_create(
+        owner=alice, title="新的讲话", region="江城", skeleton=skeleton, mode="full"
+    )
     client.force_login(alice)
     client.post(f"/drafts/{draft.pk}/review/", headers=HX)
     run = ReviewRun.objects.get()
@@ -138,7 +142,7 @@ def test_other_users_get_404(client, bob, reused_draft):
 def test_sample_corpus_text_raises_no_false_format_alarm(alice, sample_library):
     """The samples' correct text (full-width punctuation, real dates) passes the format checks."""
     skeleton = Skeleton.objects.get(title="在2020年全市干部大会上的讲话")
-    draft = draft_create(owner=alice, title="样例", region="江城", skeleton=skeleton)
+    draft = draft_create(owner=alice, title="样例", region="江城", skeleton=skeleton, mode="full")
     checks = {f["check"] for f in draft_review(draft, reuse=False).findings}
     assert not checks & {"date_format", "unbalanced"}
 

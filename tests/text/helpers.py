@@ -75,7 +75,21 @@ def missing_from_output(data: bytes, filename: str, parsed: ParsedFile) -> str:
     pos = 0
     for chars in expected_body_lines(data, filename, parsed.removed):
         found = produced.find(chars, pos)
+        end = found + len(chars)
         if found < 0:
-            return chars
-        pos = found + len(chars)
+            # A blank for a place, body or meeting holds the suffix after its placeholder
+            # (***市 → {{ 市名 }}): those characters may be in the blank instead.
+            pattern = "".join(
+                f"(?:{re.escape(c)})?" if c in _SUFFIX_CHARS else re.escape(c) for c in chars
+            )
+            match = re.compile(pattern).search(produced, pos)
+            if match is None or not match.group(0):
+                return chars
+            found, end = match.start(), match.end()
+        pos = end
     return ""
+
+
+_SUFFIX_CHARS = set(
+    "市州盟县区旗省自治街道镇乡社村经济技术开发高新园委员会办公室局厅司集团中心学校医院银行议大"
+)

@@ -41,7 +41,9 @@ def test_json_schema_exact():
         "opening",
         "sections",
         "closing",
+        "incomplete",
     }
+    assert speech["incomplete"] == []  # a whole speech
 
     def check(section, level):
         assert set(section) == {"number", "heading", "role", "paragraphs", "children"}
@@ -58,7 +60,7 @@ def test_half_width_punctuation_slots_and_roles():
     d = parse_bytes(SPEECH.encode("utf-8"), "speech.txt").to_json_dict()
     speech = d["speeches"][0]
     assert speech["title"] == "在全县经济工作会议上的讲话"
-    assert speech["speaker"] == "县委书记 {{ 姓名 }}"
+    assert speech["speaker"] == "县委书记 {{ 姓名1 }}"  # two people: the speaker and 姓名2
     assert speech["date"] == "2023年12月20日"
     assert speech["salutation"] == "同志们："
     assert speech["opening"] == [
@@ -72,7 +74,7 @@ def test_half_width_punctuation_slots_and_roles():
     ]
     first = speech["sections"][0]["paragraphs"][0]
     assert first == (
-        "今年以来，全县GDP增长6.5%，完成固定资产投资{{ 数字 }}亿元。{{ 姓名 }}同志在会上作了讲话。"
+        "今年以来，全县GDP增长6.5%，完成固定资产投资{{ 数字1 }}亿元。{{ 姓名2 }}同志在会上作了讲话。"
     )
     child = speech["sections"][1]["children"][0]
     assert (child["number"], child["heading"]) == ("（一）", "抓项目")
@@ -82,8 +84,8 @@ def test_half_width_punctuation_slots_and_roles():
 
 def test_slot_names_exposed():
     parsed = parse_bytes(SPEECH.encode("utf-8"), "speech.txt")
-    assert parsed.slot_names() == ["姓名", "部分数", "数字"]
-    assert parsed.speeches[0].slot_names() == ["姓名", "部分数", "数字"]
+    assert parsed.slot_names() == ["姓名1", "部分数", "数字1", "姓名2", "数字2"]
+    assert parsed.speeches[0].slot_names() == ["姓名1", "部分数", "数字1", "姓名2", "数字2"]
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "big5", "utf-16", "utf-8-sig"])

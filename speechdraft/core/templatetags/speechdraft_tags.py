@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from speechdraft.text.templating import MENU_LABELS, slot_label
+
 register = template.Library()
 
 _SLOT = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
@@ -16,9 +18,8 @@ def slots(text: str) -> SafeString:
     text = str(text)
     for match in _SLOT.finditer(text):
         out.append(escape(text[cursor : match.start()]))
-        out.append(
-            f'<span class="slot" title="待填写：{escape(match[1])}">{escape(match[1])}</span>'
-        )
+        shown = escape(slot_label(match[1]))
+        out.append(f'<span class="slot" title="待填写：{escape(match[1])}">{shown}</span>')
         cursor = match.end()
     out.append(escape(text[cursor:]))
     return mark_safe("".join(out))  # every piece above is escaped
@@ -92,3 +93,27 @@ def block_lines_of(doc):
 @register.filter
 def get_level(numbering: dict, level) -> dict:
     return (numbering or {}).get(str(level)) or {}
+
+
+@register.filter
+def is_blank_of(name: str, doc) -> bool:
+    """The variable fills one of the draft's blanks (shown with its kind, not on its own)."""
+    return any(use.name == name for use in getattr(doc, "slots", ()))
+
+
+@register.filter
+def value_of(mapping: dict, key: str) -> str:
+    return (mapping or {}).get(key, "")
+
+
+@register.filter
+def menu_label(name: str) -> str:
+    return MENU_LABELS.get(name, name)
+
+
+@register.filter
+def is_blank_kind(name: str) -> bool:
+    """A kind of blank (姓名, 县区名 …): each one inserted is a blank of its own."""
+    from speechdraft.text.templating import BLANK_KINDS
+
+    return name in BLANK_KINDS

@@ -1,5 +1,7 @@
 from django.db import models
 
+from speechdraft.text.templating import to_brackets
+
 
 class Role(models.TextChoices):
     OPENING = "opening", "开场"
@@ -109,7 +111,7 @@ class Skeleton(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return to_brackets(self.title)  # as a person reads it: 【地区】, never braces
 
 
 class Section(models.Model):
@@ -138,7 +140,7 @@ class Section(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number}{self.heading}"
+        return to_brackets(f"{self.number}{self.heading}")
 
 
 class Paragraph(SearchIndexed):
@@ -178,6 +180,6 @@ class Paragraph(SearchIndexed):
         ]
 
     def __str__(self) -> str:
-        return self.text[:40]
+        return to_brackets(self.text)[:40]
 
     search_text_fields = ("heading", "text")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from speechdraft.corpus.models import Paragraph, SearchIndexed, SourceDocument, Status
+from speechdraft.text.templating import to_brackets
 
 
 class PhraseKind(models.TextChoices):
@@ -51,7 +52,7 @@ class Phrase(SearchIndexed):
         ]
 
     def __str__(self) -> str:
-        return self.text[:40]
+        return to_brackets(self.text)[:40]  # as a person reads it: 【地区】, never braces
 
 
 class Tag(models.Model):

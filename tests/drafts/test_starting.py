@@ -4,6 +4,7 @@ approved, complete material, within the editor's limits; 参考原文 beside it.
 import pytest
 
 from speechdraft.corpus.models import Paragraph, Section, Skeleton, Status
+from speechdraft.drafts.selectors import draft_document
 from speechdraft.drafts.services import (
     CLOSING_HINT,
     OPENING_HINT,
@@ -116,3 +117,66 @@ def test_reference_offers_the_source_part_by_part_and_inserts_one(alice, sample_
     with pytest.raises(DraftError):
         reference_insert(draft, user=alice, version=None, anchor_id=None, paragraph=paragraph)
     assert paragraph not in next(g for g in reference_of(draft) if g.key == key).paragraphs
+
+
+def test_blanks_of_a_kind_fill_one_by_one_or_all_at_once(alice_client, alice, sample_library):
+    skeleton = by_title("在全区领导干部大会上的讲话")
+    draft = draft_create(owner=alice, title="新稿", skeleton=skeleton, mode=StartMode.FULL)
+    doc = draft_document(draft)
+    kinds = dict(doc.blanks)
+    people = [u.name for u in kinds["姓名"]]
+    assert people == ["姓名1", "姓名2", "姓名3"] and "【姓名1】" in kinds["姓名"][0].context
+    panel = alice_client.get(f"/drafts/{draft.pk}/").content.decode()
+    assert "姓名（3 处，各自填写）" in panel and "全部填为同一值" in panel
+    counties = [u.name for u in kinds["县区名"]]
+    post = {"title": "新稿", "stage": "drafting", "current_version": draft.version}
+    post |= {f"var_{n}": "" for n in people + counties}
+    post |= {"var_姓名1": "王强", "var_姓名2": "李明", "all_县区名": "东山县"}
+    response = alice_client.post(
+        f"/drafts/{draft.pk}/details/", post, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.variables["姓名1"] == "王强" and draft.variables["姓名2"] == "李明"
+    assert "姓名3" not in draft.variables
+    assert all(draft.variables[n] == "东山县" for n in counties)
+
+
+def test_a_value_that_doubles_its_suffix_is_refused(alice, sample_library):
+    from speechdraft.drafts.services import Details, draft_details_update
+
+    draft = draft_create(owner=alice, title="旧式填空")
+    item = draft.items.filter(numbered=False).first()
+    item.body = "{{ 地区 }}县要带头。"  # text of the earlier scheme: the suffix is outside
+    item.save()
+    with pytest.raises(DraftError, match="会读成“东山县县”"):
+        draft_details_update(
+            draft,
+            user=alice,
+            version=draft.version,
+            details=Details(title="x", variables={"地区": "东山县"}),
+        )
+    draft_details_update(
+        draft,
+        user=alice,
+        version=draft.version,
+        details=Details(title="x", variables={"地区": "东山"}),
+    )
+
+
+def test_library_material_gets_blank_names_of_its_own(alice, sample_library):
+    from speechdraft.drafts.services import material_insert, placement_for
+
+    skeleton = by_title("在全区领导干部大会上的讲话")
+    draft = draft_create(owner=alice, title="新稿", skeleton=skeleton, mode=StartMode.FULL)
+    paragraph = Paragraph.objects.filter(
+        text__contains="{{ 姓名1 }}", status=Status.APPROVED
+    ).first()
+    item = material_insert(
+        draft,
+        user=alice,
+        version=draft.version,
+        placement=placement_for(draft, "paragraph", None),
+        paragraph=paragraph,
+    )
+    assert "{{ 姓名1 }}" not in item.body and "{{ 姓名4 }}" in item.body

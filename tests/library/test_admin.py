@@ -222,3 +222,19 @@ def test_deleting_a_term_never_removes_a_jieba_word(curator):
 def test_term_form_refuses_bad_words(curator):
     response = curator.post("/admin/library/term/add/", {"word": "x", "origin": "manual"})
     assert "词语至少两个字" in response.content.decode()
+
+
+def test_a_curator_reads_and_writes_slots_as_brackets(curator, make_phrase):
+    phrase = make_phrase("{{ 地区 }}要率先突破，{{ 姓名2 }}同志带头")
+    listing = curator.get(PHRASES).content.decode()
+    assert "【地区】要率先突破，【姓名2】同志带头" in listing and "{{ 地区 }}" not in listing
+    change = curator.get(f"{PHRASES}{phrase.pk}/change/").content.decode()
+    assert "【地区】要率先突破" in change and "{{" not in change
+    form = {"kind": "golden", "status": "approved", "tag_names": "", **INLINE}
+    curator.post(
+        f"{PHRASES}{phrase.pk}/change/", {**form, "text": "【地区】要争先，【重要】不是填空"}
+    )
+    phrase.refresh_from_db()
+    assert phrase.text == "{{ 地区 }}要争先，【重要】不是填空"
+    exported = curator.get(PHRASES + "export-csv/").content.decode("utf-8-sig")
+    assert "【地区】要争先" in exported and "{{" not in exported

@@ -75,3 +75,12 @@ def test_values_are_plain_text_and_bounded():
     assert len(out) == 500
     # A value that looks like a template is not evaluated again.
     assert render("{{ 地区 }}", {"地区": "{{ 7*7 }}"}) == "{{ 7*7 }}"
+
+
+def test_slots_as_a_person_writes_them_in_a_text_box():
+    from speechdraft.text.templating import from_brackets, to_brackets
+
+    assert to_brackets("为{{ 地区 }}发展，{{ 姓名2 }}同志") == "为【地区】发展，【姓名2】同志"
+    assert from_brackets("为【地区】发展，【姓名2】同志") == "为{{ 地区 }}发展，{{ 姓名2 }}同志"
+    assert from_brackets("【重要】会议") == "【重要】会议"  # not a slot
+    assert from_brackets("【书记】讲话", {"书记"}) == "{{ 书记 }}讲话"  # the draft's own

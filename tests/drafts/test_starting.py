@@ -4,6 +4,7 @@ approved, complete material, within the editor's limits; 参考原文 beside it.
 import pytest
 
 from speechdraft.corpus.models import Paragraph, Section, Skeleton, Status
+from speechdraft.drafts.models import Draft
 from speechdraft.drafts.selectors import draft_document
 from speechdraft.drafts.services import (
     CLOSING_HINT,
@@ -47,10 +48,12 @@ def test_a_draft_cannot_start_from_unapproved_or_too_large_material(alice, sampl
     section = big.sections.first()
     Section.objects.bulk_create(
         Section(skeleton=big, position=1000 + n, level=2, parent=section, heading=f"要点{n}")
-        for n in range(3000)
+        for n in range(10_000)
     )
-    with pytest.raises(DraftError, match="超过一篇讲话稿 3000 段的上限"):
-        draft_create(owner=alice, title="x", skeleton=big)
+    for mode in (StartMode.STRUCTURE, StartMode.FULL):
+        with pytest.raises(DraftError, match="超过一篇讲话稿 3000 段的上限"):
+            draft_create(owner=alice, title="x", skeleton=big, mode=mode)
+    assert not Draft.objects.filter(owner=alice).exists()  # nothing half-made
 
 
 def test_by_structure_the_draft_has_the_headings_and_empty_bodies(alice, sample_library):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.results import setup_django  # noqa: E402
+from bench.results import pct, setup_django  # noqa: E402
 
 setup_django()
 
@@ -25,11 +25,6 @@ from speechdraft.drafts.models import Draft  # noqa: E402
 from speechdraft.drafts.services import draft_create  # noqa: E402
 
 MEETINGS = ("全县安全生产工作会议", "全县经济工作会议", "干部大会", "乡村振兴推进会", "表彰大会")
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.results import setup_django  # noqa: E402
+from bench.results import pct, setup_django  # noqa: E402
 
 setup_django()
 
@@ -70,11 +70,6 @@ def timed(fn, *args, **kwargs) -> float:
     elapsed = (time.perf_counter() - start) * 1000
     assert response.status_code in (200, 302), (response.status_code, response.content[:300])
     return elapsed
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def main() -> None:

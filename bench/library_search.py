@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.results import setup_django  # noqa: E402
+from bench.results import pct, setup_django  # noqa: E402
 
 setup_django(production_like=False)
 
@@ -145,11 +145,6 @@ def ilike_scan(query: str, limit: int) -> int:
             )
             found += len(cursor.fetchall())
     return found
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load_drafter import Drafter, Http, Stats  # noqa: E402
-from bench.results import celery_worker_argv  # noqa: E402
+from bench.results import celery_worker_argv, pct  # noqa: E402
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/speechdraft_load"
 # CI's suite uses Redis databases 1-14 (.ci/run), developers 0: 15 is nobody's.
@@ -80,11 +80,6 @@ def server_times() -> dict[str, list[float]]:
         if op != "-":
             times.setdefault(op, []).append(float(ms))
     return times
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def database_recreate(url: str) -> None:

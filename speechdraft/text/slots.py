@@ -38,27 +38,15 @@ from __future__ import annotations
 
 import re
 
+from .templating import BLANK_KINDS
+
 SLOT_REGION = "地区"
 SLOT_NAME = "姓名"
 SLOT_NUMBER = "数字"
 SLOT_PART_COUNT = "部分数"
 SLOT_MEETING = "会议名称"
 # Kinds whose occurrences are separate blanks, numbered when one speech has several.
-NUMBERED_KINDS = frozenset(
-    {
-        "姓名",
-        "省名",
-        "市名",
-        "县区名",
-        "园区名",
-        "乡镇名",
-        "村社区名",
-        "单位名",
-        "数字",
-        "月份",
-        "年份",
-    }
-)
+NUMBERED_KINDS = frozenset(BLANK_KINDS)
 
 _SLOT_RE = re.compile(r"\{\{ ([^{}\s]+) \}\}")
 _OLD_SLOT = r"\{\{ (?:地区|姓名|数字) \}\}"

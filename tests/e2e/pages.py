@@ -39,6 +39,21 @@ def new_blank_draft(page, title="在全市工作会议上的讲话", region="江
     settled(page)
 
 
+def create_from_skeleton(
+    page, skeleton_title, mode="按结构起草", title="在全市经济工作会议上的讲话", region="江城"
+):
+    """新建讲话稿 from the skeleton whose title shows `skeleton_title`, started `mode`."""
+    page.get_by_role("link", name="新建讲话稿").first.click()
+    page.get_by_label("标题 *").fill(title)
+    page.get_by_label("会议名称").fill("全市经济工作会议")
+    page.get_by_role("textbox", name="地区").fill(region)
+    page.locator(".skeleton-choice", has_text=skeleton_title).click()
+    page.locator(".mode-choice", has_text=mode).click()
+    page.get_by_role("button", name="创建").click()
+    page.wait_for_url(re.compile(r"/drafts/\d+/$"))
+    settled(page)
+
+
 def part(page, index):
     """The index-th part (一、二、…) of the outline, as its list item."""
     return page.locator("#document ol.root > li.level-1").nth(index)

@@ -6,25 +6,23 @@ import pytest
 from playwright.sync_api import expect
 
 from speechdraft.drafts.models import Draft
-from tests.e2e.pages import drag, idle, login, own, part, part_numbers, settled
+from tests.e2e.pages import (
+    create_from_skeleton,
+    drag,
+    idle,
+    login,
+    own,
+    part,
+    part_numbers,
+    settled,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def create_from_skeleton(page, live_server, skeleton_title, mode="按结构起草"):
-    page.get_by_role("link", name="新建讲话稿").first.click()
-    page.get_by_label("标题 *").fill("在全市经济工作会议上的讲话")
-    page.get_by_label("会议名称").fill("全市经济工作会议")
-    page.get_by_role("textbox", name="地区").fill("江城")
-    page.locator(".skeleton-choice", has_text=skeleton_title).click()
-    page.locator(".mode-choice", has_text=mode).click()
-    page.get_by_role("button", name="创建").click()
-    page.wait_for_url(re.compile(r"/drafts/\d+/$"))
-
-
 def test_draft_from_skeleton_fourth_part_drag_insert_undo(page, live_server, alice, sample_library):
     login(page, live_server)
-    create_from_skeleton(page, live_server, "在全区领导干部大会上的讲话")
+    create_from_skeleton(page, "在全区领导干部大会上的讲话")
     doc = page.locator("#document")
     expect(doc).to_contain_text("讲三点意见")
     expect(page.get_by_role("button", name="导出Word")).to_be_visible()
@@ -124,7 +122,7 @@ def test_review_panel_flags_reuse_and_dates_and_fixes_a_typo(
 ):
     login(page, live_server)
     # Last year's speech revised for this year: the whole text copied, then checked for reuse.
-    create_from_skeleton(page, live_server, "在2020年全市干部大会上的讲话", mode="参照全文")
+    create_from_skeleton(page, "在2020年全市干部大会上的讲话", mode="参照全文")
     # Write a padded date at the start of the opening paragraph.
     opening = (
         page.locator("#document ol.root > li.para")

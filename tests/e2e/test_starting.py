@@ -9,20 +9,9 @@ from playwright.sync_api import expect
 from speechdraft.corpus.models import Skeleton, Status
 from speechdraft.drafts.models import Draft
 from speechdraft.drafts.services import draft_create
-from tests.e2e.pages import idle, login, own, part, settled
+from tests.e2e.pages import create_from_skeleton, idle, login, own, part
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def start(page, skeleton_title, mode="按结构起草"):
-    page.get_by_role("link", name="新建讲话稿").first.click()
-    page.get_by_label("标题 *").fill("在全县安全生产工作会议上的讲话")
-    page.get_by_role("textbox", name="地区").fill("东山")
-    page.locator(".skeleton-choice", has_text=skeleton_title).click()
-    page.locator(".mode-choice", has_text=mode).click()
-    page.get_by_role("button", name="创建").click()
-    page.wait_for_url(re.compile(r"/drafts/\d+/$"))
-    settled(page)
 
 
 @pytest.mark.parametrize(
@@ -38,7 +27,7 @@ def test_by_structure_the_headings_come_and_the_source_waits_beside(
 ):
     skeleton = Skeleton.objects.get(title=title)
     login(page, live_server)
-    start(page, title)
+    create_from_skeleton(page, title, title="在全县安全生产工作会议上的讲话", region="东山")
     sections = list(skeleton.sections.filter(level=1).order_by("position"))
     for n, section in enumerate(sections):
         expect(own(part(page, n))).to_have_text(section.heading.replace("{{ 地区 }}", "东山"))

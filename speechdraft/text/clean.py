@@ -28,7 +28,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from . import sitevoice
 from .convert import has_cjk, normalize_line
+from .flatten import split_flattened
 from .numbering import parse_number_token
 
 # ------------------------------------------------------------------ fragments
@@ -62,6 +64,7 @@ _PAYWALL_RE = re.compile(r"#{2}[A-Za-z][A-Za-z_]{1,20}#{2}|\[/?(?:paid|hide|free
 _PAGE_MARK_RE = re.compile(
     r"[（(]\s*第\s*\d+\s*[/／]\s*\d+\s*页\s*[)）]"
     r"|[（(]\s*第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?\s*[)）]"
+    r"|第\s*\d+\s*页\s*[,，/／]?\s*共\s*\d+\s*页"
 )
 # Forum anti-copy noise: ≥3 space-separated tokens of 1–3 printable ASCII characters.
 _NOISE_RE = re.compile(r"(?<![A-Za-z0-9])(?:[!-~]{1,3}[ \t]+){2,}[!-~]{1,3}(?![A-Za-z0-9])")
@@ -71,13 +74,25 @@ _SYMBOLS = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _BRACES = str.maketrans({"{": "｛", "}": "｝"})
 
 
+def _token_classes(token: str) -> int:
+    return (
+        any(ch.isalpha() for ch in token)
+        + any(ch.isdigit() for ch in token)
+        + any(ch in _SYMBOLS for ch in token)
+    )
+
+
 def _is_noise_run(run: str) -> bool:
     tokens = run.split()
     if len(tokens) < 3:
         return False
     # mixed shapes: several distinct symbols together with letters or digits
     symbols = {ch for ch in run if ch in _SYMBOLS}
-    return len(symbols) >= 3 and any(ch.isalnum() for ch in run)
+    if len(symbols) >= 3 and any(ch.isalnum() for ch in run):
+        return True
+    # or many tokens, most of them mixing letters, digits and symbols (d0 L2 Z& v4 N3)
+    mixed = sum(_token_classes(t) >= 2 for t in tokens)
+    return len(tokens) >= 4 and mixed * 2 >= len(tokens)
 
 
 # ------------------------------------------------------------------ line classes
@@ -131,25 +146,54 @@ _TOC_LEADER_RE = re.compile(
     r"(?:\.{3,}|…+|·{3,}|-{3,})\s*\d*\s*$|\s+\d{1,3}$|(?<=[\u4e00-\u9fff》”）])\d{1,3}$"
 )
 
+# Dates as speeches print them, masked digits included: 2023年3月5日, 二〇二三年元月五日, 20**年8月9日,
+# 20XX年5月9日, 201x年, 2023-03-05.
+_MASK = "[xX×*＊]"
 DATE_RE = re.compile(
-    r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"
-    r"|[〇零○一二三四五六七八九]{4}\s*年\s*[一二三四五六七八九十]{1,2}\s*月(?:\s*[一二三四五六七八九十]{1,3}\s*日)?"
+    rf"(?:\d{{4}}|\d{{2,3}}{_MASK}{{1,2}}|{_MASK}{{4}})\s*年\s*(?:\d{{1,2}}|{_MASK}{{1,2}}|元)\s*月"
+    rf"(?:\s*(?:\d{{1,2}}|{_MASK}{{1,2}})\s*[日号])?"
+    r"|[〇零○一二三四五六七八九]{4}\s*年\s*(?:[一二三四五六七八九十]{1,2}|元)\s*月"
+    r"(?:\s*[一二三四五六七八九十]{1,3}\s*日)?"
     r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
 )
 _ROLE_RE = re.compile(
     r"书记|县长|市长|区长|省长|州长|镇长|乡长|主任|部长|局长|厅长|处长|科长|主席|委员|董事长|总经理"
-    r"|校长|院长|秘书长|常委|同志|理事长|会长|队长|所长|行长|司令"
+    r"|校长|院长|秘书长|常委|同志|理事长|会长|队长|所长|行长|司令|领导"
+)
+_ADDRESS = (
+    r"(?:同志们|同事们|朋友们|同学们|老师们|女士们|先生们|来宾们?|代表们|乡亲们|同胞们|战友们|青年们"
+    r"|家长们|委员们|企业家们|各位领导|各位代表|各位同仁|各位委员|各位嘉宾|各位来宾|各位同事|各位老师"
+    r"|各位家长|各位专家|各位[\u4e00-\u9fff]{1,8}?(?:同志|领导|代表|委员|嘉宾|来宾|同仁|同事|老师|家长"
+    r"|专家|朋友)"
 )
 SALUTATION_RE = re.compile(
-    r"^((?:尊敬的)?[^。！？：:]{0,36}?(?:同志们|同事们|朋友们|同学们|老师们|女士们|先生们|来宾们?"
-    r"|代表们|乡亲们|各位领导|各位代表|各位同仁|各位委员|各位嘉宾|各位来宾|各位同事|大家好))[：:！!，,]?$"
+    rf"^((?:尊敬的|亲爱的)?[^。！？：:]{{0,36}}?{_ADDRESS}|大家好))[：:！!，,]?$"
 )
-SALUTATION_PREFIX_RE = re.compile(
-    r"^((?:尊敬的)?[^。！？：:，,]{0,24}?(?:同志们|同事们|朋友们|同学们|老师们|女士们|先生们|来宾们?"
-    r"|代表们|乡亲们|各位领导|各位代表|各位同仁|各位委员|各位嘉宾|各位来宾|各位同事))[：:]"
-)
+SALUTATION_PREFIX_RE = re.compile(rf"^((?:尊敬的|亲爱的)?[^。！？：:，,]{{0,24}}?{_ADDRESS}))[：:]")
 
-_NAME_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,2} [\u4e00-\u9fff]{1,2}$")
+_NAME_ONLY_RE = re.compile(
+    r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,2} [\u4e00-\u9fff]{1,2}$"
+    r"|^(?:[\u4e00-\u9fff] ){2,3}[\u4e00-\u9fff]$"  # 郑 建 新: a byline spaced out
+)
+# Lines about the page, not the speech: 栏目：… 人气：2.37W, 颗粒名称：…, 字数：…
+_META_LABEL_RE = re.compile(
+    r"^(?:栏目|分类|类别|类型|人气|热度|字数|页数|大小|格式|标签|关键词|关键字|[\u4e00-\u9fff]{0,4}名称"
+    r"|上传者|上传人|贡献者|上传时间|所属|适用|用途|价格|售价|下载次数|浏览量|等级|评分|星级|来源)[：:]"
+)
+_LABELS_RE = re.compile(r"[\u4e00-\u9fff]{2,4}[：:][^：:]{1,30}[\u4e00-\u9fff]{2,4}[：:]")
+_SPEAKER_LABEL_RE = re.compile(r"^(?:主讲人?|讲话人|发言人|报告人|演讲人|作者)[：:]\s*")
+# Site names printed as watermarks between paragraphs: 公文汇, 办公文档之家, XX范文网.
+_WATERMARK_RE = re.compile(
+    r"^[\u4e00-\u9fffA-Za-z0-9]{1,10}(?:网|之家|文库|素材库|资料库|文秘|公文汇|材料汇|范文|大全|写作)$"
+)
+# The shape of a speech's title: 在…上的讲话, …讲话 / 发言 / 致辞 / 闭幕词, 党课讲稿：…
+TITLE_SHAPE_RE = re.compile(
+    r"在.{2,80}?(?:上|中|前|时|之际|期间|仪式)的(?:[\u4e00-\u9fff]{0,4})(?:讲话|发言|致辞|报告|主持词|讲评|讲稿)"
+    r"|(?:讲话|讲话稿|发言|发言稿|致辞|闭幕词|开幕词|主持词|讲稿|党课|报告|演讲稿?)(?:[（(][^（）()]{0,20}[)）])?$"
+    r"|^党课讲稿[：:]"
+)
+_MASKED_NAME_RE = re.compile(r"\s?[*＊×X]{1,3}$")  # 区领导 **: a byline with the name masked
+_DASH_RE = re.compile(r"^[—─―－~～-]{1,4}\s*")
 
 # Numbering styles that can open the body of a speech (a heading right after the title).
 _BODY_STYLES = frozenset({"一、", "（一）", "第一，", "第一个问题，", "1."})
@@ -191,8 +235,13 @@ def classify_boilerplate(line: str) -> bool:
         and _STRONG_SHORT_RE.search(line)
     ):
         return True
+    if len(line) <= 60 and "。" not in line and not _SPEAKER_LABEL_RE.match(line):
+        if _META_LABEL_RE.match(line) or _LABELS_RE.search(line):
+            return True
     if numbered:
         return False
+    if len(line) <= 14 and _WATERMARK_RE.match(line) and not _TITLE_VOCAB_RE.search(line):
+        return True
     if len(line) <= 60 and len(_BREADCRUMB_RE.findall(line)) >= 2:
         return True
     if len(line) <= 40:
@@ -242,7 +291,7 @@ class _Removed:
         self._seq = 0
 
     def add(self, idx: int, text: str) -> None:
-        text = text.strip()
+        text = text.translate(_BRACES).strip()
         if text:
             self._items.append((idx, self._seq, text))
             self._seq += 1
@@ -255,8 +304,9 @@ class _Removed:
 
 
 def _strip_fragments(idx: int, raw: str, removed: _Removed) -> str:
-    # First, so that no Jinja delimiter reaches any output, the removed fragments included.
-    raw = raw.translate(_BRACES)
+    # Braces become full-width at the end (the removed fragments are translated as they are
+    # reported), so that no Jinja delimiter reaches any output, and a ``}`` of forum noise is
+    # still seen as noise.
     if "&" in raw:  # first: an escaped tag is markup the page showed, not speech text
         raw = _ENTITY_RE.sub(lambda m: _ENTITIES[m.group(0).lower()], raw)
     if "<" in raw:
@@ -275,13 +325,34 @@ def _strip_fragments(idx: int, raw: str, removed: _Removed) -> str:
     if " " in raw or "\t" in raw:
 
         def drop_noise(m: re.Match[str]) -> str:
-            if _is_noise_run(m.group(0)):
-                removed.add(idx, m.group(0))
-                return ""
-            return m.group(0)
+            run = m.group(0)
+            if not _is_noise_run(run):
+                return run
+            keep = ""
+            if run[0] in ")]" and _opens_bracket(raw[: m.start()], run[0]):
+                keep, run = run[0], run[1:]  # the text's own bracket, closed before the noise
+            removed.add(idx, run)
+            return keep
 
         raw = _NOISE_RE.sub(drop_noise, raw)
-    return raw
+    if "（" in raw or "(" in raw:
+        raw, notes = sitevoice.pinyin_notes(raw)
+        for note in notes:
+            removed.add(idx, note)
+    return raw.translate(_BRACES)
+
+
+def _opens_bracket(before: str, closing: str) -> bool:
+    """Whether ``before`` leaves a bracket open that ``closing`` closes."""
+    opening = "(（" if closing == ")" else "[【"
+    closes = ")）" if closing == ")" else "]】"
+    depth = 0
+    for ch in before[-200:]:
+        if ch in opening:
+            depth += 1
+        elif ch in closes:
+            depth = max(0, depth - 1)
+    return depth > 0
 
 
 def _salutation_follows(raw_lines: list[str], idx: int) -> bool:
@@ -304,26 +375,58 @@ def _first_pass(text: str, removed: _Removed) -> list[_Line]:
         if not line:
             lines.append(_Line(idx, None))
             continue
-        if _LIST_MARKER_RE.match(line):
-            removed.add(idx, line)
-            in_list = True
-            continue
-        if classify_boilerplate(line):
-            removed.add(idx, line)
-            continue
-        if in_list:
-            if (
-                _is_short_unpunctuated(line) or _DOC_TITLE_RE.match(line)
-            ) and not _salutation_follows(raw_lines, idx):
-                removed.add(idx, line)
+        for piece in split_flattened(line):
+            piece = _site_sentences(idx, piece, removed)
+            if not piece:
                 continue
-            in_list = False  # a paragraph, or the title of the speech itself
-        if line == prev_text:
-            removed.add(idx, line)  # a repeated line (titles repeated 2–3 times)
-            continue
-        prev_text = line
-        lines.append(_Line(idx, line))
+            in_list, prev_text = _classify_line(
+                lines, idx, piece, raw_lines, removed, in_list, prev_text
+            )
     return lines
+
+
+def _site_sentences(idx: int, line: str, removed: _Removed) -> str:
+    """The line without the page's own sentences and editors' notes (both reported)."""
+    if sitevoice.NOTE_LABEL_RE.match(line) and len(line) <= 300:
+        removed.add(idx, line)  # 导语：… 编者按：… the page's summary, not the speech
+        return ""
+    line, gone = sitevoice.split_site_sentences(line)
+    for sentence in gone:
+        removed.add(idx, sentence)
+    line, notes = sitevoice.editor_notes(line)
+    for note in notes:
+        removed.add(idx, note)
+    return line.strip()
+
+
+def _classify_line(
+    lines: list[_Line],
+    idx: int,
+    line: str,
+    raw_lines: list[str],
+    removed: _Removed,
+    in_list: bool,
+    prev_text: str | None,
+) -> tuple[bool, str | None]:
+    """Keep ``line`` (appended to ``lines``) or report it removed; the new list state."""
+    if _LIST_MARKER_RE.match(line):
+        removed.add(idx, line)
+        return True, prev_text
+    if classify_boilerplate(line):
+        removed.add(idx, line)
+        return in_list, prev_text
+    if in_list:
+        if (_is_short_unpunctuated(line) or _DOC_TITLE_RE.match(line)) and not _salutation_follows(
+            raw_lines, idx
+        ):
+            removed.add(idx, line)
+            return in_list, prev_text
+        in_list = False  # a paragraph, or the title of the speech itself
+    if line == prev_text:
+        removed.add(idx, line)  # a repeated line (titles repeated 2–3 times)
+        return in_list, prev_text
+    lines.append(_Line(idx, line))
+    return in_list, line
 
 
 def _trim_tail(lines: list[_Line], removed: _Removed) -> list[_Line]:
@@ -496,6 +599,75 @@ def _split_speaker_date(text: str) -> tuple[str | None, str | None]:
     return (rest or None), date
 
 
+def _is_title_candidate(text: str) -> bool:
+    if not is_titleish(text) or parse_number_token(text) is not None or _is_note(text):
+        return False
+    return not text.endswith(("：", ":"))  # a salutation or a label, never a title
+
+
+def _title_class(text: str) -> int:
+    """How much a header line reads like the speech's title: 2 = 在…上的讲话 shape, 1 = words of
+    a title, 0 = neither (a page headline, a slogan)."""
+    bare = sitevoice.strip_collection_labels(text)[0]
+    if TITLE_SHAPE_RE.search(bare):
+        return 2
+    return 1 if _TITLE_VOCAB_RE.search(bare) else 0
+
+
+def _join_broken_titles(titles: list[_Line]) -> list[_Line]:
+    """在全市第十五届人民代表大会 / 第六次会议上的讲话 → one title: two title lines in a row that
+    only together have the shape of a title."""
+    out: list[_Line] = []
+    for ln in titles:
+        text = ln.text or ""
+        if out:
+            prev = out[-1].text or ""
+            joined = prev + text
+            if (
+                not _DASH_RE.match(text)
+                and not TITLE_SHAPE_RE.search(prev)
+                and not TITLE_SHAPE_RE.search(text)
+                and TITLE_SHAPE_RE.search(joined)
+                and len(joined) <= 80
+            ):
+                out[-1] = _Line(out[-1].idx, joined)
+                continue
+        out.append(ln)
+    return out
+
+
+_BRACKET_GROUP_RE = re.compile(r"[（(][^（）()]{0,60}[)）]")
+
+
+def _subtitle_date(text: str, speech: CleanSpeech, idx: int, removed: _Removed) -> str:
+    """——2021年2月27日在…大会上的讲话 / ——在…上的讲话（2023年1月5日，根据录音整理）: the date is the
+    speech's date and leaves the title; a bracketed note around it goes with it (reported)."""
+    date = DATE_RE.search(text)
+    if date is None:
+        return text
+    if speech.date is None:
+        speech.date = date.group(0).replace(" ", "")
+    for group in _BRACKET_GROUP_RE.finditer(text):
+        if group.start() <= date.start() and date.end() <= group.end():
+            rest = text[group.start() + 1 : date.start()] + text[date.end() : group.end() - 1]
+            rest = rest.strip(" ，,、")
+            if rest:
+                removed.add(idx, rest)
+            return (text[: group.start()] + text[group.end() :]).strip()
+    return (text[: date.start()] + text[date.end() :]).replace("—— ", "——").strip()
+
+
+def _clean_title(title: str, idx: int, removed: _Removed) -> str:
+    """The title without collection labels (篇一：, （精选文档）) and a doubled label."""
+    bare, labels = sitevoice.strip_collection_labels(title)
+    for label in labels:
+        removed.add(idx, label)
+    undoubled = sitevoice.undouble(bare)
+    if undoubled != bare:
+        removed.add(idx, bare[: len(bare) - len(undoubled)])
+    return undoubled.strip() or title
+
+
 def _header(lines: list[_Line], forced: _Line | None, removed: _Removed) -> CleanSpeech | None:
     content = [ln for ln in lines if ln.text is not None]
     speech = CleanSpeech()
@@ -518,37 +690,56 @@ def _header(lines: list[_Line], forced: _Line | None, removed: _Removed) -> Clea
             elif speaker:
                 removed.add(ln.idx, speaker)  # a place (（2023年12月20日 北京）) or a second name
             continue
-        if _is_speaker_line(t) and speech.speaker is None and (titles or forced_title):
+        label = _SPEAKER_LABEL_RE.match(t)
+        if label and speech.speaker is None and len(t) <= 30:
+            speech.speaker = t[label.end() :].strip() or None  # 主讲人：张三
+            continue
+        if (
+            _is_speaker_line(t)
+            and speech.speaker is None
+            and (titles or forced_title or _MASKED_NAME_RE.search(t))
+        ):
             speech.speaker = t.strip("（）() ")
             continue
-        if is_titleish(t) and parse_number_token(t) is None and not _is_note(t):
+        if _is_title_candidate(t):
             titles.append(ln)
             continue
         removed.add(ln.idx, t)
+    titles = _join_broken_titles(titles)
     if titles and forced_title is None:
-        preferred = [ln for ln in titles if _TITLE_VOCAB_RE.search(ln.text or "")]
-        chosen = preferred[-1] if preferred else titles[-1]
-        k = titles.index(chosen)
-        title = chosen.text or ""
-        keep = {k}
-        if title.startswith("—") and k > 0:
-            title = (titles[k - 1].text or "") + title
-            keep.add(k - 1)
-        elif k + 1 < len(titles) and (titles[k + 1].text or "").startswith("—"):
-            title = title + (titles[k + 1].text or "")
-            keep.add(k + 1)
-        speech.title = title.strip()
+        chosen = max(range(len(titles)), key=lambda n: (_title_class(titles[n].text or ""), n))
+        keep = {chosen}
+        title = titles[chosen].text or ""
+        if (
+            _DASH_RE.match(title)
+            and chosen > 0
+            and not _DASH_RE.match(titles[chosen - 1].text or "")
+        ):
+            keep.add(chosen - 1)
+        elif chosen + 1 < len(titles) and _DASH_RE.match(titles[chosen + 1].text or ""):
+            keep.add(chosen + 1)
+        parts = []
+        for n in sorted(keep):
+            text = titles[n].text or ""
+            if _DASH_RE.match(text):
+                text = _DASH_RE.sub("——", text, count=1)
+                text = _subtitle_date(text, speech, titles[n].idx, removed)
+            parts.append(text)
+        speech.title = "".join(parts).strip()
         for n, ln in enumerate(titles):
             if n in keep:
                 continue
             text = ln.text or ""
-            if n > max(keep) and speech.speaker is None and _NAME_ONLY_RE.match(text):
-                speech.speaker = text  # a bare name under the title
+            byline = n == max(keep) + 1 or (n == min(keep) - 1 and " " in text)
+            if byline and speech.speaker is None and _NAME_ONLY_RE.match(text):
+                speech.speaker = text.replace(" ", "")  # a bare name under (or over) the title
                 continue
             removed.add(ln.idx, text)
     else:
         for ln in titles:
             removed.add(ln.idx, ln.text or "")
+    if speech.title:
+        speech.title = _clean_title(speech.title, header[0].idx if header else 0, removed)
     first = body[0].text or ""
     m = SALUTATION_RE.match(first)
     if m:
@@ -564,16 +755,109 @@ def _header(lines: list[_Line], forced: _Line | None, removed: _Removed) -> Clea
     return speech
 
 
+def _drop(lines: list[_Line], keep, removed: _Removed) -> list[_Line]:
+    out = []
+    for ln in lines:
+        if ln.text is not None and not keep(ln):
+            removed.add(ln.idx, ln.text)
+        else:
+            out.append(ln)
+    return out
+
+
+def _example_starts(lines: list[_Line], removed: _Removed) -> list[_Line]:
+    """A writing guide with an example (【例文】): the speech is the example, not the advice."""
+    for k, ln in enumerate(lines):
+        if ln.text is not None and sitevoice.EXAMPLE_MARK_RE.match(ln.text):
+            rest = ln.text[sitevoice.EXAMPLE_MARK_RE.match(ln.text).end() :].strip()
+            after = [x for x in lines[k + 1 :] if x.text]
+            if len(after) < 2:
+                return lines
+            for before in lines[:k]:
+                if before.text is not None:
+                    removed.add(before.idx, before.text)
+            removed.add(ln.idx, ln.text[: len(ln.text) - len(rest)])
+            return ([_Line(ln.idx, rest)] if rest else []) + lines[k + 1 :]
+    return lines
+
+
+def _drop_watermarks(lines: list[_Line], removed: _Removed) -> list[_Line]:
+    """A short line printed again and again between paragraphs is the site's mark."""
+    counts: dict[str, int] = {}
+    for ln in lines:
+        t = ln.text
+        if t is not None and len(t) <= 20 and not has_sentence_punct(t):
+            counts[t] = counts.get(t, 0) + 1
+    marks = {t for t, n in counts.items() if n >= 3 and parse_number_token(t) is None}
+    if not marks:
+        return lines
+    return _drop(lines, lambda ln: ln.text not in marks, removed)
+
+
+def _drop_outline(lines: list[_Line], removed: _Removed) -> list[_Line]:
+    """A 目录/提纲 of the speech's own headings printed above it is navigation: the headings
+    come again after the salutation, with their text under them."""
+    texts = [ln.text for ln in lines]
+    salutations = [i for i, t in enumerate(texts) if t is not None and SALUTATION_RE.match(t)]
+    if not salutations:
+        return lines
+    first_salutation = salutations[0]
+    run: list[int] = []
+    label: int | None = None
+    for i in range(first_salutation):
+        t = texts[i]
+        if t is None:
+            continue
+        token = parse_number_token(t)
+        bare = _TOC_LEADER_RE.sub("", t)
+        if token is not None and len(bare) <= 40 and "。" not in bare:
+            run.append(i)
+            continue
+        if run and len(run) >= 2:
+            break
+        run = []
+        label = i if re.fullmatch(r"(?:目\s*录|提\s*纲|内容提要|主要内容)[:：]?", t) else None
+    if len(run) < 2:
+        return lines
+    later = {_norm_key(t) for t in texts[first_salutation + 1 :] if t is not None}
+    found = sum(1 for i in run if _norm_key(texts[i] or "") in later)
+    if found * 2 < len(run) + 1:
+        return lines
+    gone = {lines[i].idx for i in run} | ({lines[label].idx} if label is not None else set())
+    return _drop(lines, lambda ln: ln.idx not in gone, removed)
+
+
+def _drop_repeated_titles(speech: CleanSpeech, idx_of: dict[str, int], removed: _Removed) -> None:
+    """The title printed again inside the body (page 2 of a scrape) is not speech text."""
+    if not speech.title:
+        return
+    key = _norm_key(_DASH_RE.split(speech.title)[0]) if speech.title else ""
+    whole = _norm_key(speech.title)
+    body: list[str] = []
+    for text in speech.body:
+        k = _norm_key(text)
+        if k and (k == whole or k == key) and len(text) <= 100:
+            removed.add(idx_of.get(text, 0), text)
+            continue
+        body.append(text)
+    speech.body = body
+
+
 def clean_text(text: str) -> CleanResult:
     """Clean a whole (simplified) document and split it into speeches."""
     removed = _Removed()
     lines = _first_pass(text, removed)
+    lines = _example_starts(lines, removed)
+    lines = _drop_watermarks(lines, removed)
+    lines = _drop_outline(lines, removed)
     lines = _trim_tail(lines, removed)
     speeches: list[CleanSpeech] = []
+    idx_of = {ln.text: ln.idx for ln in lines if ln.text is not None}
     for segment, forced in _split_toc(lines, removed):
         speech = _header(segment, forced, removed)
         if speech is None:
             continue
+        _drop_repeated_titles(speech, idx_of, removed)
         if speech.body:
             speeches.append(speech)
         else:  # a title (and salutation) with nothing under it
@@ -581,4 +865,21 @@ def clean_text(text: str) -> CleanResult:
             for value in (speech.title, speech.speaker, speech.date, speech.salutation):
                 if value:
                     removed.add(idx, value)
+    speeches = _merge_headline(speeches, idx_of, removed)
     return CleanResult(speeches=speeches, removed=removed.ordered())
+
+
+def _merge_headline(
+    speeches: list[CleanSpeech], idx_of: dict[str, int], removed: _Removed
+) -> list[CleanSpeech]:
+    """A page's headline and lead above the speech are not a speech of their own: a first part
+    without a salutation and with a few short lines, before speeches that have one."""
+    if len(speeches) < 2 or speeches[0].salutation or not all(s.salutation for s in speeches[1:]):
+        return speeches
+    first = speeches[0]
+    if len(first.body) > 2 or sum(len(t) for t in first.body) > 200:
+        return speeches
+    for value in (first.title, first.speaker, first.date, *first.body):
+        if value:
+            removed.add(idx_of.get(value, 0), value)
+    return speeches[1:]

@@ -48,6 +48,7 @@ from .clean import CleanSpeech
 from .join import join_lines
 from .model import Section, Speech
 from .numbering import STYLE_RANK, format_number, parse_number_token
+from .slots import has_part_count
 
 MAX_LEVELS = 4
 RUNIN_MAX_LEAD = 25
@@ -67,6 +68,8 @@ _LEAD_BAD_START_RE = re.compile(
     r"|通过|根据|按照|截至|截止|同志们)"
 )
 _BAD_LEAD_CHARS = frozenset("：；:;")
+# An announcement of the parts without a count: 再讲几点意见, 谈几点看法, 提几点要求.
+_ANNOUNCE_RE = re.compile(r"(?:讲|谈|提|强调|说)(?:一下|了)?几(?:点|个方面|个问题|句话|层意思)")
 
 
 @dataclass
@@ -130,7 +133,10 @@ def _runs(items: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]
 
 
 def _numbered_family(
-    tokens: list[tuple[str, int, str] | None], lo: int, hi: int
+    tokens: list[tuple[str, int, str] | None],
+    lo: int,
+    hi: int,
+    single: tuple[str, int, str, int] | None = None,
 ) -> tuple[str | None, list[list[tuple[int, int, str]]]]:
     by_style: dict[str, list[tuple[int, int, str]]] = {}
     for i in range(lo, hi):
@@ -138,6 +144,14 @@ def _numbered_family(
         if tok is not None:
             by_style.setdefault(tok[0], []).append((i, tok[1], tok[2]))
     families = {s: r for s, items in by_style.items() if (r := _runs(items))}
+    if single is not None:
+        style, n, rest, index = single
+        outranks = all(
+            STYLE_RANK.get(style, 9) < STYLE_RANK.get(other, 9) and index < runs[0][0][0]
+            for other, runs in families.items()
+        )
+        if style not in families and outranks:
+            return style, [[(index, n, rest)]]
     if not families:
         return None, []
 
@@ -229,9 +243,13 @@ def _inside_one_gap(indices: list[int], runin: list[_Item]) -> bool:
 
 
 def _level_items(
-    paras: list[str], tokens: list[tuple[str, int, str] | None], lo: int, hi: int
+    paras: list[str],
+    tokens: list[tuple[str, int, str] | None],
+    lo: int,
+    hi: int,
+    single: tuple[str, int, str, int] | None = None,
 ) -> list[_Item]:
-    style, runs = _numbered_family(tokens, lo, hi)
+    style, runs = _numbered_family(tokens, lo, hi, single)
     runin = _runin_family(paras, tokens, lo, hi)
     if style is not None:
         numbered_idx = [it[0] for run in runs for it in run]
@@ -298,12 +316,45 @@ def _closing_start(
     return n
 
 
+# Styles that number the parts of a speech and nothing else: one of them alone is a part.
+_PART_STYLES = frozenset({"一、", "第一个问题，"})
+# Styles that open the parts when the opening has announced them (我讲三点意见：).
+_ANNOUNCED_STYLES = frozenset({"一、", "第一个问题，", "第一，", "1.", "一是", "一要", "其一，"})
+
+
+def _single_part(
+    paras: list[str], tokens: list[tuple[str, int, str] | None]
+) -> tuple[str, int, str, int] | None:
+    """The first part of a speech whose page shows only that one (a preview, page 1 of 3).
+
+    An item numbered 1 at the start of a paragraph opens the parts on its own when the opening
+    announced parts (下面，我讲三点意见：) or when its style numbers only parts (一、, 第一个问题)
+    and it reads as a heading with text under it; a 一、 after a list's lead-in (如下：) does not.
+    """
+    for i, tok in enumerate(tokens):
+        if tok is None or tok[1] != 1:
+            continue
+        heading, _ = split_heading(tok[2])
+        if not heading:
+            return None
+        announced = any(
+            has_part_count(p) or _ANNOUNCE_RE.search(p) for p in paras[max(0, i - 3) : i]
+        )
+        if announced and tok[0] in _ANNOUNCED_STYLES:
+            return tok[0], tok[1], tok[2], i
+        lead_in = i > 0 and paras[i - 1].rstrip().endswith(("：", ":"))
+        if tok[0] in _PART_STYLES and not lead_in and len(heading) <= 40 and len(paras) - i >= 2:
+            return tok[0], tok[1], tok[2], i
+        return None
+    return None
+
+
 def build_speech(clean: CleanSpeech) -> Speech:
     """Turn a cleaned speech (header fields + body lines) into a :class:`Speech`."""
     paras = join_lines(clean.body)
     tokens = [parse_number_token(p) for p in paras]
     tokens = [t if t is not None and t[2].strip() else None for t in tokens]
-    items = _level_items(paras, tokens, 0, len(paras))
+    items = _level_items(paras, tokens, 0, len(paras), _single_part(paras, tokens))
     closing_at = _closing_start(paras, tokens, items)
     items = [it for it in items if it.index < closing_at]
     sections, first = _sections(paras, tokens, 0, closing_at, 1, items=items)

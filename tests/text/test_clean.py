@@ -243,9 +243,11 @@ def test_subtitle_note_and_bare_name_under_the_title():
     )
     result = clean_text(text)
     speech = result.speeches[0]
-    assert speech.title.startswith("凝心聚力 奋勇争先——在全市经济工作会议上的讲话")
-    assert speech.speaker == "张 三"
-    assert result.removed == ["（根据录音整理，未经本人审阅）"]
+    # the date in the subtitle's note is the speech's date; the rest of the note is reported
+    assert speech.title == "凝心聚力 奋勇争先——在全市经济工作会议上的讲话"
+    assert speech.date == "2023年1月5日"
+    assert speech.speaker == "张三"  # spaced out for layout, one name
+    assert result.removed == ["根据录音整理", "（根据录音整理，未经本人审阅）"]
     assert speech.body == ["今天我们召开全市经济工作会议，部署明年工作。"]
 
 

@@ -912,13 +912,40 @@
 
   var lastField = null;
   var lastRange = null;
+  var lastPlace = null; // { row id, field, caret offset }: the field again after a re-render
   document.addEventListener("selectionchange", function () {
     var sel = window.getSelection();
     if (!sel.rangeCount) return;
     var el = fieldOf(sel.anchorNode && (sel.anchorNode.nodeType === 1 ? sel.anchorNode : sel.anchorNode.parentNode));
-    if (el) { lastField = el; lastRange = sel.getRangeAt(0).cloneRange(); }
+    if (el) {
+      lastField = el;
+      lastRange = sel.getRangeAt(0).cloneRange();
+      var row = el.closest("[id^=item-]");
+      lastPlace = row ? { row: row.id, field: el.getAttribute("data-field"), offset: caretOffset(el) } : null;
+    }
+  });
+  // Also from focus and typing: selectionchange comes late on a busy page.
+  ["focusin", "input"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var el = fieldOf(event.target);
+      if (!el) return;
+      lastField = el;
+      var range = selectionIn(el);
+      if (range) lastRange = range.cloneRange();
+      var row = el.closest("[id^=item-]");
+      lastPlace = row ? { row: row.id, field: el.getAttribute("data-field"), offset: caretOffset(el) } : null;
+    });
   });
   function restoreLast() {
+    if (lastField && !document.body.contains(lastField) && lastPlace) {
+      // The outline was rendered again (a save, another tab's change): the same field, anew.
+      var row = document.getElementById(lastPlace.row);
+      var again = row && row.querySelector('[data-field="' + lastPlace.field + '"]');
+      if (again) {
+        placeCaret(again, Math.min(lastPlace.offset, again.textContent.length));
+        return again;
+      }
+    }
     if (!lastField || !document.body.contains(lastField)) return null;
     lastField.focus({ preventScroll: true });
     var sel = window.getSelection();
@@ -962,9 +989,9 @@
     if (releasing || !editor.contains(elt) || event.detail.verb === "get") return;
     // A phrase goes into the text being typed, at the cursor.
     var phrase = elt.closest && elt.closest("form.insert-phrase");
-    if (phrase && lastField && document.body.contains(lastField)) {
+    var el = phrase && lastField ? restoreLast() : null;
+    if (el) {
       event.preventDefault();
-      var el = restoreLast();
       insertAtCursor(el, document.createTextNode(phrase.getAttribute("data-text")));
       chipify(el);
       afterTyping(el);

@@ -305,6 +305,30 @@ def test_slots_are_chips_inserted_from_the_menu_never_typed_braces(page, live_se
     expect(page.locator("#statusbar")).to_contain_text("姓名")
 
 
+def test_a_slot_goes_where_the_cursor_was_after_the_outline_was_rendered_again(
+    page, live_server, speech
+):
+    open_speech(page, live_server, speech)
+    body = own(part(page, 0), "body")
+    type_at_end(page, body, "请")
+    idle(page)
+    # the outline comes again from the server (as after a save that asks for a refresh)
+    page.evaluate(
+        """() => new Promise((done) => {
+          const editor = document.querySelector('[data-document-url]');
+          document.body.addEventListener('htmx:afterSettle', () => done(), { once: true });
+          htmx.ajax('GET', editor.getAttribute('data-document-url'),
+                    { target: '#document', swap: 'outerHTML', source: '#document' });
+        })"""
+    )
+    page.get_by_label("插入填空").select_option("地区")
+    body = own(part(page, 0), "body")
+    expect(body.locator(".chip[data-slot=地区]")).to_have_text("江城")
+    idle(page)
+    item = speech.items.get(numbered=True, parent=None, position=1)
+    assert item.body.endswith("请{{ 地区 }}")
+
+
 def test_the_shortcut_help_opens_with_a_question_mark(page, live_server, speech):
     open_speech(page, live_server, speech)
     own(part(page, 0)).click()

@@ -187,9 +187,12 @@ _WATERMARK_RE = re.compile(
     r"^[\u4e00-\u9fffA-Za-z0-9]{1,10}(?:网|之家|文库|素材库|资料库|文秘|公文汇|材料汇|范文|大全|写作)$"
 )
 # The shape of a speech's title: 在…上的讲话, …讲话 / 发言 / 致辞 / 闭幕词, 党课讲稿：…
-TITLE_SHAPE_RE = re.compile(
+MEETING_TITLE_RE = re.compile(
     r"在.{2,80}?(?:上|中|前|时|之际|期间|仪式)的(?:[\u4e00-\u9fff]{0,4})(?:讲话|发言|致辞|报告|主持词|讲评|讲稿)"
-    r"|(?:讲话|讲话稿|发言|发言稿|致辞|闭幕词|开幕词|主持词|讲稿|党课|报告|演讲稿?)(?:[（(][^（）()]{0,20}[)）])?$"
+)
+TITLE_SHAPE_RE = re.compile(
+    MEETING_TITLE_RE.pattern
+    + r"|(?:讲话|讲话稿|发言|发言稿|致辞|闭幕词|开幕词|主持词|讲稿|党课|报告|演讲稿?)(?:[（(][^（）()]{0,20}[)）])?$"
     r"|^党课讲稿[：:]"
 )
 _MASKED_NAME_RE = re.compile(r"\s?[*＊×X]{1,3}$")  # 区领导 **: a byline with the name masked
@@ -387,6 +390,10 @@ def _first_pass(text: str, removed: _Removed) -> list[_Line]:
 
 def _site_sentences(idx: int, line: str, removed: _Removed) -> str:
     """The line without the page's own sentences and editors' notes (both reported)."""
+    if len(line) <= 80 and "。" not in line:
+        line, labels = sitevoice.strip_collection_labels(line)  # …讲话（精选文档）
+        for label in labels:
+            removed.add(idx, label)
     if sitevoice.NOTE_LABEL_RE.match(line) and len(line) <= 300:
         removed.add(idx, line)  # 导语：… 编者按：… the page's summary, not the speech
         return ""
@@ -625,9 +632,10 @@ def _join_broken_titles(titles: list[_Line]) -> list[_Line]:
             joined = prev + text
             if (
                 not _DASH_RE.match(text)
-                and not TITLE_SHAPE_RE.search(prev)
-                and not TITLE_SHAPE_RE.search(text)
-                and TITLE_SHAPE_RE.search(joined)
+                and not text.startswith("在")
+                and not MEETING_TITLE_RE.search(prev)
+                and not MEETING_TITLE_RE.search(text)
+                and MEETING_TITLE_RE.search(joined)
                 and len(joined) <= 80
             ):
                 out[-1] = _Line(out[-1].idx, joined)

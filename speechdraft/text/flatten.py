@@ -43,6 +43,8 @@ _NUMBER_RE = re.compile(
     r"|(?P<ar>[1-9][0-9]?)[.．、](?=[\u4e00-\u9fff])"
     r")"
 )
+# 同志们，… / 让我们… after a sentence: the closing of a flattened speech.
+_CLOSING_RE = re.compile(r"[。！？](?:同志们|同事们|朋友们)[，！]|[。！？]让我们")
 LONG_LINE = 300
 MIN_PIECE = 60  # average characters between two numbers for them to be paragraphs
 
@@ -124,7 +126,12 @@ def split_flattened(line: str) -> list[str]:
     """``line`` cut into the lines a flattened page lost (one piece when nothing applies)."""
     if len(line) < 8:
         return [line]
-    cuts = set(_salutation_cuts(line)) | set(_number_cuts(line))
+    numbers = _number_cuts(line)
+    cuts = set(_salutation_cuts(line)) | set(numbers)
+    if numbers:  # a flattened speech: its closing exhortation after the last part
+        closing = _CLOSING_RE.search(line, max(numbers))
+        if closing:
+            cuts.add(closing.start() + 1)
     cuts.discard(0)
     if not cuts:
         return [line]

@@ -55,8 +55,11 @@ _PLACEHOLDER_RE = re.compile(
     rf"{_OLD_SLOT}"
     r"|[*＊]+"
     r"|(?<![0-9０-９])[×✕╳]+(?![0-9０-９])"
-    r"|(?<=[12][0-9])[X×]{2}(?=年)"
-    r"|(?<![A-Za-z0-9])X{1,3}(?![A-Za-z0-9]|光|射线|线|型|轴|染色体|片|战警|档案)"
+    r"|(?<=[12][0-9])(?:[X×]{2}|x{2})(?=年)|(?<=20[0-9])[Xx](?=年)"
+    r"|(?<![A-Za-z0-9])(?:X{1,3}|x{1,3})(?![A-Za-z0-9]|光|射线|线|型|轴|染色体|片|战警|档案)"
+    # -- for a name or a number, only where what follows says what it hides
+    r"|(?<![-—])-{2,3}(?![-—])(?=同志|书记|副|县长|市长|区长|主任|局长|部长|市|县|区|镇|乡|村|局|委|办"
+    r"|年|月|日|个|亿|万|名|家)"
     r"|(?<![〇零一二三四五六七八九十])○+(?![〇零一二三四五六七八九十])"
 )
 # (kind, suffix after the run taken into the slot): longest first.
@@ -73,8 +76,10 @@ _BODY_AFTER = re.compile(
 )
 _MEETING_AFTER = re.compile(r"^(?:会议|大会)")
 _PERSON_AFTER_RE = re.compile(
-    r"^(?:同志|书记|副书记|县长|市长|区长|省长|州长|镇长|乡长|主任|部长|局长|厅长|处长|科长|主席|委员"
-    r"|董事长|总经理|校长|院长|秘书长|常委|理事长|会长|队长|所长|行长|先生|女士|老师)"
+    r"^(?:同志|(?:常务)?副?(?:书记|县长|市长|区长|省长|州长|镇长|乡长|主任|部长|局长|厅长|处长|科长|主席"
+    r"|董事长|总经理|校长|院长|秘书长|理事长|会长|队长|所长|行长)|委员|常委|先生|女士|老师"
+    # 对×××的讲话, **的重要指示: whose words they were
+    r"|的(?:重要)?(?:讲话|指示|批示|讲话精神|指示精神))"
 )
 _REGION_AFTER_RE = re.compile(r"^(?:省|市|区|县|镇|乡|村|州|盟|旗|街道|社区|开发区|新区|园区)")
 _NUMBER_AFTER_RE = re.compile(
@@ -84,7 +89,7 @@ _NUMBER_AFTER_RE = re.compile(
 )
 _PERSON_BEFORE_RE = re.compile(
     r"(?:书记|县长|市长|区长|省长|州长|镇长|乡长|主任|部长|局长|厅长|处长|科长|主席|委员|董事长|总经理"
-    r"|校长|院长|秘书长|理事长|会长|队长|所长|行长|讲话人|主讲人|发言人)[ ：:]?$"
+    r"|校长|院长|秘书长|理事长|会长|队长|所长|行长|讲话人|主讲人|发言人|领导)[ ：:]?$"
 )
 _NUMBER_BEFORE_RE = re.compile(r"(?:第|近|约|共|达|超|逾|[0-9.．])$")
 _PART_COUNT_RE = re.compile(
@@ -103,7 +108,7 @@ def _classify(text: str, start: int, end: int) -> tuple[str, int]:
     after = text[end : end + 8]
     before = text[max(0, start - 4) : start]
     old = run[3:-3] if run.startswith("{{ ") else None
-    if run[0] in "X×" and before[-2:].isdigit() and after.startswith("年"):
+    if run[0] in "Xx×" and before[-1:].isdigit() and after.startswith("年"):
         return "年份", 0  # 20XX年 (the digits go into the slot, see apply_slots)
     if old == SLOT_NAME or _PERSON_AFTER_RE.match(after):
         return SLOT_NAME, 0
@@ -143,14 +148,15 @@ def apply_slots(text: str) -> str:
             continue  # inside a suffix already taken into the slot before
         run = m.group(0)
         if (
-            run[0] == "X"
+            run[0] in "Xx"
             and not _x_in_chinese_context(text, s, e)
-            and not text[s - 2 : s].isdigit()
+            and not text[s - 1 : s].isdigit()
         ):
             continue
         kind, suffix = _classify(text, s, e)
-        if kind == "年份" and text[s - 2 : s].isdigit():
-            s -= 2  # 20XX年: the century digits are part of the blank
+        if kind == "年份" and text[s - 1 : s].isdigit():
+            # 20XX年, 201x年: the digits before the mask are part of the blank
+            s -= 4 - len(run) if text[s - (4 - len(run)) : s].isdigit() else 0
         out.append(text[pos:s])
         out.append(_slot(kind))
         pos = e + suffix

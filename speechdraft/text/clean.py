@@ -551,9 +551,19 @@ def _split_by_salutation(lines: list[_Line]) -> list[tuple[list[_Line], _Line | 
         prev = texts[nonblank[k - 1]] or ""
         if is_titleish(prev) and _TITLE_VOCAB_RE.search(prev) and parse_number_token(prev) is None:
             starts.append(nonblank[k - 1])
-    # the first speech keeps its own header; split only before later title+salutation pairs
+    # the first speech keeps its own header; split only before later title+salutation pairs,
+    # and not where the page prints the first speech's title again (its page 2, a repeat)
     first_body = next((i for i in nonblank if _body_start_score(texts[i] or "")), None)
-    starts = [s for s in starts if first_body is not None and s > first_body]
+    header_keys = {
+        _norm_key(texts[i] or "") for i in nonblank if first_body is not None and i < first_body
+    }
+    starts = [
+        s
+        for s in starts
+        if first_body is not None
+        and s > first_body
+        and _norm_key(texts[s] or "") not in header_keys
+    ]
     if not starts:
         return [(lines, None)]
     bounds = [0, *starts, len(lines)]
@@ -842,11 +852,26 @@ def _drop_repeated_titles(speech: CleanSpeech, idx_of: dict[str, int], removed: 
     key = _norm_key(_DASH_RE.split(speech.title)[0]) if speech.title else ""
     whole = _norm_key(speech.title)
     body: list[str] = []
+    seen: set[str] = set()
+    replay = -1  # after the title printed again: how far its beginning is printed again too
     for text in speech.body:
         k = _norm_key(text)
         if k and (k == whole or k == key) and len(text) <= 100:
             removed.add(idx_of.get(text, 0), text)
+            replay = 0
             continue
+        if replay == 0 and SALUTATION_RE.match(text) and text == speech.salutation:
+            removed.add(idx_of.get(text, 0), text)  # and its salutation printed again
+            continue
+        if replay >= 0 and replay < len(body) and body[replay] == text:
+            removed.add(idx_of.get(text, 0), text)
+            replay += 1
+            continue
+        replay = -1
+        if len(text) >= 20 and text in seen:
+            removed.add(idx_of.get(text, 0), text)  # a paragraph the page printed twice
+            continue
+        seen.add(text)
         body.append(text)
     speech.body = body
 

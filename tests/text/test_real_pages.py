@@ -383,3 +383,27 @@ def test_bylines_become_the_speaker():
     assert speech.date == "20XX年5月9日"
     _, speech = speech_of(f"郑 建 新\n在全区经济工作会议上的讲话\n同志们：\n{three_parts()}")
     assert speech.speaker == "郑建新"
+
+
+def test_a_page_that_prints_the_beginning_twice_is_one_speech():
+    head = "在创建文明城市动员大会上的讲话\n同志们：这次会议是市委决定召开的一次重要会议。\n下面，我讲三点意见。\n"
+    parsed = parse_bytes((head + head + three_parts()).encode(), "page.txt")
+    assert len(parsed.speeches) == 1
+    speech = parsed.speeches[0]
+    assert speech.opening == [
+        "这次会议是市委决定召开的一次重要会议。",
+        "下面，我讲{{ 部分数 }}点意见。",
+    ]
+    assert [s.number for s in speech.sections] == ["一、", "二、", "三、"]
+
+
+def test_a_paywall_counter_and_a_bookmark_line_go():
+    text = (
+        "在全市领导干部大会上的讲话\n同志们：\n今天召开会议。\n" + three_parts() + "\n"
+        "……（某某网省略697字，正式会员可完整阅读）\n"
+        "……（未完，全文共3876字，当前仅显示1958字，请阅读下面提示信息。\n收藏《在全市领导干部大会上的讲话》）"
+    )
+    parsed, _ = speech_of(text)
+    body = all_text(parsed)
+    for junk in ("省略", "全文共", "收藏"):
+        assert junk not in body

@@ -812,37 +812,68 @@ def _drop_watermarks(lines: list[_Line], removed: _Removed) -> list[_Line]:
     return _drop(lines, lambda ln: ln.text not in marks, removed)
 
 
+_OUTLINE_LABEL_RE = re.compile(r"(?:目\s*录|提\s*纲|内容提要|主要内容|讲话提纲)[:：]?")
+
+
+def _outline_item(text: str) -> tuple[str, int, str] | None:
+    """(style, number, key) of a line that is only a numbered heading (an outline's entry)."""
+    token = parse_number_token(text)
+    if token is None:
+        return None
+    bare = _TOC_LEADER_RE.sub("", token[2]).rstrip("；;。，,")
+    if not bare or len(bare) > 40 or "。" in bare:
+        return None
+    return token[0], token[1], _norm_key(bare)
+
+
 def _drop_outline(lines: list[_Line], removed: _Removed) -> list[_Line]:
-    """A 目录/提纲 of the speech's own headings printed above it is navigation: the headings
-    come again after the salutation, with their text under them."""
-    texts = [ln.text for ln in lines]
-    salutations = [i for i, t in enumerate(texts) if t is not None and SALUTATION_RE.match(t)]
-    if not salutations:
-        return lines
-    first_salutation = salutations[0]
-    run: list[int] = []
-    label: int | None = None
-    for i in range(first_salutation):
-        t = texts[i]
-        if t is None:
+    """A 目录/提纲 of the speech's own headings printed before them (above the speech, or after
+    下边主要讲三个问题：) is navigation: each entry comes again later as a numbered heading with
+    text under it. The entries go; the headings stay where the text is."""
+    content = [k for k, ln in enumerate(lines) if ln.text is not None]
+    # later numbered lines by (style, number): their keys, heading first
+    later: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    for k in content:
+        token = parse_number_token(lines[k].text or "")
+        if token is not None:
+            later.setdefault((token[0], token[1]), []).append((k, _norm_key(token[2])))
+    gone: set[int] = set()
+    run: list[tuple[int, tuple[str, int, str]]] = []
+
+    def close_run() -> None:
+        if len(run) < 2:
+            return
+        last = run[-1][0]
+        found = 0
+        for _, (style, n, key) in run:
+            if any(k > last and other.startswith(key) for k, other in later.get((style, n), ())):
+                found += 1
+        if found == len(run) or (len(run) >= 4 and found >= len(run) - 1):
+            gone.update(k for k, _ in run)
+            before = [k for k in content if k < run[0][0]]
+            if before and _OUTLINE_LABEL_RE.fullmatch(lines[before[-1]].text or ""):
+                gone.add(before[-1])
+
+    for k in content:
+        item = _outline_item(lines[k].text or "")
+        if item is not None and (
+            not run or (run[-1][1][0] == item[0] and item[1] == run[-1][1][1] + 1)
+        ):
+            run.append((k, item))
             continue
-        token = parse_number_token(t)
-        bare = _TOC_LEADER_RE.sub("", t)
-        if token is not None and len(bare) <= 40 and "。" not in bare:
-            run.append(i)
-            continue
-        if run and len(run) >= 2:
-            break
-        run = []
-        label = i if re.fullmatch(r"(?:目\s*录|提\s*纲|内容提要|主要内容)[:：]?", t) else None
-    if len(run) < 2:
+        close_run()
+        run = [(k, item)] if item is not None and item[1] == 1 else []
+    close_run()
+    if not gone:
         return lines
-    later = {_norm_key(t) for t in texts[first_salutation + 1 :] if t is not None}
-    found = sum(1 for i in run if _norm_key(texts[i] or "") in later)
-    if found * 2 < len(run) + 1:
-        return lines
-    gone = {lines[i].idx for i in run} | ({lines[label].idx} if label is not None else set())
-    return _drop(lines, lambda ln: ln.idx not in gone, removed)
+    keep = [k not in gone for k in range(len(lines))]
+    out = []
+    for k, ln in enumerate(lines):
+        if keep[k]:
+            out.append(ln)
+        elif ln.text is not None:
+            removed.add(ln.idx, ln.text)
+    return out
 
 
 def _drop_repeated_titles(speech: CleanSpeech, idx_of: dict[str, int], removed: _Removed) -> None:

@@ -407,3 +407,26 @@ def test_a_paywall_counter_and_a_bookmark_line_go():
     body = all_text(parsed)
     for junk in ("省略", "全文共", "收藏"):
         assert junk not in body
+
+
+def test_headings_listed_after_the_announcement_are_a_preview_not_parts():
+    text = (
+        "在全县教育工作会议上的讲话\n同志们：\n今天召开会议。下面主要讲三个问题：\n"
+        "（一）认清形势；\n（二）突出重点；\n（三）转变作风。\n"
+        f"（一）认清形势。{SITUATION}\n（二）突出重点。{TASKS}\n（三）转变作风。{STYLE}\n{CLOSING}"
+    )
+    parsed, speech = speech_of(text)
+    assert [s.heading for s in speech.sections] == ["认清形势", "突出重点", "转变作风"]
+    assert speech.sections[0].paragraphs == [SITUATION]
+    assert "（一）认清形势；" in parsed.removed
+
+
+def test_a_numbered_list_of_short_lines_that_never_comes_again_stays():
+    text = (
+        "在全县教育工作会议上的讲话\n同志们：\n今天召开会议。下面，我讲三点意见。\n"
+        f"一、认清形势\n{SITUATION}\n1.学前教育普及；\n2.义务教育均衡；\n3.高中教育提质。\n"
+        f"二、突出重点\n{TASKS}\n三、转变作风\n{STYLE}"
+    )
+    parsed, _ = speech_of(text)
+    assert not any("学前教育" in line for line in parsed.removed)
+    assert "学前教育普及" in all_text(parsed)

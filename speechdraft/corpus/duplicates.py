@@ -356,3 +356,22 @@ def duplicate_message(targets: Iterable[Skeleton | None]) -> str:
 def has_lost_copies(document: SourceDocument) -> bool:
     """A copy whose stored speech was deleted: the file must be compared again."""
     return document.skeletons.copies().filter(duplicate_of__isnull=True).exists()
+
+
+def duplicate_label(document: SourceDocument) -> str:
+    """重复 as the admin lists it (from prefetched `skeletons` and `duplicate_of__skeletons`)."""
+    copies = [s for s in document.skeletons.all() if s.is_copy]
+    if document.state == SourceDocument.State.DUPLICATE:
+        if copies:
+            targets = [s.duplicate_of for s in copies]
+            return duplicate_message(targets) if all(targets) else LOST_MESSAGE
+        if document.duplicate_of is None:
+            return LOST_MESSAGE
+        return duplicate_message(s for s in document.duplicate_of.skeletons.all() if not s.is_copy)
+    if copies:
+        return "部分重复：" + "；".join(
+            f"第{s.index + 1}篇"
+            + (f"与《{to_brackets(s.duplicate_of.title)}》相同" if s.duplicate_of else "原件已删除")
+            for s in copies
+        )
+    return ""

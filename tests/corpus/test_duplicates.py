@@ -263,3 +263,68 @@ def test_copies_are_never_offered_to_start_a_draft():
     document_approve(copy)
     Skeleton.objects.filter(document=copy).update(status="approved")  # even if someone tried
     assert [c.skeleton.document for c in skeleton_choices()] == [office]
+
+
+# --- the admin --------------------------------------------------------------------------------
+
+
+ADMIN = "/admin/corpus/sourcedocument/"
+
+
+def test_the_admin_lists_and_filters_duplicates(client, editor):
+    ingest("office.txt", speeches.clean_page())
+    ingest("chrome.txt", speeches.scraped_page())
+    ingest("compilation.txt", speeches.compilation_page())
+    ingest("2025.txt", speeches.clean_page(title=speeches.OTHER_TITLE, parts=speeches.OTHER_PARTS))
+    client.force_login(editor)
+
+    listing = client.get(ADMIN).content.decode()
+    assert SAME in listing and "部分重复：第1篇与" in listing
+
+    def listed(**params) -> set[str]:
+        page = client.get(ADMIN, params).content.decode()
+        names = ("office.txt", "chrome.txt", "compilation.txt", "2025.txt")
+        return {n for n in names if f">{n}<" in page}
+
+    assert listed(duplicate="yes") == {"chrome.txt"}
+    assert listed(duplicate="part") == {"compilation.txt"}
+    assert listed(duplicate="no") == {"office.txt", "2025.txt"}
+
+    detail = client.get(f"{ADMIN}{doc('chrome.txt').pk}/change/").content.decode()
+    assert "重复于" in detail and "office.txt" in detail and SAME in detail
+    assert "相似度" in detail
+
+
+def test_the_admin_shows_which_documents_hold_an_incomplete_speech(client, editor):
+    ingest("office.txt", speeches.clean_page())
+    cut = speeches.truncated_page(
+        title=speeches.ANOTHER_TITLE, parts=speeches.ANOTHER_PARTS, opening=[]
+    )
+    ingest("safety.txt", cut)
+    client.force_login(editor)
+
+    def listed(**params) -> set[str]:
+        page = client.get(ADMIN, params).content.decode()
+        return {n for n in ("office.txt", "safety.txt") if f">{n}<" in page}
+
+    assert "不完整" in client.get(ADMIN).content.decode()
+    assert listed(incomplete="yes") == {"safety.txt"}
+    assert listed(incomplete="no") == {"office.txt"}
+    assert doc("safety.txt").incomplete_reasons == ["结尾不完整：最后一句没有写完"]
+    assert doc("office.txt").incomplete_reasons == []
+    detail = client.get(f"{ADMIN}{doc('safety.txt').pk}/change/").content.decode()
+    assert "结尾不完整：最后一句没有写完" in detail
+
+
+def test_the_admin_does_not_approve_a_copy(client, editor):
+    ingest("office.txt", speeches.clean_page())
+    copy = ingest("chrome.txt", speeches.scraped_page()).document.skeletons.get()
+    client.force_login(editor)
+    response = client.post(
+        "/admin/corpus/skeleton/",
+        {"action": "approve", "_selected_action": [copy.pk], "index": 0},
+        follow=True,
+    )
+    assert "重复的副本" in response.content.decode()
+    copy.refresh_from_db()
+    assert copy.status == "candidate"

@@ -59,15 +59,22 @@ def document_ingest(
     row is marked failed with the Chinese reason).
     """
     checksum = _checksum(data)
+    # A file found to be a copy, given again by name (the CLI over the same folder).
+    known = (
+        document
+        or SourceDocument.objects.filter(
+            file_name=file_name, checksum=checksum, state=SourceDocument.State.DUPLICATE
+        ).first()
+    )
     if (
-        document is not None
-        and document.checksum == checksum
-        and document.parser_version == PARSER_VERSION
-        and document.skeletons.exists()
-        and not duplicates.has_lost_copies(document)
+        known is not None
+        and known.checksum == checksum
+        and known.parser_version == PARSER_VERSION
+        and known.skeletons.exists()
+        and not duplicates.has_lost_copies(known)
     ):
-        duplicates.document_links_refresh(document)
-        return IngestResult(file_name, "unchanged", "已导入过，内容相同，跳过", document)
+        duplicates.document_links_refresh(known)
+        return IngestResult(file_name, "unchanged", "已导入过，内容相同，跳过", known)
     twin = SourceDocument.objects.filter(checksum=checksum, state=SourceDocument.State.DONE)
     if document is not None:
         twin = twin.exclude(pk=document.pk)

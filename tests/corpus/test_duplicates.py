@@ -225,6 +225,14 @@ def test_same_bytes_again_change_nothing_and_keep_the_duplicate_state():
     assert (copy.state, copy.error) == (DUPLICATE, SAME)
 
 
+def test_a_copy_given_again_by_name_is_unchanged():
+    ingest("office.txt", speeches.clean_page())
+    first = ingest("chrome.txt", speeches.scraped_page()).document.skeletons.get()
+    result = ingest("chrome.txt", speeches.scraped_page())
+    assert (result.outcome, result.document.state) == ("unchanged", DUPLICATE)
+    assert doc("chrome.txt").skeletons.get().pk == first.pk
+
+
 def test_a_copy_whose_original_was_deleted_is_compared_again():
     ingest("office.txt", speeches.clean_page())
     copy = ingest("chrome.txt", speeches.scraped_page()).document

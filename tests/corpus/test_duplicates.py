@@ -336,3 +336,23 @@ def test_the_admin_does_not_approve_a_copy(client, editor):
     assert "重复的副本" in response.content.decode()
     copy.refresh_from_db()
     assert copy.status == "candidate"
+
+
+def test_the_admin_list_costs_the_same_queries_for_more_documents(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    ingest("office.txt", speeches.clean_page())
+    ingest("chrome.txt", speeches.scraped_page())
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(ADMIN).status_code == 200
+        return len(context)
+
+    few = queries()
+    ingest("compilation.txt", speeches.compilation_page())
+    ingest("gbk.txt", speeches.scraped_page(encoding="gbk"))
+    ingest("traditional.txt", speeches.traditional_page())
+    assert queries() == few

@@ -171,6 +171,17 @@ def test_a_compilation_links_the_speech_it_shares_and_stores_the_other():
     ) <= {1}
 
 
+def test_a_compilation_holding_one_speech_twice_stores_it_once():
+    reposted = "在全县农村人居环境整治工作会议上的讲话（转载）"
+    ours, again = speeches.speech_lines(), speeches.speech_lines(title=reposted)
+    toc = ["讲话汇编", "目录", f"1．{ours[0]}", f"2．{again[0]}", ""]
+    ingest("twice.txt", "\n".join([*toc, *ours, "", *again]).encode())
+    first, second = doc("twice.txt").skeletons.order_by("index")
+    assert not first.is_copy and second.is_copy and second.duplicate_of == first
+    assert doc("twice.txt").state == DONE
+    assert found_in_library() == 1
+
+
 def test_the_lone_clean_page_replaces_the_speech_of_a_compilation():
     ingest("compilation.txt", speeches.compilation_page())
     ingest("office.txt", speeches.clean_page())

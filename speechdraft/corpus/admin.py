@@ -1,14 +1,57 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
+from speechdraft.corpus.duplicates import duplicate_label
 from speechdraft.corpus.forms import UploadForm
 from speechdraft.corpus.models import Section, Skeleton, SourceDocument, Status
 from speechdraft.corpus.services import documents_reingest, documents_upload
 from speechdraft.text.templating import from_brackets, to_brackets
+
+
+def _copies():
+    return Skeleton.objects.copies().filter(document=OuterRef("pk"))
+
+
+def _incomplete():
+    return Skeleton.objects.filter(document=OuterRef("pk")).exclude(incomplete=[])
+
+
+class DuplicateFilter(admin.SimpleListFilter):
+    title = "重复"
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "重复"), ("part", "部分重复"), ("no", "不重复")]
+
+    def queryset(self, request, queryset):
+        duplicate = SourceDocument.State.DUPLICATE
+        if self.value() == "yes":
+            return queryset.filter(state=duplicate)
+        if self.value() == "part":
+            return queryset.exclude(state=duplicate).filter(Exists(_copies()))
+        if self.value() == "no":
+            return queryset.exclude(state=duplicate).exclude(Exists(_copies()))
+        return queryset
+
+
+class DocumentIncompleteFilter(admin.SimpleListFilter):
+    title = "不完整"
+    parameter_name = "incomplete"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "不完整"), ("no", "完整")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(Exists(_incomplete()))
+        if self.value() == "no":
+            return queryset.exclude(Exists(_incomplete()))
+        return queryset
 
 
 @admin.register(SourceDocument)
@@ -19,10 +62,12 @@ class SourceDocumentAdmin(admin.ModelAdmin):
         "encoding",
         "script",
         "speech_count",
+        "duplicate",
+        "is_incomplete",
         "error",
         "updated_at",
     ]
-    list_filter = ["state", "encoding", "script"]
+    list_filter = ["state", DuplicateFilter, DocumentIncompleteFilter, "encoding", "script"]
     search_fields = ["file_name", "error"]
     readonly_fields = [
         "file_name",
@@ -32,6 +77,10 @@ class SourceDocumentAdmin(admin.ModelAdmin):
         "script",
         "state",
         "error",
+        "duplicate",
+        "duplicate_of",
+        "duplicate_similarity",
+        "incomplete_list",
         "skeleton_titles",
         "removed_preview",
         "clean_text",
@@ -49,13 +98,46 @@ class SourceDocumentAdmin(admin.ModelAdmin):
         note = f"；{skipped} 个没有保存的上传文件，需重新上传" if skipped else ""
         self.message_user(request, f"已重新排队 {count} 个文件{note}。", messages.SUCCESS)
 
+    def get_queryset(self, request):
+        speeches = Skeleton.objects.select_related("duplicate_of").order_by("index")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("duplicate_of")
+            .prefetch_related(
+                Prefetch("skeletons", queryset=speeches),
+                Prefetch("duplicate_of__skeletons", queryset=speeches),
+            )
+            .annotate(has_incomplete=Exists(_incomplete()))
+        )
+
     @admin.display(description="讲话篇数")
     def speech_count(self, obj: SourceDocument) -> int:
-        return obj.skeletons.count()
+        return len(obj.skeletons.all())
+
+    @admin.display(description="重复")
+    def duplicate(self, obj: SourceDocument) -> str:
+        return duplicate_label(obj)
+
+    @admin.display(description="不完整", boolean=True, ordering="has_incomplete")
+    def is_incomplete(self, obj: SourceDocument) -> bool:
+        return obj.has_incomplete
+
+    @admin.display(description="不完整的原因")
+    def incomplete_list(self, obj: SourceDocument):
+        return format_html_join("", "<div>{}</div>", ((r,) for r in obj.incomplete_reasons))
 
     @admin.display(description="讲话")
     def skeleton_titles(self, obj: SourceDocument):
-        return format_html_join("", "<div>《{}》</div>", ((s.title,) for s in obj.skeletons.all()))
+        def line(s: Skeleton) -> tuple[str, str]:
+            if not s.is_copy:
+                return to_brackets(s.title), ""
+            original = (
+                f"《{to_brackets(s.duplicate_of.title)}》" if s.duplicate_of else "（已删除）"
+            )
+            return to_brackets(s.title), f"（重复：与{original}相同，相似度 {s.similarity:.0%}）"
+
+        return format_html_join("", "<div>《{}》{}</div>", map(line, obj.skeletons.all()))
 
     @admin.display(description="清除的行（网页杂质等）")
     def removed_preview(self, obj: SourceDocument):
@@ -131,17 +213,48 @@ class CompletenessFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SkeletonDuplicateFilter(admin.SimpleListFilter):
+    title = "重复"
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "重复的副本"), ("no", "不重复")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.copies()
+        if self.value() == "no":
+            return queryset.stored()
+        return queryset
+
+
 @admin.register(Skeleton)
 class SkeletonAdmin(admin.ModelAdmin):
     """Drafters start from approved skeletons only; one flagged 不完整 (page 2 of 3, begins at
     第二个问题 …) waits for a deliberate approval."""
 
-    list_display = ["shown_title", "document", "index", "char_count", "status", "completeness"]
+    list_display = [
+        "shown_title",
+        "document",
+        "index",
+        "char_count",
+        "status",
+        "completeness",
+        "duplicate",
+    ]
     form = BracketSlotsForm
-    list_filter = ["status", CompletenessFilter]
+    list_filter = ["status", CompletenessFilter, SkeletonDuplicateFilter]
     search_fields = ["title", "document__file_name"]
-    list_select_related = ["document"]
-    readonly_fields = ["document", "index", "char_count", "completeness"]
+    list_select_related = ["document", "duplicate_of"]
+    readonly_fields = [
+        "document",
+        "index",
+        "char_count",
+        "completeness",
+        "duplicate",
+        "duplicate_of",
+        "similarity",
+    ]
     inlines = [SectionInline]
     actions = ["approve", "reject"]
 
@@ -153,11 +266,23 @@ class SkeletonAdmin(admin.ModelAdmin):
     def completeness(self, obj: Skeleton) -> str:
         return "不完整：" + "；".join(obj.incomplete) if obj.incomplete else "完整"
 
+    @admin.display(description="重复")
+    def duplicate(self, obj: Skeleton) -> str:
+        if not obj.is_copy:
+            return ""
+        if obj.duplicate_of is None:
+            return "重复：原件已删除"
+        return f"重复：与《{to_brackets(obj.duplicate_of.title)}》相同"
+
     @admin.action(description="采用所选骨架（可用来起草）")
     def approve(self, request, queryset):
+        copies = queryset.copies().count()
+        queryset = queryset.stored()
         flagged = queryset.exclude(incomplete=[]).count()
         count = queryset.update(status=Status.APPROVED)
         note = f"，其中 {flagged} 篇标为不完整，起草时会提示" if flagged else ""
+        if copies:
+            note += f"；{copies} 篇是重复的副本，没有正文，未采用"
         self.message_user(request, f"已采用 {count} 篇骨架{note}。", messages.SUCCESS)
 
     @admin.action(description="弃用所选骨架（不再用来起草）")

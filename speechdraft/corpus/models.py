@@ -71,6 +71,17 @@ class SourceDocument(models.Model):
         "状态", max_length=12, choices=State.choices, default=State.PENDING, db_index=True
     )
     error = models.TextField("错误信息", blank=True)
+    # A copy of speeches already stored (the same bytes, or the same speech from another
+    # site): the document holding them. The copy stores no speech of its own.
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name="重复于",
+    )
+    duplicate_similarity = models.FloatField("相似度", null=True, blank=True)
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -82,9 +93,33 @@ class SourceDocument(models.Model):
     def __str__(self) -> str:
         return self.file_name
 
+    @property
+    def incomplete_reasons(self) -> list[str]:
+        """Why its speeches look like parts of speeches (Skeleton.incomplete), all of them."""
+        skeletons = list(self.skeletons.all())
+        if len(skeletons) == 1:
+            return list(skeletons[0].incomplete)
+        return [f"第{s.index + 1}篇：{reason}" for s in skeletons for reason in s.incomplete]
+
+
+class SkeletonQuerySet(models.QuerySet):
+    def stored(self):
+        """Speeches whose text is stored here, not linked copies of another."""
+        return self.filter(similarity__isnull=True)
+
+    def copies(self):
+        return self.filter(similarity__isnull=False)
+
 
 class Skeleton(models.Model):
-    """One speech: a compilation document yields several."""
+    """One speech: a compilation document yields several.
+
+    A speech whose body is a near-duplicate of a stored one (the same speech scraped from
+    another site, speechdraft.text.duplicates) is a *copy*: its header fields stay, for the
+    record, but it has no sections, paragraphs or band hashes, and `duplicate_of` names the
+    stored speech. `similarity` is set exactly on copies (its link is lost, null, when the
+    stored speech is deleted: re-importing the file compares it again).
+    """
 
     document = models.ForeignKey(
         SourceDocument, on_delete=models.CASCADE, related_name="skeletons", verbose_name="源文档"
@@ -101,6 +136,17 @@ class Skeleton(models.Model):
         "状态", max_length=12, choices=Status.choices, default=Status.CANDIDATE, db_index=True
     )
     incomplete = models.JSONField("不完整的原因", default=list, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name="重复于",
+    )
+    similarity = models.FloatField("与原件的相似度", null=True, blank=True)
+
+    objects = SkeletonQuerySet.as_manager()
 
     class Meta:
         verbose_name = "讲话骨架"
@@ -112,6 +158,21 @@ class Skeleton(models.Model):
 
     def __str__(self) -> str:
         return to_brackets(self.title)  # as a person reads it: 【地区】, never braces
+
+    @property
+    def is_copy(self) -> bool:
+        return self.similarity is not None
+
+
+class SpeechBand(models.Model):
+    """One LSH band hash of a stored speech's body: the index that finds the same speech
+    scraped from another site (speechdraft.text.duplicates; the review index's bands)."""
+
+    skeleton = models.ForeignKey(Skeleton, on_delete=models.CASCADE, related_name="bands")
+    band_hash = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.skeleton_id}:{self.band_hash}"
 
 
 class Section(models.Model):

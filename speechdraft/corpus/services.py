@@ -8,6 +8,7 @@ from typing import Literal
 
 from django.db import transaction
 
+from speechdraft.corpus import duplicates
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, SourceDocument, Status
 from speechdraft.corpus.signals import document_stored
 from speechdraft.library.services import phrases_store_for_document, user_dictionary_ensure
@@ -15,6 +16,7 @@ from speechdraft.text import model as text_model
 from speechdraft.text.errors import IngestError
 from speechdraft.text.pipeline import PARSER_VERSION, parse_bytes, reusable_paragraphs
 from speechdraft.text.search import index_tokens
+from speechdraft.text.templating import to_brackets
 
 logger = logging.getLogger(__name__)
 
@@ -51,18 +53,28 @@ def document_ingest(
     """Parse `data` and store it as `file_name`.
 
     Same bytes as an already ingested document: nothing changes. Same name, new bytes: the
-    document is rebuilt in place. A parse error stores nothing (an uploaded `document` row is
-    marked failed with the Chinese reason).
+    document is rebuilt in place. A speech already stored from another file (the same speech
+    from another site) is linked to it, not stored twice, and the cleaner copy is the stored
+    one (speechdraft.corpus.duplicates). A parse error stores nothing (an uploaded `document`
+    row is marked failed with the Chinese reason).
     """
     checksum = _checksum(data)
+    # A file found to be a copy, given again by name (the CLI over the same folder).
+    known = (
+        document
+        or SourceDocument.objects.filter(
+            file_name=file_name, checksum=checksum, state=SourceDocument.State.DUPLICATE
+        ).first()
+    )
     if (
-        document is not None
-        and document.checksum == checksum
-        and document.parser_version == PARSER_VERSION
-        and document.skeletons.exists()
+        known is not None
+        and known.checksum == checksum
+        and known.parser_version == PARSER_VERSION
+        and known.skeletons.exists()
+        and not duplicates.has_lost_copies(known)
     ):
-        _mark(document, SourceDocument.State.DONE, "", checksum=checksum)
-        return IngestResult(file_name, "unchanged", "已导入过，内容相同，跳过", document)
+        duplicates.document_links_refresh(known)
+        return IngestResult(file_name, "unchanged", "已导入过，内容相同，跳过", known)
     twin = SourceDocument.objects.filter(checksum=checksum, state=SourceDocument.State.DONE)
     if document is not None:
         twin = twin.exclude(pk=document.pk)
@@ -78,6 +90,7 @@ def document_ingest(
             )
             return IngestResult(file_name, "unchanged", message, twin)
         message = f"与已导入的 {twin.file_name} 内容相同，未重复导入"
+        document.duplicate_of, document.duplicate_similarity = twin, 1.0
         _mark(document, SourceDocument.State.DUPLICATE, message, checksum=checksum)
         return IngestResult(file_name, "duplicate", message, document)
 
@@ -91,22 +104,36 @@ def document_ingest(
         return IngestResult(file_name, "failed", exc.message, document)
 
     with transaction.atomic():
+        duplicates.ingestion_lock()
         if document is None:
             document = SourceDocument.objects.filter(file_name=file_name).first()
         existed = document is not None and document.skeletons.exists()
         if document is None:
             document = SourceDocument(file_name=file_name)
-        _store(document, parsed, units, checksum=checksum, size=len(data))
+        stored = _store(document, parsed, units, checksum=checksum, size=len(data))
         document_stored.send(sender=SourceDocument, document=document)
+    if document.state == SourceDocument.State.DUPLICATE:
+        return IngestResult(file_name, "duplicate", document.error + "，未重复导入", document)
     outcome: Outcome = "updated" if existed else "created"
-    return IngestResult(file_name, outcome, _summary(parsed), document)
+    return IngestResult(file_name, outcome, _summary(parsed) + _copies_note(stored), document)
 
 
 def _mark(document: SourceDocument, state: str, error: str, *, checksum: str) -> None:
     document.state = state
     document.error = error
     document.checksum = checksum
-    document.save(update_fields=["state", "error", "checksum", "updated_at"])
+    if state != SourceDocument.State.DUPLICATE:
+        document.duplicate_of, document.duplicate_similarity = None, None
+    document.save(
+        update_fields=[
+            "state",
+            "error",
+            "checksum",
+            "duplicate_of",
+            "duplicate_similarity",
+            "updated_at",
+        ]
+    )
 
 
 def _store(
@@ -116,7 +143,10 @@ def _store(
     *,
     checksum: str,
     size: int,
-) -> None:
+) -> list[tuple[Skeleton, duplicates.SpeechPlan]]:
+    plans = duplicates.speeches_plan(
+        document, parsed, [len(_speech_text(s)) for s in parsed.speeches]
+    )
     document.checksum = checksum
     document.size = size
     document.encoding = parsed.encoding
@@ -128,13 +158,49 @@ def _store(
     document.error = ""
     document.save()
     # Rebuild in place: a changed file replaces its speeches, never duplicates them.
+    followers = duplicates.followers_of(document)
     document.skeletons.all().delete()
-    for index, (speech, speech_units) in enumerate(zip(parsed.speeches, units, strict=True)):
-        _store_speech(document, index, speech, speech_units)
-    phrases_store_for_document(document, parsed)
+    skeletons: list[Skeleton] = []
+    relinked: set[int] = set()
+    for index, (speech, speech_units, plan) in enumerate(
+        zip(parsed.speeches, units, plans, strict=True)
+    ):
+        target = duplicates.copy_target(plan, skeletons)
+        skeleton = _store_speech(document, index, speech, speech_units, copy_of=target, plan=plan)
+        if target is None:
+            relinked |= duplicates.speech_indexed(skeleton, plan)
+        skeletons.append(skeleton)
+    relinked |= duplicates.followers_relink(followers, plans, skeletons)
+    duplicates.document_links_refresh(document)
+    duplicates.documents_links_refresh(relinked - {document.pk})
+    phrases_store_for_document(document, duplicates.only_stored(document, parsed))
+    return list(zip(skeletons, plans, strict=True))
 
 
-def _store_speech(document, index: int, speech: text_model.Speech, units: list) -> None:
+def _copies_note(stored: list[tuple[Skeleton, duplicates.SpeechPlan]]) -> str:
+    """What the summary adds about speeches stored already, or replaced by a cleaner copy."""
+    notes = []
+    for skeleton, plan in stored:
+        if skeleton.is_copy and skeleton.duplicate_of is not None:
+            title = to_brackets(skeleton.duplicate_of.title)
+            notes.append(f"第{skeleton.index + 1}篇与《{title}》相同，未重复导入")
+        elif plan.replaces is not None:
+            notes.append(
+                f"第{skeleton.index + 1}篇比 {plan.replaces.document.file_name} 中的同一篇更干净，取而代之"
+            )
+    return "".join(f"；{n}" for n in notes)
+
+
+def _store_speech(
+    document,
+    index: int,
+    speech: text_model.Speech,
+    units: list,
+    *,
+    copy_of: Skeleton | None = None,
+    plan: duplicates.SpeechPlan | None = None,
+) -> Skeleton:
+    """A speech with its sections and paragraphs; a copy of `copy_of`, its header only."""
     skeleton = Skeleton.objects.create(
         document=document,
         index=index,
@@ -144,7 +210,11 @@ def _store_speech(document, index: int, speech: text_model.Speech, units: list) 
         salutation=(speech.salutation or "")[:100],
         char_count=len(_speech_text(speech)),
         incomplete=list(speech.incomplete),
+        duplicate_of=copy_of,
+        similarity=plan.similarity if copy_of is not None and plan is not None else None,
     )
+    if copy_of is not None:
+        return skeleton
     section_rows: list[Section | None] = []
     for position, (section, parent_pos) in enumerate(_walk(speech.sections)):
         row = Section.objects.create(
@@ -179,6 +249,7 @@ def _store_speech(document, index: int, speech: text_model.Speech, units: list) 
         )
         for position, (owner, unit) in enumerate(zip(owners, units, strict=True))
     )
+    return skeleton
 
 
 def _walk(sections, parent_pos: int | None = None, counter: list | None = None) -> Iterator:
@@ -287,7 +358,9 @@ def document_approve(document: SourceDocument) -> None:
     Paragraph.objects.filter(skeleton__document=document).update(status=Status.APPROVED)
     # A speech that looks incomplete is good material but not a whole speech to start from:
     # its skeleton waits for a curator's deliberate approval.
-    Skeleton.objects.filter(document=document, incomplete=[]).update(status=Status.APPROVED)
+    Skeleton.objects.stored().filter(document=document, incomplete=[]).update(
+        status=Status.APPROVED
+    )
     Phrase.objects.filter(sources__document=document, owner__isnull=True).update(
         status=Status.APPROVED
     )

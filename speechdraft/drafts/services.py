@@ -301,6 +301,8 @@ def _check_startable(skeleton: Skeleton, mode: str) -> None:
     """Only approved skeletons, within the editor's own limits."""
     if mode not in dict(START_MODES):
         raise DraftError("起草方式不正确。")
+    if skeleton.is_copy:
+        raise DraftError("所选骨架是另一篇讲话的重复副本，请改选原件。")
     if skeleton.status != Status.APPROVED:
         raise DraftError("所选骨架尚未审核采用，不能用来起草。")
     sections = skeleton.sections.count()
@@ -490,7 +492,10 @@ MEETING_KINDS = [kind for kind, _ in KINDS] + [OTHER]
 def skeleton_choices():
     """Approved skeletons a drafter may start from, with their part headings."""
     skeletons = list(
-        Skeleton.objects.filter(status=Status.APPROVED).select_related("document").order_by("title")
+        Skeleton.objects.stored()
+        .filter(status=Status.APPROVED)
+        .select_related("document")
+        .order_by("title")
     )
     parts: dict[int, list[str]] = {}
     sections = Section.objects.filter(level=1, skeleton__in=skeletons)

@@ -184,7 +184,7 @@ _LABELS_RE = re.compile(r"[\u4e00-\u9fff]{2,4}[：:][^：:]{1,30}[\u4e00-\u9fff]
 _SPEAKER_LABEL_RE = re.compile(r"^(?:主讲人?|讲话人|发言人|报告人|演讲人|作者)[：:]\s*")
 # Site names printed as watermarks between paragraphs: 公文汇, 办公文档之家, XX范文网.
 _WATERMARK_RE = re.compile(
-    r"^[\u4e00-\u9fffA-Za-z0-9]{1,10}(?:网|之家|文库|素材库|资料库|文秘|公文汇|材料汇|范文|大全|写作)$"
+    r"^[\u4e00-\u9fffA-Za-z0-9]{0,10}(?:网|之家|文库|素材库|资料库|文秘|公文汇|材料汇|范文|大全|写作)$"
 )
 # The shape of a speech's title: 在…上的讲话, …讲话 / 发言 / 致辞 / 闭幕词, 党课讲稿：…
 MEETING_TITLE_RE = re.compile(
@@ -378,7 +378,10 @@ def _first_pass(text: str, removed: _Removed) -> list[_Line]:
         if not line:
             lines.append(_Line(idx, None))
             continue
-        for piece in split_flattened(line):
+        pieces = [
+            normalize_line(part, title=_raw_titleish(part)) for part in _spaced_paragraphs(raw)
+        ] or [line]
+        for piece in (p for part in pieces for p in split_flattened(part)):
             piece = _site_sentences(idx, piece, removed)
             if not piece:
                 continue
@@ -386,6 +389,19 @@ def _first_pass(text: str, removed: _Removed) -> list[_Line]:
                 lines, idx, piece, raw_lines, removed, in_list, prev_text
             )
     return lines
+
+
+_GAP_RE = re.compile(r"(?:[ \t]{2,}|\u3000+)(?=\S)")
+
+
+def _spaced_paragraphs(raw: str) -> list[str]:
+    """A long line whose paragraphs are only set apart by runs of spaces (a page copied out of
+    a PDF or a table): the paragraphs again. [] when the line is not such a line."""
+    text = raw.strip()
+    if len(text) < 120:
+        return []
+    parts = [p for p in _GAP_RE.split(text) if p.strip()]
+    return parts if len(parts) >= 3 else []
 
 
 def _site_sentences(idx: int, line: str, removed: _Removed) -> str:
@@ -397,6 +413,10 @@ def _site_sentences(idx: int, line: str, removed: _Removed) -> str:
     if sitevoice.NOTE_LABEL_RE.match(line) and len(line) <= 300:
         removed.add(idx, line)  # 导语：… 编者按：… the page's summary, not the speech
         return ""
+    trailing = sitevoice.TRAILING_LABEL_RE.search(line)
+    if trailing:
+        removed.add(idx, trailing.group(0))
+        line = line[: trailing.start()]
     line, gone = sitevoice.split_site_sentences(line)
     for sentence in gone:
         removed.add(idx, sentence)
@@ -763,6 +783,10 @@ def _header(lines: list[_Line], forced: _Line | None, removed: _Removed) -> Clea
     if m:
         speech.salutation = first
         body = body[1:]
+        # 尊敬的各位企业家朋友， / 各位领导、同志们：  one salutation over two lines
+        if body and not first.endswith(("：", ":")) and SALUTATION_RE.match(body[0].text or ""):
+            speech.salutation = first + (body[0].text or "")
+            body = body[1:]
     else:
         m = SALUTATION_PREFIX_RE.match(first)
         if m:

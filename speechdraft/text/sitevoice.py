@@ -96,6 +96,10 @@ def split_site_sentences(line: str) -> tuple[str, list[str]]:
     return "".join(kept).strip(), removed
 
 
+# A collection's next piece announced at the end of a line: …开好局、起好步！篇2
+TRAILING_LABEL_RE = re.compile(r"(?<=[。！？!?”])\s*篇[0-9一二三四五六七八九十]{1,3}[：:]?$")
+
+
 def strip_collection_labels(title: str) -> tuple[str, list[str]]:
     """(title without 篇一：/（精选文档）/【优秀范文】 labels, the labels removed)."""
     removed = [m.group(0) for m in COLLECTION_LABEL_RE.finditer(title)]

@@ -17,6 +17,13 @@ logger = logging.getLogger(__name__)
 
 
 class IngestTask(Task):
+    def apply_async(self, args=None, kwargs=None, **options):
+        # Celery would put the sender's limits into the message, and they would win over the
+        # worker's: the limits are the corpus worker's own settings, set where it runs.
+        options.setdefault("soft_time_limit", None)
+        options.setdefault("time_limit", None)
+        return super().apply_async(args, kwargs, **options)
+
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         # The hard limit killed the pool process mid-document: the worker's main process runs
         # this, and the document would otherwise stay 处理中 for ever.

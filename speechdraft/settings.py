@@ -146,8 +146,9 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {"corpus.*": {"queue": CELERY_CORPUS_QUEUE}}
 
 # One uploaded document's ingestion, in seconds: past the soft limit it is stopped and marked
-# 处理超时; the hard limit kills a worker process stuck where the soft one cannot reach (a
-# long C call). In embedded mode (tasks in the web process) the soft limit bounds it too.
+# 处理超时; past the hard one the pool process is killed (stuck where the soft one cannot reach).
+# Enforced by the corpus worker with its own values (needs its prefork pool); in embedded mode
+# the soft limit bounds the task in the web process (speechdraft/corpus/limits.py).
 CORPUS_TASK_SOFT_TIME_LIMIT = env_int("CORPUS_TASK_SOFT_TIME_LIMIT", 120, minimum=1)
 CORPUS_TASK_TIME_LIMIT = env_int(
     "CORPUS_TASK_TIME_LIMIT",

@@ -4,8 +4,9 @@ For tasks run in the web process (embedded mode), where Celery's time limits do 
 those are enforced by a prefork worker's pool with signals, and signals reach only a process's
 main thread, while a request runs in one of runserver's threads. Here a timer thread raises
 `DeadlineExceeded` inside the working thread instead (CPython's PyThreadState_SetAsyncExc).
-Like a signal handler it takes effect between two bytecodes, so a single long call into C
-code (one huge regular expression) finishes first; in a worker, the hard limit covers that.
+It takes effect at the thread's next bytecode: busy Python code (parsing, segmenting, storing)
+stops at once, but a single long call into C code returns first, a regular expression among
+them (which a signal, in a worker, would interrupt: the regex engine checks for signals).
 """
 
 import ctypes

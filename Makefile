@@ -28,6 +28,21 @@ run: setup
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# With REDIS_URL (and DATABASE_URL) set, tasks go to Redis: run one worker per queue, each in
+# a terminal of its own, beside `manage.py runserver` or gunicorn. `make run` needs neither:
+# without REDIS_URL its tasks run in the web process.
+.PHONY: worker-export worker-corpus
+worker-export: $(VENV)/.installed
+	@test -n "$$REDIS_URL" || { echo "未设置 REDIS_URL：嵌入模式下任务在网页进程内运行，无需 worker"; exit 1; }
+	$(VENV)/bin/celery -A speechdraft worker -Q $${CELERY_QUEUE:-speechdraft} -n export@%h \
+		--concurrency=2 --loglevel=INFO
+
+# Ingestion: prefork (the pool that enforces CORPUS_TASK_SOFT_TIME_LIMIT), one at a time.
+worker-corpus: $(VENV)/.installed
+	@test -n "$$REDIS_URL" || { echo "未设置 REDIS_URL：嵌入模式下任务在网页进程内运行，无需 worker"; exit 1; }
+	$(VENV)/bin/celery -A speechdraft worker -Q $${CELERY_CORPUS_QUEUE:-corpus} -n corpus@%h \
+		--pool=prefork --concurrency=1 --loglevel=INFO
+
 # Benchmarks that need PostgreSQL/Redis use BENCH_DATABASE_URL / BENCH_REDIS_URL
 # (default: the local servers; a database speechdraft_bench is created if missing).
 bench: $(VENV)/.installed

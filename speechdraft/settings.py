@@ -7,6 +7,7 @@ tasks in-process. Malformed values stop start-up with a message naming the varia
 from pathlib import Path
 
 import dj_database_url
+from kombu import Queue
 
 from speechdraft.env import EnvError, env_bool, env_int, env_list, env_str, redis_url
 
@@ -134,7 +135,27 @@ else:
     CELERY_TASK_EAGER_PROPAGATES = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Two queues, each with its own worker in production, so that a slow upload never delays
+# someone's download: ingestion on CELERY_CORPUS_QUEUE, everything else (exports, review, term
+# re-indexing) on CELERY_QUEUE. A worker started without -Q consumes both.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "speechdraft")
+CELERY_CORPUS_QUEUE = env_str("CELERY_CORPUS_QUEUE", "corpus")
+CELERY_TASK_QUEUES = [
+    Queue(name) for name in dict.fromkeys([CELERY_TASK_DEFAULT_QUEUE, CELERY_CORPUS_QUEUE])
+]
+CELERY_TASK_ROUTES = {"corpus.*": {"queue": CELERY_CORPUS_QUEUE}}
+
+# One uploaded document's ingestion, in seconds: past the soft limit it is stopped and marked
+# 处理超时; past the hard one the pool process is killed (stuck where the soft one cannot reach).
+# Enforced by the corpus worker with its own values (needs its prefork pool); in embedded mode
+# the soft limit bounds the task in the web process (speechdraft/corpus/limits.py).
+CORPUS_TASK_SOFT_TIME_LIMIT = env_int("CORPUS_TASK_SOFT_TIME_LIMIT", 120, minimum=1)
+CORPUS_TASK_TIME_LIMIT = env_int(
+    "CORPUS_TASK_TIME_LIMIT",
+    CORPUS_TASK_SOFT_TIME_LIMIT + 30,
+    minimum=CORPUS_TASK_SOFT_TIME_LIMIT + 1,
+)
+
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

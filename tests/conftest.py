@@ -1,6 +1,8 @@
 """Shared fixtures: named personas, the real Celery worker (Redis mode), the mode we run in."""
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -137,32 +139,13 @@ def _database_url_for(settings_dict: dict) -> str:
     return f"postgresql://{auth}@{host}:{port}/{settings_dict['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, media_root, tmp_path_factory):
-    """A real `celery worker` process consuming from Redis, pointed at the test database.
+# The corpus worker's time limits in the test run: well above a sample document's ingestion
+# (under a second, plus the dictionary load in a fresh process), well below a long one's.
+CORPUS_SOFT_TIME_LIMIT = 8
+CORPUS_TIME_LIMIT = 30
 
-    Only in Redis mode: in embedded mode tasks run in-process and there is nothing to start.
-    Tests that need the worker to see rows they wrote must use transactional tests.
-    """
-    if not redis_mode():
-        pytest.skip("REDIS_URL is not set: no broker for a real worker (embedded mode)")
-    from django.db import connection
 
-    from speechdraft.celery import app
-
-    queue = f"pytest-{uuid.uuid4().hex[:8]}"
-    node = f"{queue}@localhost"
-    # The test process publishes to the private queue that only this worker consumes.
-    app.conf.task_default_queue = queue
-    env = dict(
-        os.environ,
-        CELERY_QUEUE=queue,
-        DJANGO_SETTINGS_MODULE="speechdraft.settings",
-        MEDIA_ROOT=str(media_root),
-    )
-    if connection.vendor == "postgresql":
-        env["DATABASE_URL"] = _database_url_for(connection.settings_dict)
-    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+def _start_worker(queue: str, *, pool: str, env: dict, log_path: Path) -> subprocess.Popen:
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [
@@ -172,10 +155,10 @@ def celery_worker(django_db_setup, media_root, tmp_path_factory):
             "-A",
             "speechdraft",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
             "--concurrency=1",
             "-n",
-            node,
+            f"{queue}@localhost",
             "-Q",
             queue,
             "--without-gossip",
@@ -186,24 +169,101 @@ def celery_worker(django_db_setup, media_root, tmp_path_factory):
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its pool processes can be ended with it
     )
-    deadline = time.monotonic() + 60
+    log.close()
+    return proc
+
+
+def _wait_ready(proc: subprocess.Popen, log_path: Path, deadline: float) -> None:
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"celery worker exited early:\n{log_path.read_text()}")
         if "ready." in log_path.read_text():
-            break
+            return
         time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError(f"celery worker not ready in 60 s:\n{log_path.read_text()}")
-    yield {"node": node, "queue": queue, "pid": proc.pid, "log": log_path}
-    # A prefork/solo worker can hang on shutdown: bounded wait, then kill.
+    raise RuntimeError(f"celery worker not ready in 60 s:\n{log_path.read_text()}")
+
+
+def _stop_worker(proc: subprocess.Popen) -> None:
+    # A prefork/solo worker can hang on shutdown: bounded wait, then kill it and its pool.
     proc.terminate()
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
-    log.close()
-    app.conf.task_default_queue = os.environ.get("CELERY_QUEUE", "speechdraft")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, media_root, tmp_path_factory):
+    """Real `celery worker` processes consuming from Redis, pointed at the test database: one
+    for the default queue (exports and the rest; solo pool) and one for the corpus queue
+    (prefork: Celery enforces time limits only there), as in docker-compose.yml.
+
+    Only in Redis mode: in embedded mode tasks run in-process and there is nothing to start.
+    Tests that need the worker to see rows they wrote must use transactional tests.
+    The returned dict describes the default-queue worker, and the corpus one under "corpus".
+    """
+    if not redis_mode():
+        pytest.skip("REDIS_URL is not set: no broker for a real worker (embedded mode)")
+    from django.conf import settings
+    from django.db import connection
+
+    from speechdraft.celery import app
+
+    queue = f"pytest-{uuid.uuid4().hex[:8]}"
+    corpus_queue = f"{queue}-corpus"
+    # The test process publishes to private queues that only these workers consume.
+    previous = {
+        "task_default_queue": app.conf.task_default_queue,
+        "task_routes": app.conf.task_routes,
+    }
+    app.conf.update(
+        task_default_queue=queue,
+        task_routes={
+            pattern: {**route, "queue": corpus_queue}
+            for pattern, route in settings.CELERY_TASK_ROUTES.items()
+            if route["queue"] == settings.CELERY_CORPUS_QUEUE
+        },
+    )
+    env = dict(
+        os.environ,
+        CELERY_QUEUE=queue,
+        CELERY_CORPUS_QUEUE=corpus_queue,
+        DJANGO_SETTINGS_MODULE="speechdraft.settings",
+        MEDIA_ROOT=str(media_root),
+    )
+    if connection.vendor == "postgresql":
+        env["DATABASE_URL"] = _database_url_for(connection.settings_dict)
+    logs = tmp_path_factory.mktemp("celery")
+    log_path, corpus_log = logs / "worker.log", logs / "worker-corpus.log"
+    proc = _start_worker(queue, pool="solo", env=env, log_path=log_path)
+    corpus_env = dict(
+        env,
+        CORPUS_TASK_SOFT_TIME_LIMIT=str(CORPUS_SOFT_TIME_LIMIT),
+        CORPUS_TASK_TIME_LIMIT=str(CORPUS_TIME_LIMIT),
+    )
+    corpus = _start_worker(corpus_queue, pool="prefork", env=corpus_env, log_path=corpus_log)
+    try:
+        deadline = time.monotonic() + 60
+        _wait_ready(proc, log_path, deadline)
+        _wait_ready(corpus, corpus_log, deadline)
+        yield {
+            "node": f"{queue}@localhost",
+            "queue": queue,
+            "pid": proc.pid,
+            "log": log_path,
+            "corpus": {
+                "node": f"{corpus_queue}@localhost",
+                "queue": corpus_queue,
+                "pid": corpus.pid,
+                "log": corpus_log,
+                "soft_time_limit": CORPUS_SOFT_TIME_LIMIT,
+            },
+        }
+    finally:
+        _stop_worker(proc)
+        _stop_worker(corpus)
+        app.conf.update(**previous)

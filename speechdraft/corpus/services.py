@@ -9,6 +9,7 @@ from typing import Literal
 from django.db import transaction
 
 from speechdraft.corpus import duplicates
+from speechdraft.corpus.limits import TIMEOUTS
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, SourceDocument, Status
 from speechdraft.corpus.signals import document_stored
 from speechdraft.library.services import phrases_store_for_document, user_dictionary_ensure
@@ -99,6 +100,8 @@ def document_ingest(
         parsed = parse_bytes(data, file_name, max_bytes=MAX_UPLOAD_BYTES)
         units = [reusable_paragraphs(speech) for speech in parsed.speeches]
     except IngestError as exc:
+        if isinstance(exc.__cause__, TIMEOUTS):  # a reader's "damaged file" hiding the limit
+            raise exc.__cause__ from None
         if document is not None:
             _mark(document, SourceDocument.State.FAILED, exc.message, checksum=checksum)
         return IngestResult(file_name, "failed", exc.message, document)
@@ -290,6 +293,8 @@ def document_ingest_uploaded(document: SourceDocument) -> IngestResult:
         return IngestResult(document.file_name, "failed", message, document)
     try:
         return document_ingest(file_name=document.file_name, data=data, document=document)
+    except TIMEOUTS:
+        raise  # the task marks it 处理超时
     except Exception:
         logger.exception("ingest of document %s failed", document.pk)
         message = f"文件“{document.file_name}”处理时发生内部错误，已记录，请联系管理员"

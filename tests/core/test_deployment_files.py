@@ -10,15 +10,16 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+WORKERS = ("worker-export", "worker-corpus")
 
 
 def compose() -> dict:
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_the_four_services_with_healthchecks():
+def test_compose_has_the_services_with_healthchecks():
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "postgres", "redis"}
+    assert set(services) == {"web", "worker-export", "worker-corpus", "postgres", "redis"}
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no healthcheck"
 
@@ -29,15 +30,34 @@ def test_web_and_worker_commands_point_at_real_code():
     module, attr = re.search(r"gunicorn ([\w.]+):(\w+)", web).groups()
     assert hasattr(importlib.import_module(module), attr)
     assert "healthz" in str(services["web"]["healthcheck"]["test"])
-    worker = services["worker"]["command"]
-    app_name = re.search(r"celery -A (\w+) worker", worker).group(1)
-    celery_module = importlib.import_module(f"{app_name}.celery")
-    assert celery_module.app.main == "speechdraft"
+    for name in WORKERS:
+        worker = services[name]["command"]
+        app_name = re.search(r"celery -A (\w+) worker", worker).group(1)
+        celery_module = importlib.import_module(f"{app_name}.celery")
+        assert celery_module.app.main == "speechdraft"
+
+
+def test_one_worker_per_queue_each_with_its_own_health_check():
+    """The queue names are the settings' defaults; the corpus worker's pool enforces limits."""
+    from django.conf import settings
+
+    services = compose()["services"]
+    queues = {
+        "worker-export": ("CELERY_QUEUE", settings.CELERY_TASK_DEFAULT_QUEUE),
+        "worker-corpus": ("CELERY_CORPUS_QUEUE", settings.CELERY_CORPUS_QUEUE),
+    }
+    for name, (variable, queue) in queues.items():
+        command = services[name]["command"]
+        assert f"-Q ${{{variable}:-{queue}}}" in command, command
+        node = re.search(r"-n (\w+)@%h", command).group(1)
+        assert f"-d {node}@$$HOSTNAME" in services[name]["healthcheck"]["test"][1]
+    corpus = services["worker-corpus"]["command"]
+    assert "--pool=prefork" in corpus and "--concurrency=1" in corpus
 
 
 def test_app_services_read_env_file_and_reach_their_backends():
     services = compose()["services"]
-    for name in ("web", "worker"):
+    for name in ("web", *WORKERS):
         service = services[name]
         assert service["env_file"] == ".env"
         env = service["environment"]
@@ -64,6 +84,10 @@ def test_makefile_and_ci_agree():
     assert "manage.py migrate" in makefile
     assert "manage.py create_demo_users" in makefile
     assert "runserver $(HOST):$(PORT)" in makefile and "HOST ?= 127.0.0.1" in makefile
+    for name in WORKERS:  # the same worker per queue as docker-compose.yml runs
+        assert re.search(rf"^{name}:", makefile, re.M), name
+        queue = re.search(r"-Q (\S+)", compose()["services"][name]["command"]).group(1)
+        assert f"-Q ${queue}" in makefile, name  # make's $$ is the shell's $
     ci = (ROOT / ".ci" / "run").read_text()
     assert ci.count("make test") >= 2
     assert "DATABASE_URL=" in ci and "REDIS_URL=" in ci

@@ -146,7 +146,7 @@ def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
         if not _has_body(speech):
             removed.extend(t for t in speech.texts() if t)  # reported, never silently lost
             continue
-        assign_roles(speech.sections)
+        assign_roles(speech.sections, speech.title)
         _apply_slots(speech)
         speech.incomplete = speech_incompleteness(speech, cleaned.removed)
         speech.phrases = mine_phrases(speech, len(speeches))

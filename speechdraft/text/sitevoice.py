@@ -52,6 +52,7 @@ _NOTE_WORDS_RE = re.compile(
     r"替换|可根据|根据实际|结合实际|自行|填写|填入|修改为|改为|此处|你可以|您可以|请根据|酌情|按需"
     r"|视情况|写明|具体名称"
 )
+_ROLE_BEFORE_RE = re.compile(r"(?:书记|主席|同志|领导|县长|市长|省长|部长|主任)$")
 _BRACKETED_RE = re.compile(r"[（(]([^（()）]{2,60})[）)]")
 # Pinyin after a character: 区（qū）, 氛(fēn). Tone marks make it certain.
 _PINYIN_RE = re.compile(
@@ -132,7 +133,9 @@ def editor_notes(line: str) -> tuple[str, list[str]]:
         after = line[match.end() : match.end() + 1]
         stops = "。！？；，、：“”"
         inside = bool(before) and before not in stops and bool(after) and after not in stops
-        return "×××" if inside else ""
+        # after 总书记 / 同志 the text already says who: the note only asks for the exact wording
+        named = _ROLE_BEFORE_RE.search(line, 0, match.start()) is not None
+        return "×××" if inside and not named else ""
 
     out = _BRACKETED_RE.sub(replace, line)
     return out, removed

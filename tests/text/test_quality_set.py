@@ -161,9 +161,15 @@ def test_annotated_fields_are_on_the_page(name):
     page_cjk = cjk(blind(source(name)))
     page = plain(source(name))
     for speech in ann["speeches"]:
+        # a date printed inside the subtitle is the speech's date and leaves the title
+        undated = page_cjk.replace(cjk(blind(speech["date"] or "")) or "\0", "")
         for key in ("title", "salutation", "date", "speaker", "closing_starts"):
             if speech[key] and cjk(speech[key]):
-                assert cjk(blind(speech[key])) in page_cjk, (key, speech[key])
+                found = cjk(blind(speech[key]))
+                assert found in page_cjk or (key == "title" and found in undated), (
+                    key,
+                    speech[key],
+                )
         for part in speech["parts"]:
             assert cjk(blind(part["heading"])) in page_cjk, part["heading"]
             if part["number"] is not None:

@@ -38,7 +38,26 @@ def test_keywords_beat_position():
 
 def test_two_parts_and_other():
     assert _roles("统一思想，提高认识", "狠抓落实，务求实效") == ["situation", "style"]
-    assert _roles("一路走来") == ["other"]
+    assert _roles("一路走来", "感慨万千") == ["other", "other"]
+
+
+def test_a_lone_part_is_the_situation_of_a_page_cut_after_it():
+    assert _roles("一路走来") == ["situation"]
+    assert _roles("狠抓落实，严明纪律，强化督查问责") == ["style"]  # its own words still decide
+
+
+def test_the_parts_of_an_exchange_or_a_pledge_are_what_the_unit_does():
+    heads = (
+        "坚持党建引领，凝聚治理合力",
+        "坚持资源整合，下沉治理力量",
+        "坚持群众主体，激发自治活力",
+    )
+    sections = [Section(None, None, h) for h in heads]
+    assign_roles(sections, "在全市基层治理工作会议上的交流发言")
+    assert [s.role for s in sections] == ["tasks", "tasks", "tasks"]
+    sections = [Section(None, None, h) for h in heads]
+    assign_roles(sections, "在全市基层治理工作会议上的讲话")  # a leader's speech: by position
+    assert [s.role for s in sections][-1] == "style"
 
 
 def test_first_paragraph_helps_an_empty_heading():

@@ -32,6 +32,7 @@ test: $(VENV)/.installed
 # (default: the local servers; a database speechdraft_bench is created if missing).
 bench: $(VENV)/.installed
 	$(PY) bench/ingest.py
+	$(PY) bench/ingest_linear.py
 	$(PY) bench/library_search.py
 	$(PY) bench/review_reuse.py
 	$(PY) bench/editor.py

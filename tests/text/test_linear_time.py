@@ -1,0 +1,108 @@
+"""Crafted files that once made a step of the pipeline quadratic: what they give, and how much
+work the fixed steps do.
+
+No timings here (they live in bench/ingest_linear.py): the work is counted instead, as the
+characters the searches of a step look at (a counting stand-in for its compiled patterns) or
+the lines a step reads, and must stay within a small multiple of the input.
+"""
+
+from __future__ import annotations
+
+import _markupbase
+import html.parser
+import re
+
+import pytest
+
+from speechdraft.text.decode import html_to_text
+from speechdraft.text.pipeline import parse_bytes
+
+HEAD = "在全县经济工作会议上的讲话\n同志们：\n今天我们召开全县经济工作会议，部署明年工作。\n"
+SENTENCE = "我们要坚持稳中求进工作总基调，扎实推进各项工作落实落地。"
+
+
+class Scanned:
+    """Stands in for a compiled pattern and counts the characters its searches and matches
+    look at: up to the end of the match, or of the string when there is none."""
+
+    def __init__(self, pattern: re.Pattern) -> None:
+        self.pattern = pattern
+        self.chars = 0
+
+    def _count(self, m, string: str, pos: int) -> None:
+        self.chars += (m.end() if m else len(string)) - pos
+
+    def search(self, string, pos=0, *args):
+        m = self.pattern.search(string, pos, *args)
+        self._count(m, string, pos)
+        return m
+
+    def match(self, string, pos=0, *args):
+        m = self.pattern.match(string, pos, *args)
+        self._count(m, string, pos)
+        return m
+
+    def __getattr__(self, name):
+        return getattr(self.pattern, name)
+
+
+def scanned(monkeypatch, module, *names: str) -> list[Scanned]:
+    counters = []
+    for name in names:
+        counter = Scanned(getattr(module, name))
+        monkeypatch.setattr(module, name, counter)
+        counters.append(counter)
+    return counters
+
+
+def texts(parsed) -> str:
+    out = []
+    for speech in parsed.speeches:
+        out.extend([speech.title, *speech.texts()])
+    return "\n".join(t for t in out if t)
+
+
+# ------------------------------------------------------------------ HTML (decode.py)
+
+PAGE = "<html><head><title>讲话</title></head><body><p>在全县经济工作会议上的讲话</p><p>{}</p>"
+
+HTML_TAILS = {
+    "unclosed quote": "<a b='",
+    "unclosed tag": "<a b 推进",
+    "unclosed comment": "<!--推进",
+    "processing instruction": "<?推进",
+    "declaration": "<!推进",
+    "cdata": "<![CDATA[推进",
+    "end tag": "</a 推进",
+}
+
+
+@pytest.mark.parametrize("unit", HTML_TAILS.values(), ids=HTML_TAILS.keys())
+def test_an_unclosed_construct_runs_to_the_end_of_the_page(monkeypatch, unit):
+    page = PAGE.format(SENTENCE) + unit * 2000
+    counters = scanned(
+        monkeypatch, html.parser, "locatestarttagend_tolerant", "piclose", "endendtag"
+    )
+    counters += scanned(
+        monkeypatch, _markupbase, "_commentclose", "_markedsectionclose", "_msmarkedsectionclose"
+    )
+    lines = [ln for ln in html_to_text(page).splitlines() if ln]
+    # as a browser shows it: the text before, nothing of what the open construct swallows
+    assert lines[-2:] == ["在全县经济工作会议上的讲话", SENTENCE]
+    # each "<" used to be scanned to the end of the page again (10^7 characters here)
+    assert sum(c.chars for c in counters) <= 3 * len(page)
+
+
+def test_closed_constructs_and_text_after_them_are_read_as_before():
+    page = (
+        PAGE.format(SENTENCE) + "<!-- 注释 --><p title='说明'>推进工作。</p><?php x ?><p>落实。</p>"
+    )
+    lines = [ln for ln in html_to_text(page).splitlines() if ln]
+    assert lines[-3:] == [SENTENCE, "推进工作。", "落实。"]
+
+
+def test_a_page_of_unclosed_quotes_is_parsed(monkeypatch):
+    page = PAGE.format("同志们：") + f"<p>{SENTENCE}</p>" + "<a b='" * 3000
+    parsed = parse_bytes(page.encode(), "a.html")
+    assert SENTENCE in texts(parsed)
+    assert "<a" not in texts(parsed)

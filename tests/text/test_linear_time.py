@@ -13,7 +13,10 @@ import html.parser
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from speechdraft.text import clean
 from speechdraft.text.decode import html_to_text
 from speechdraft.text.pipeline import parse_bytes
 
@@ -106,3 +109,47 @@ def test_a_page_of_unclosed_quotes_is_parsed(monkeypatch):
     parsed = parse_bytes(page.encode(), "a.html")
     assert SENTENCE in texts(parsed)
     assert "<a" not in texts(parsed)
+
+
+# ------------------------------------------------------------------ markup in text (clean.py)
+
+MARKUP = ["<script>", "<SCRIPT a>", "</script>", "</Script >", "<style>", "</style\t>"]
+MARKUP += ["<!--", "-->", "<!---->", ">", "<", "-", "x", "推", "<scripts>", "<script", "</scr"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP), max_size=14).map("".join))
+def test_markup_blocks_are_the_matches_of_the_pattern(line):
+    assert clean._markup_blocks(line) == [m.span() for m in clean._MARKUP_BLOCK_RE.finditer(line)]
+
+
+def test_markup_blocks_scan_a_line_of_unclosed_openings_once(monkeypatch):
+    line = "<!--讲话" * 2000 + "<script>推进" * 2000 + "<style 推进" * 2000 + "<script 推进" * 2000
+    counters = scanned(monkeypatch, clean, "_MARKUP_OPEN_RE", "_MARKUP_GT_RE")
+    ends = {k: Scanned(p) for k, p in clean._MARKUP_END_RE.items()}
+    monkeypatch.setattr(clean, "_MARKUP_END_RE", ends)
+    assert clean._markup_blocks(line) == []
+    assert sum(c.chars for c in [*counters, *ends.values()]) <= 4 * len(line)
+
+
+@pytest.mark.parametrize(
+    "unit, shown",
+    [
+        ("<!--讲话", "<！--讲话<！--讲话"),  # no end: not a comment, text as before
+        ("<script>推进", "推进推进"),  # no end: the tags go, the text stays
+        ("<style a=1 推进", "<style a=1推进<style"),  # no ">": not a tag
+    ],
+)
+def test_unclosed_markup_in_a_text_file_keeps_the_speech(unit, shown):
+    data = (HEAD + "推进工作。" + unit * 5000 + "\n" + SENTENCE + "\n").encode()
+    parsed = parse_bytes(data, "a.txt")
+    assert parsed.speeches[0].title == "在全县经济工作会议上的讲话"
+    assert SENTENCE in texts(parsed)
+    assert shown in texts(parsed)
+
+
+def test_closed_markup_in_a_text_file_is_removed():
+    line = "推进<script>var a = '讲话';</script>工作<!-- 注释 -->落实<style>p{}</style>。"
+    parsed = parse_bytes((HEAD + line + "\n").encode(), "a.txt")
+    assert "推进工作落实。" in parsed.speeches[0].opening
+    assert "<script>var a = '讲话';</script>" in parsed.removed

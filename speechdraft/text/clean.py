@@ -166,8 +166,11 @@ _DOC_TITLE_RE = re.compile(r"^《[^》]{1,80}》$")
 _COURTESY_RE = re.compile(r"谢谢|再见")
 _TOC_RE = re.compile(r"^目\s*录[:：]?$")
 # Dot leaders and page numbers; "讲话 12" reads "讲话12" once spaces next to Chinese are gone.
+# A run is only tried from its first character (the lookbehinds): tried from each of them, a
+# line of dots not followed by a page number costs its length squared.
 _TOC_LEADER_RE = re.compile(
-    r"(?:\.{3,}|…+|·{3,}|-{3,})\s*\d*\s*$|\s+\d{1,3}$|(?<=[\u4e00-\u9fff》”）])\d{1,3}$"
+    r"(?:(?<!\.)\.{3,}|(?<!…)…+|(?<!·)·{3,}|(?<!-)-{3,})\s*\d*\s*$|(?<!\s)\s+\d{1,3}$"
+    r"|(?<=[\u4e00-\u9fff》”）])\d{1,3}$"
 )
 
 DATE_RE = re.compile(

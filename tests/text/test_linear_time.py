@@ -153,3 +153,32 @@ def test_closed_markup_in_a_text_file_is_removed():
     parsed = parse_bytes((HEAD + line + "\n").encode(), "a.txt")
     assert "推进工作落实。" in parsed.speeches[0].opening
     assert "<script>var a = '讲话';</script>" in parsed.removed
+
+
+# ------------------------------------------------------------------ contents (clean.py)
+
+_OLD_TOC_LEADER_RE = re.compile(
+    r"(?:\.{3,}|…+|·{3,}|-{3,})\s*\d*\s*$|\s+\d{1,3}$|(?<=[\u4e00-\u9fff》”）])\d{1,3}$"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([".", "…", "·", "-", " ", "1", "23", "讲", "》", "x"])).map("".join)
+)
+def test_the_leader_pattern_finds_what_it_found(line):
+    old = [m.span() for m in _OLD_TOC_LEADER_RE.finditer(line)]
+    assert [m.span() for m in clean._TOC_LEADER_RE.finditer(line)] == old
+
+
+@pytest.mark.parametrize("leader", [".", "…", "·", "-"])
+def test_a_contents_line_of_leaders_without_page_number(leader):
+    entry = "在全县经济工作会议上的讲话" + leader * 60000 + "页"
+    data = (HEAD + "目录\n" + entry + "\n" + SENTENCE + "\n").encode()
+    parsed = parse_bytes(data, "a.txt")
+    assert parsed.speeches[0].title == "在全县经济工作会议上的讲话"
+    assert SENTENCE in parsed.speeches[0].opening
+    # with a page number the leader goes, as before
+    assert clean._norm_key("在全县经济工作会议上的讲话" + leader * 60000 + "12") == (
+        "在全县经济工作会议上的讲话"
+    )

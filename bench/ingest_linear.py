@@ -184,12 +184,12 @@ def email_commas(size):
 
 
 def email_long_local(size):
-    payload = "联系" + _repeat("a", size, 400) + " @ 推进"
+    payload = "联系," + _repeat("a", size, 400) + " @ 推进"
     return _speech(payload, size).encode(), "a.txt"
 
 
 def email_long_domain(size):
-    payload = "联系a@" + _repeat("a.", size, 400) + "推进"
+    payload = "联系,a@" + _repeat("a.", size, 400) + "推进"
     return _speech(payload, size).encode(), "a.txt"
 
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechdraft.text import clean
+from speechdraft.text import clean, convert
 from speechdraft.text.decode import html_to_text
 from speechdraft.text.pipeline import parse_bytes
 
@@ -182,3 +182,81 @@ def test_a_contents_line_of_leaders_without_page_number(leader):
     assert clean._norm_key("在全县经济工作会议上的讲话" + leader * 60000 + "12") == (
         "在全县经济工作会议上的讲话"
     )
+
+
+# ------------------------------------------------------------------ punctuation (convert.py)
+
+
+def _reference_punct(line: str) -> str:
+    """convert._normalize_punct as it was written first (quadratic): the reference."""
+    if not convert._PUNCT_RE.search(line) or convert._CJK_RE.search(line) is None:
+        return line
+    pairs = convert._paren_pairs(line)
+    protected = convert._protected_spans(line)
+    out = list(line)
+    dq = sq = 0
+    for m in convert._PUNCT_RE.finditer(line):
+        i = m.start()
+        if any(a <= i < b for a, b in protected):
+            continue
+        ch = line[i]
+        before = convert._neighbour(line, i - 1, -1)
+        after = convert._neighbour(line, i + 1, 1)
+        context = convert._is_cjk_context(before) or convert._is_cjk_context(after)
+        if ch in convert._SIMPLE_PUNCT:
+            if not (convert._is_ascii_alnum(before) and convert._is_ascii_alnum(after)):
+                out[i] = convert._SIMPLE_PUNCT[ch]
+        elif ch in "()":
+            j = pairs.get(i)
+            if j is not None:
+                lo, hi = min(i, j), max(i, j)
+                outside = convert._neighbour(line, lo - 1, -1) + convert._neighbour(line, hi + 1, 1)
+                if convert._CJK_RE.search(line[lo + 1 : hi]) or any(
+                    convert._is_cjk_context(c) for c in outside
+                ):
+                    out[i] = "（" if ch == "(" else "）"
+            elif context:
+                out[i] = "（" if ch == "(" else "）"
+        elif ch == '"':
+            out[i] = "“" if dq % 2 == 0 else "”"
+            dq += 1
+        elif ch == "'" and (context or before in "“”" or after in "“”"):
+            out[i] = "‘" if sq % 2 == 0 else "’"
+            sq += 1
+    return "".join(out)
+
+
+PUNCT = ["(", ")", "推", "a", "1", ",", ":", '"', "'", " ", "@", "b.cn", "www.", "x@y.com", "!"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PUNCT), max_size=16).map("".join))
+def test_punctuation_is_normalised_as_before(line):
+    assert convert._normalize_punct(line) == _reference_punct(line)
+
+
+def test_nested_parentheses_are_read_once(monkeypatch):
+    line = "推进" + "(" * 20000 + "工作" + ")" * 20000 + "。"
+    (counter,) = scanned(monkeypatch, convert, "_CJK_RE")
+    assert convert.normalize_line(line) == "推进" + "（" * 20000 + "工作" + "）" * 20000 + "。"
+    # each pair used to search its inside again (4·10^8 characters here)
+    assert counter.chars <= 2 * len(line)
+
+
+def test_addresses_among_commas_keep_their_punctuation():
+    line = "请联系zhang.san@example.com,或见www.example.com/a,b," * 3000 + "推进"
+    assert convert.normalize_line(line) == (
+        "请联系zhang.san@example.com，或见www.example.com/a,b," * 3000 + "推进"
+    )
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("联系," + "a" * 100000 + " @ 推进,", "联系，" + "a" * 100000 + " @推进，"),
+        ("联系,a@" + "a." * 50000 + "推进,", "联系，a@" + "a." * 50000 + "推进，"),
+    ],
+    ids=["long local part", "long domain"],
+)
+def test_long_runs_around_an_at_sign(line, expected):
+    assert convert.normalize_line(line) == expected

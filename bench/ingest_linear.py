@@ -286,6 +286,14 @@ def wrapped_no_stop(size):
     ).encode(), "a.txt"
 
 
+def comma_lines(size):
+    # unfinished lines of many lengths, with commas and no full stop: one paragraph
+    unit = "我们要推进第{k}项工作，落实各项任务确保工作取得实效"
+    lines = _lines(unit + "{k}", size).splitlines()
+    lines = [line + "实" * (len(line) * 7 % 23) for line in lines]
+    return _speech("\n".join(lines) + "\n", size).encode(), "a.txt"
+
+
 def continued_lines(size):
     return _speech(_lines("，推进第{k}项工作落实", size), size).encode(), "a.txt"
 
@@ -425,6 +433,7 @@ SHAPES = [
     numbered_headings,
     runin_leads,
     wrapped_no_stop,
+    comma_lines,
     continued_lines,
     short_lines,
     blank_lines,

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechdraft.text import clean, convert
+from speechdraft.text import clean, convert, join
 from speechdraft.text.decode import html_to_text
 from speechdraft.text.pipeline import parse_bytes
 
@@ -260,3 +260,49 @@ def test_addresses_among_commas_keep_their_punctuation():
 )
 def test_long_runs_around_an_at_sign(line, expected):
     assert convert.normalize_line(line) == expected
+
+
+# ------------------------------------------------------------------ broken lines (join.py)
+
+
+def counted_tokens(monkeypatch) -> list[int]:
+    """Characters given to join's parse_number_token, call by call."""
+    seen: list[int] = []
+    real = join.parse_number_token
+
+    def counting(text):
+        seen.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(join, "parse_number_token", counting)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [f"推进第{k}项工作落实各项任务，确保工作取得实效" for k in range(1000, 6000)],
+        ["我们要推进工作，" * 6]
+        + [f"推进第{k}项工作，落实各项任务" + "实" * (k % 23) for k in range(5000)],
+        ["推进工作落实"] + [f"，推进第{k}项工作" for k in range(5000)],
+    ],
+    ids=["hard-wrapped without stops", "commas without stops", "lines opening with a comma"],
+)
+def test_a_paragraph_of_thousands_of_lines_costs_its_length(monkeypatch, lines):
+    (stops,) = scanned(monkeypatch, join, "_INTERNAL_STOP_RE")
+    tokens = counted_tokens(monkeypatch)
+    assert join.join_lines(lines) == ["".join(lines)]
+    total = sum(map(len, lines))
+    # the paragraph so far used to be searched for a stop (and rebuilt) at every line
+    assert stops.chars <= 2 * total
+    assert sum(tokens) <= 2 * total + join._HEAD * len(lines)  # each line, and a head
+
+
+def test_a_numbered_paragraph_is_read_from_its_beginning():
+    lines = ["一是" + "推进" * 40, "工作，" * 30 + "落实"]
+    assert join.join_lines(lines) == lines  # a numbered item is not run on
+    spaced = ["一是" + " \u2004" * 40 + "推进", "工作，" * 30 + "落实"]
+    assert join.join_lines(spaced) == spaced
+    assert join.join_lines(["积极参加会议。我们使用Microsoft", "Word编写材料。"]) == [
+        "积极参加会议。我们使用Microsoft Word编写材料。"
+    ]

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechdraft.text import clean, convert, join
+from speechdraft.text import clean, completeness, convert, join, pipeline
 from speechdraft.text.decode import html_to_text
+from speechdraft.text.errors import IngestError
 from speechdraft.text.pipeline import parse_bytes
 
 HEAD = "在全县经济工作会议上的讲话\n同志们：\n今天我们召开全县经济工作会议，部署明年工作。\n"
@@ -306,3 +307,47 @@ def test_a_numbered_paragraph_is_read_from_its_beginning():
     assert join.join_lines(["积极参加会议。我们使用Microsoft", "Word编写材料。"]) == [
         "积极参加会议。我们使用Microsoft Word编写材料。"
     ]
+
+
+# ------------------------------------------------------------------ compilations (pipeline.py)
+
+
+def compilation(n: int, marker: str = "") -> bytes:
+    entries = "".join(f"{k}.在第{k}次全县工作会议上的讲话\n" for k in range(1, n + 1))
+    speeches = "".join(
+        f"{k}.在第{k}次全县工作会议上的讲话\n同志们：\n{SENTENCE}\n" for k in range(1, n + 1)
+    )
+    return f"讲话汇编{marker}\n目录\n{entries}\n{speeches}".encode()
+
+
+def test_a_compilation_reads_the_removed_lines_once(monkeypatch):
+    read: list[int] = []
+    real = completeness.page_of
+
+    def counting(removed):
+        removed = list(removed)
+        read.append(len(removed))
+        return real(removed)
+
+    monkeypatch.setattr(completeness, "page_of", counting)
+    monkeypatch.setattr(pipeline, "page_of", counting)
+    parsed = parse_bytes(compilation(500), "a.txt")
+    assert len(parsed.speeches) == 500
+    assert [s.title for s in parsed.speeches[:2]] == [
+        "在第1次全县工作会议上的讲话",
+        "在第2次全县工作会议上的讲话",
+    ]
+    # every speech used to read all of them (the 500 entries of the contents and more)
+    assert sum(read) <= len(parsed.removed) + 2 * len(parsed.speeches)
+
+
+def test_a_page_marker_still_flags_every_speech_of_a_compilation():
+    parsed = parse_bytes(compilation(3, "（第2/3页）"), "a.txt")
+    assert len(parsed.speeches) == 3
+    for speech in parsed.speeches:
+        assert "来自分页网页的第 2 页（共 3 页）" in speech.incomplete
+
+
+def test_a_file_of_nothing_but_crafted_markup_is_refused():
+    with pytest.raises(IngestError, match="未识别到讲话正文"):
+        parse_bytes(("<!--" * 20000 + "\n" + "<a b='" * 20000).encode(), "a.txt")

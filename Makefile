@@ -48,6 +48,7 @@ worker-corpus: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/ingest.py
 	$(PY) bench/ingest_quality.py
+	$(PY) bench/ingest_linear.py
 	$(PY) bench/library_search.py
 	$(PY) bench/review_reuse.py
 	$(PY) bench/editor.py

@@ -39,6 +39,16 @@ from .numbering import parse_number_token
 # comments, and tags (whose inner text is speech text and stays). Only tag-shaped runs: a
 # name right after "<", so "a < b" or "《" are never touched.
 _MARKUP_BLOCK_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+# _MARKUP_BLOCK_RE.finditer looks for the end from every opening, so a line of unclosed
+# "<!--" or "<script>" costs its length squared: _markup_blocks finds the same matches with
+# these, and stops looking for an end that was not there from an earlier opening.
+_MARKUP_OPEN_RE = re.compile(r"<(?:(script|style)\b|!--)", re.I)
+_MARKUP_GT_RE = re.compile(">")
+_MARKUP_END_RE = {
+    "script": re.compile(r"</script\s*>", re.I),
+    "style": re.compile(r"</style\s*>", re.I),
+    "--": re.compile("-->"),
+}
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]{0,20}(?:\s[^<>]{0,400})?/?>")
 # Named entities such copies carry; numeric ones are left alone.
 _ENTITIES = {
@@ -80,6 +90,35 @@ def _token_classes(token: str) -> int:
         + any(ch.isdigit() for ch in token)
         + any(ch in _SYMBOLS for ch in token)
     )
+
+
+def _markup_blocks(raw: str) -> list[tuple[int, int]]:
+    """Spans of ``_MARKUP_BLOCK_RE.finditer(raw)``, found in time linear in ``raw``."""
+    spans: list[tuple[int, int]] = []
+    missing: set[str] = set()  # kinds whose end (or ">") is absent from here on
+    pos = 0
+    while len(missing) < len(_MARKUP_END_RE) and (m := _MARKUP_OPEN_RE.search(raw, pos)):
+        kind = m.group(1).lower() if m.group(1) else "--"
+        end = None
+        if kind not in missing:
+            start: int | None = m.end()
+            if kind != "--":
+                gt = _MARKUP_GT_RE.search(raw, m.end())
+                start = None if gt is None else gt.end()
+                if gt is None:
+                    missing.update(("script", "style"))
+            if start is not None:
+                close = _MARKUP_END_RE[kind].search(raw, start)
+                if close is None:
+                    missing.add(kind)
+                else:
+                    end = close.end()
+        if end is None:
+            pos = m.start() + 1
+        else:
+            spans.append((m.start(), end))
+            pos = end
+    return spans
 
 
 def _is_noise_run(run: str) -> bool:
@@ -142,8 +181,11 @@ _DOC_TITLE_RE = re.compile(r"^《[^》]{1,80}》$")
 _COURTESY_RE = re.compile(r"谢谢|再见")
 _TOC_RE = re.compile(r"^目\s*录[:：]?$")
 # Dot leaders and page numbers; "讲话 12" reads "讲话12" once spaces next to Chinese are gone.
+# A run is only tried from its first character (the lookbehinds): tried from each of them, a
+# line of dots not followed by a page number costs its length squared.
 _TOC_LEADER_RE = re.compile(
-    r"(?:\.{3,}|…+|·{3,}|-{3,})\s*\d*\s*$|\s+\d{1,3}$|(?<=[\u4e00-\u9fff》”）])\d{1,3}$"
+    r"(?:(?<!\.)\.{3,}|(?<!…)…+|(?<!·)·{3,}|(?<!-)-{3,})\s*\d*\s*$|(?<!\s)\s+\d{1,3}$"
+    r"|(?<=[\u4e00-\u9fff》”）])\d{1,3}$"
 )
 
 # Dates as speeches print them, masked digits included: 2023年3月5日, 二〇二三年元月五日, 20**年8月9日,
@@ -313,10 +355,17 @@ def _strip_fragments(idx: int, raw: str, removed: _Removed) -> str:
     if "&" in raw:  # first: an escaped tag is markup the page showed, not speech text
         raw = _ENTITY_RE.sub(lambda m: _ENTITIES[m.group(0).lower()], raw)
     if "<" in raw:
-        for pattern in (_MARKUP_BLOCK_RE, _TAG_RE):
-            for m in pattern.finditer(raw):
-                removed.add(idx, m.group(0))
-            raw = pattern.sub("", raw)
+        spans = _markup_blocks(raw)
+        if spans:
+            kept, pos = [], 0
+            for start, end in spans:
+                removed.add(idx, raw[start:end])
+                kept.append(raw[pos:start])
+                pos = end
+            raw = "".join(kept) + raw[pos:]
+        for m in _TAG_RE.finditer(raw):
+            removed.add(idx, m.group(0))
+        raw = _TAG_RE.sub("", raw)
     if "#" in raw or "[" in raw:
         for m in _PAYWALL_RE.finditer(raw):
             removed.add(idx, m.group(0))
@@ -867,6 +916,9 @@ def _drop_outline(lines: list[_Line], removed: _Removed) -> list[_Line]:
     def close_run() -> None:
         if len(run) < 2:
             return
+        titles = sum(1 for k, _ in run if TITLE_SHAPE_RE.search(lines[k].text or ""))
+        if titles * 2 > len(run):
+            return  # the contents of a compilation: its speeches' titles (see _split_toc)
         last = run[-1][0]
         found = 0
         for _, (style, n, key) in run:

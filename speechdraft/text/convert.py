@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import bisect
 import operator
 import re
 import threading
@@ -132,7 +133,11 @@ def _neighbour(text: str, i: int, step: int) -> str:
     return ""
 
 
-_URL_RE = re.compile(r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# The parts of an address are bounded (64 and 255 characters, as in RFC 5321): unbounded, a
+# long run of letters without "@" is scanned again from each of its letters.
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,255}\.[A-Za-z]{2,}"
+)
 
 
 def _protected_spans(line: str) -> list[tuple[int, int]]:
@@ -165,13 +170,18 @@ def _normalize_punct(line: str) -> str:
     if _CJK_RE.search(line) is None:
         return line
     pairs = _paren_pairs(line) if "(" in line or ")" in line else {}
+    # positions of the Chinese characters, to tell whether a pair encloses one (bisect)
+    cjk_at = [m.start() for m in _CJK_RE.finditer(line)] if pairs else []
     protected = _protected_spans(line)
+    span = 0  # protected spans ending before the current position are passed
     out = list(line)
     dq = 0
     sq = 0
     for m in _PUNCT_RE.finditer(line):
         i = m.start()
-        if protected and any(a <= i < b for a, b in protected):
+        while span < len(protected) and protected[span][1] <= i:
+            span += 1
+        if span < len(protected) and protected[span][0] <= i:
             continue
         ch = line[i]
         before = _neighbour(line, i - 1, -1)
@@ -185,9 +195,10 @@ def _normalize_punct(line: str) -> str:
             j = pairs.get(i)
             if j is not None:
                 lo, hi = min(i, j), max(i, j)
-                inner = line[lo + 1 : hi]
+                k = bisect.bisect_right(cjk_at, lo)
+                inner_cjk = k < len(cjk_at) and cjk_at[k] < hi
                 outside = _neighbour(line, lo - 1, -1) + _neighbour(line, hi + 1, 1)
-                if _CJK_RE.search(inner) or any(_is_cjk_context(c) for c in outside):
+                if inner_cjk or any(_is_cjk_context(c) for c in outside):
                     out[i] = "（" if ch == "(" else "）"
             elif context:
                 out[i] = "（" if ch == "(" else "）"

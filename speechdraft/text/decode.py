@@ -322,14 +322,45 @@ class _TextExtractor(HTMLParser):
         elif tag in self.BLOCK:
             self.parts.append("\n")
 
+    # At the end of the input, a tag, comment or declaration that is never closed runs to the
+    # end of the document, as in browsers (and in Python ≥ 3.13.4). Python 3.11 instead shows
+    # it as text up to the next ">" and parses on from there, so each such "<" has the rest of
+    # the document scanned again: quadratic time on "<a b='" or "<!--" repeated.
+    _at_end = False
+
+    def close(self) -> None:
+        self._at_end = True
+        super().close()
+
+    def _to_end(self, k: int) -> int:
+        return len(self.rawdata) if k < 0 and self._at_end else k
+
+    def parse_starttag(self, i: int) -> int:
+        return self._to_end(super().parse_starttag(i))
+
+    def parse_endtag(self, i: int) -> int:
+        return self._to_end(super().parse_endtag(i))
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        return self._to_end(super().parse_comment(i, report))
+
+    def parse_pi(self, i: int) -> int:
+        return self._to_end(super().parse_pi(i))
+
+    def parse_html_declaration(self, i: int) -> int:
+        return self._to_end(super().parse_html_declaration(i))
+
+    def parse_bogus_comment(self, i: int, report: int = 1) -> int:
+        return self._to_end(super().parse_bogus_comment(i, report))
+
     def parse_marked_section(self, i: int, report: int = 1) -> int:
         # Python < 3.13 raises AssertionError on "<![" not followed by CDATA, if, endif…
         # (a scraped page with "<![ACDATA[" then fails as a whole): skip it like a comment.
         try:
-            return super().parse_marked_section(i, report)
+            return self._to_end(super().parse_marked_section(i, report))
         except AssertionError:
             end = self.rawdata.find(">", i + 3)
-            return -1 if end < 0 else end + 1
+            return self._to_end(-1 if end < 0 else end + 1)
 
     def handle_data(self, data: str) -> None:
         if self.in_title:

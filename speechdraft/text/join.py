@@ -51,43 +51,92 @@ def wrap_width(lines: list[str]) -> int | None:
     return None
 
 
-def _should_join(prev: str, nxt: str, wrapped: bool = False) -> bool:
-    if not prev or not nxt:
+# A numbering token and what follows it fit in this many characters, unless runs of spaces
+# stretch it (never in the cleaner's lines); then up to _HEAD_LONG characters are read.
+_HEAD = 64
+_HEAD_LONG = 4096
+_SPACE_RUN_RE = re.compile(r"[ \t\u3000]{2}")
+
+
+class _Paragraph:
+    """A paragraph being put together from lines. What :func:`_should_join` asks of it is
+    kept as lines are added and its text is joined once at the end: asked of the joined
+    text, each line would cost the whole paragraph (a hard-wrapped text without full
+    stops is one paragraph of thousands of lines)."""
+
+    def __init__(self, line: str) -> None:
+        self.parts = [line]
+        self.length = len(line)
+        self.last = line[-1:]
+        self.stop = _INTERNAL_STOP_RE.search(line) is not None
+        self.comma = "，" in line
+        self.head = line[:_HEAD]
+
+    def add(self, line: str) -> None:
+        if self.last and _spaced(self.last, line):
+            line = " " + line
+        self.parts.append(line)
+        self.length += len(line)
+        self.last = line[-1:]
+        self.stop = self.stop or _INTERNAL_STOP_RE.search(line) is not None
+        self.comma = self.comma or "，" in line
+        if len(self.head) < _HEAD:
+            self.head = (self.head + line)[:_HEAD]
+
+    def numbered(self) -> bool:
+        head = self.head
+        if self.length > _HEAD and (_SPACE_RUN_RE.search(head) or not head[16:].strip()):
+            head = self._prefix(_HEAD_LONG)
+        return parse_number_token(head) is not None
+
+    def _prefix(self, size: int) -> str:
+        parts, length = [], 0
+        for part in self.parts:
+            if length >= size:
+                break
+            parts.append(part)
+            length += len(part)
+        return "".join(parts)[:size]
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _should_join(prev: _Paragraph, nxt: str, wrapped: bool = False) -> bool:
+    if not prev.length or not nxt:
         return False
     if nxt[0] in _CONTINUATION_START:
         return True
-    if is_complete(prev):
+    if prev.last in _TERMINAL:  # complete
         return False
     if parse_number_token(nxt) is not None or SALUTATION_RE.match(nxt):
         return False
-    if _INTERNAL_STOP_RE.search(prev, 0, len(prev) - 1):
+    if prev.stop:  # a stop before its end (its last character is none)
         return True
     if wrapped:
         return True
-    numbered = parse_number_token(prev) is not None
-    if numbered:
+    if prev.numbered():
         return False
-    if len(prev) > 40 and "，" in prev:
+    if prev.length > 40 and prev.comma:
         return True
-    return len(prev) <= 60 and bool(_PARTICLE_START_RE.match(nxt))
+    return prev.length <= 60 and bool(_PARTICLE_START_RE.match(nxt))
 
 
-def _concat(a: str, b: str) -> str:
-    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
-        return a + " " + b
-    return a + b
+def _spaced(last: str, line: str) -> bool:
+    """Whether a joined line goes after a space: between two Latin words (Microsoft Word)."""
+    return last.isascii() and last.isalnum() and line[0].isascii() and line[0].isalnum()
 
 
 def join_lines(lines: list[str]) -> list[str]:
     """Merge broken lines into paragraphs (order and text preserved)."""
     width = wrap_width(lines)
-    out: list[str] = []
+    out: list[_Paragraph] = []
     last = ""
     for line in lines:
         wrapped = width is not None and len(last) >= width - 2
         if out and _should_join(out[-1], line, wrapped):
-            out[-1] = _concat(out[-1], line)
+            out[-1].add(line)
         else:
-            out.append(line)
+            out.append(_Paragraph(line))
         last = line
-    return out
+    return [p.text() for p in out]

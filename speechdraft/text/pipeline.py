@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import segment
 from .clean import clean_text
-from .completeness import incompleteness
+from .completeness import incompleteness, page_of
 from .convert import detect_script, has_cjk, to_simplified
 from .decode import DEFAULT_MAX_BYTES, decode_bytes
 from .errors import IngestError
@@ -110,6 +110,12 @@ def speech_incompleteness(speech: Speech, removed) -> list[str]:
     )
 
 
+def _page_marker(removed: list[str]) -> list[str]:
+    """The first removed line that marks one page of several (as page_of reads them), alone:
+    what speech_incompleteness needs of ``removed``."""
+    return next(([line] for line in removed if page_of([line]) is not None), [])
+
+
 def _has_body(speech: Speech) -> bool:
     texts = list(speech.opening) + list(speech.closing)
     for section in speech.walk_sections():
@@ -141,6 +147,8 @@ def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
     cleaned = clean_text(simplified)
     speeches: list[Speech] = []
     removed = list(cleaned.removed)
+    # The page marker is looked for once per file, not once per speech of a compilation.
+    page_marker = _page_marker(cleaned.removed)
     for clean_speech in cleaned.speeches:
         speech = build_speech(clean_speech)
         if not _has_body(speech):
@@ -148,7 +156,7 @@ def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
             continue
         assign_roles(speech.sections, speech.title)
         _apply_slots(speech)
-        speech.incomplete = speech_incompleteness(speech, cleaned.removed)
+        speech.incomplete = speech_incompleteness(speech, page_marker)
         speech.phrases = mine_phrases(speech, len(speeches))
         speeches.append(speech)
     if not speeches:

@@ -922,7 +922,10 @@ def _drop_outline(lines: list[_Line], removed: _Removed) -> list[_Line]:
         last = run[-1][0]
         found = 0
         for _, (style, n, key) in run:
-            if any(k > last and other.startswith(key) for k, other in later.get((style, n), ())):
+            seen = later.get((style, n), [])
+            first = bisect.bisect_right(seen, (last, "\uffff"))
+            # its next few occurrences only: bounded work however often a number recurs
+            if any(other.startswith(key) for _, other in seen[first : first + 3]):
                 found += 1
         if found == len(run) or (len(run) >= 4 and found >= len(run) - 1):
             gone.update(k for k, _ in run)

@@ -134,7 +134,7 @@ def editor_notes(line: str) -> tuple[str, list[str]]:
         stops = "。！？；，、：“”"
         inside = bool(before) and before not in stops and bool(after) and after not in stops
         # after 总书记 / 同志 the text already says who: the note only asks for the exact wording
-        named = _ROLE_BEFORE_RE.search(line, 0, match.start()) is not None
+        named = _ROLE_BEFORE_RE.search(line[max(0, match.start() - 3) : match.start()]) is not None
         return "×××" if inside and not named else ""
 
     out = _BRACKETED_RE.sub(replace, line)

@@ -300,7 +300,11 @@ class _TextExtractor(HTMLParser):
         self.parts: list[str] = []
         self.skip_depth = 0
         self.in_title = False
-        self.title = ""
+        self._title: list[str] = []  # pieces: a <title> never closed takes the whole page
+
+    @property
+    def title(self) -> str:
+        return "".join(self._title)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -364,7 +368,7 @@ class _TextExtractor(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
-            self.title += data
+            self._title.append(data)
         if self.skip_depth:
             return
         self.parts.append(data.replace("\n", " ").replace("\r", " "))

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechdraft.text import clean, completeness, convert, join, pipeline
+from speechdraft.text import clean, completeness, convert, decode, join, pipeline
 from speechdraft.text.decode import html_to_text
 from speechdraft.text.errors import IngestError
 from speechdraft.text.pipeline import parse_bytes
@@ -110,6 +110,15 @@ def test_a_page_of_unclosed_quotes_is_parsed(monkeypatch):
     parsed = parse_bytes(page.encode(), "a.html")
     assert SENTENCE in texts(parsed)
     assert "<a" not in texts(parsed)
+
+
+def test_a_title_never_closed_is_kept_in_pieces():
+    parser = decode._TextExtractor()
+    parser.feed("<html><head><title>讲话" + "推<b>进</b>" * 3000)
+    parser.close()
+    # a string grown by += at each piece copied the whole title again (quadratic)
+    assert parser.title == "讲话" + "推进" * 3000
+    assert len(parser._title) > 3000
 
 
 # ------------------------------------------------------------------ markup in text (clean.py)

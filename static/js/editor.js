@@ -32,7 +32,7 @@
   }
   window.speechdraftEditor = {
     perf: perf,
-    idle: function () { return queued === 0 && !hasUnsaved(); },
+    idle: function () { return queued === 0 && !hasUnsaved() && !holds.length; },
   };
 
   function csrf() {
@@ -628,7 +628,7 @@
     var el = fieldOf(event.target);
     if (!el) return;
     var row = rowOf(el);
-    if (row.contains(event.relatedTarget)) return;
+    if (row.contains(event.relatedTarget) || event.relatedTarget === catcher) return;
     if (dirty[idOf(row)]) saveAll();
     else loadHints(idOf(row));
   });
@@ -733,7 +733,7 @@
     if (before) nextCursor = cursorFor(before, "end");
     // An empty item goes without the 确定删除 question: there is nothing in it to lose.
     var url = itemUrl.replace("/0/", "/" + idOf(row) + "/") + "delete/";
-    enqueue(function () { return post(url, { source: row, target: "#document", swap: "outerHTML" }); });
+    structural(function () { return post(url, { source: row, target: "#document", swap: "outerHTML" }); });
   }
   function cursorFor(el, offset) {
     var row = rowOf(el);
@@ -763,8 +763,86 @@
       if (!window.confirm("确定删除这一段" + below + "？（可用“撤销”恢复）")) return;
     }
     var url = itemUrl.replace("/0/", "/" + idOf(row) + "/") + action + "/";
-    enqueue(function () { return post(url, { source: row, target: "#document", swap: "outerHTML" }); });
+    structural(function () { return post(url, { source: row, target: "#document", swap: "outerHTML" }); });
   }
+  // --- typing ahead of a structure action ----------------------------------------------
+  //
+  // A structure action (添加要点, 上移, 撤销…) puts the cursor somewhere new once the server's
+  // outline is on the page; a drafter goes on typing before that. Keys pressed meanwhile go
+  // into a hidden field (which also hosts the input method) and, once the action has put the
+  // cursor in place, into the text there: never into the item the cursor is about to leave.
+  // With several actions queued, what was typed after each goes where that one put the cursor.
+  var catcher = document.createElement("textarea");
+  catcher.id = "type-ahead";
+  catcher.className = "type-ahead";
+  catcher.setAttribute("aria-label", "正在处理，输入的文字稍后放到光标处");
+  catcher.setAttribute("tabindex", "-1");
+  catcher.spellcheck = false;
+  editor.appendChild(catcher);
+  var holds = []; // pending structure actions that hold the typing: { from, cursor, running }
+  var caught = 0; // characters already taken out of the catcher
+  function inOutline(node) { return node === catcher || !!fieldOf(node) || !!rowOf(node); }
+  function catchTyping() {
+    var range = window.getSelection().rangeCount ? window.getSelection().getRangeAt(0) : null;
+    var box = range && range.getClientRects()[0];
+    catcher.style.left = Math.max(0, box ? box.left : 0) + "px";
+    catcher.style.top = Math.max(0, box ? box.top : 0) + "px";
+    if (document.activeElement !== catcher) catcher.focus({ preventScroll: true });
+  }
+  function structural(task) {
+    var hold = null;
+    if (inOutline(document.activeElement)) {
+      hold = { from: caught + catcher.value.length, cursor: document.activeElement === catcher ? null : cursorNow() };
+      holds.push(hold);
+      if (document.activeElement !== catcher) catchTyping();
+    }
+    var done = enqueue(function () {
+      if (hold) hold.running = true;
+      return task(hold);
+    });
+    if (hold) done.then(function () { land(hold); });
+    return done;
+  }
+  // The action is done (or failed): what was typed for it goes in at the cursor.
+  function land(hold) {
+    var index = holds.indexOf(hold);
+    if (index < 0) return;
+    holds.splice(index, 1);
+    var next = holds[0];
+    var value = catcher.value;
+    var n = next ? Math.max(0, Math.min(next.from - caught, value.length)) : value.length;
+    var text = value.slice(0, n);
+    catcher.value = value.slice(n);
+    caught += n;
+    if (!fieldOf(document.activeElement)) {
+      if (!cursorRestore(hold.cursor) || !fieldOf(document.activeElement)) {
+        var fields = text ? allFields() : [];
+        if (fields.length) placeCaret(fields[fields.length - 1], "end");
+      }
+    }
+    var el = fieldOf(document.activeElement);
+    if (text && !el) { catcher.value = text + catcher.value; caught -= n; } // kept for the next place
+    else if (text) typeText(el, text);
+    if (next) {
+      if (next.cursor === null) next.cursor = cursorNow();
+      catchTyping();
+    } else if (!catcher.value && document.activeElement === catcher && hold.cursor) {
+      cursorRestore(hold.cursor);
+    }
+  }
+  // Text typed ahead, line breaks as Enter: each line a paragraph, as typing it would have.
+  function typeText(el, text) {
+    var lines = text.split("\n");
+    for (var i = 0; i < lines.length; i++) {
+      if (i > 0) {
+        enterKey(el, rowOf(el));
+        el = fieldOf(document.activeElement) || el;
+      }
+      if (lines[i]) insertAtCursor(el, document.createTextNode(lines[i]));
+      afterTyping(el);
+    }
+  }
+
   var itemUrl = editor.getAttribute("data-item-url"); // …/items/0/
   var bar = document.getElementById("item-bar");
   // The bar goes onto the current item, its buttons disabled where they cannot apply.
@@ -1003,14 +1081,17 @@
     }
     event.preventDefault();
     var detail = event.detail;
-    enqueue(function () { return send(function () { detail.issueRequest(false); }); });
+    var task = function () { return send(function () { detail.issueRequest(false); }); };
+    if (detail.target && detail.target.id === "document") structural(task);
+    else enqueue(task);
   });
 
   // Run `issue` (which starts one htmx request) as the queue's current task.
   function send(issue) {
     return new Promise(function (resolve) {
       var seq = ++requestSeq;
-      inflight[seq] = { resolve: resolve, cursor: cursorNow() };
+      var held = holds[0] && holds[0].running ? holds[0] : null;
+      inflight[seq] = { resolve: resolve, cursor: held ? held.cursor : cursorNow() };
       releasing = seq;
       var promise;
       try { promise = issue(); } finally { releasing = 0; }
@@ -1102,6 +1183,7 @@
       cursorRestore(put.cursor);
     }
     if (orphaned) { orphaned = false; offerRecovery(); }
+    if (holds[0] && holds[0].running) land(holds[0]);
   });
   var nextCursor = null;
   var orphaned = false;

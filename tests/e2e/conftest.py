@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from speechdraft.drafts.services import Placement, draft_create, draft_item_insert
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 # The sync Playwright API runs an event loop in this thread; Django's ORM calls made by the
@@ -43,3 +45,21 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def speech(alice):
+    """The blank frame (opening, three parts, closing) with two points under part 二."""
+    draft = draft_create(owner=alice, title="在全市安全生产工作会议上的讲话", region="江城")
+    second = draft.items.filter(numbered=True).order_by("position")[1]
+    for n, heading in enumerate(["压实安全责任", "排查重大隐患"]):
+        draft_item_insert(
+            draft,
+            user=alice,
+            version=draft.version,
+            placement=Placement(second.pk, n),
+            numbered=True,
+            heading=heading,
+            body=f"第{n + 1}个要点的正文。",
+        )
+    return draft

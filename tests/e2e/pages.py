@@ -109,3 +109,9 @@ def drag(page, source, target):
         page.mouse.up()
     assert moved.value.status == 200
     settled(page)
+
+
+def open_speech(page, live_server, speech):
+    login(page, live_server)
+    page.goto(f"{live_server.url}/drafts/{speech.pk}/")
+    settled(page)

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from speechdraft.drafts.models import Draft
-from tests.e2e.pages import idle, login, new_blank_draft, settled
+from tests.e2e.pages import idle, login, new_blank_draft
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -60,13 +60,11 @@ def test_a_speech_written_with_the_keyboard_only(page, live_server, alice):
     go_down_to(page, "二、")
     write_heading(page, "突出工作重点")
     # 添加要点 twice: （一）（二） under part 二, each heading typed where the cursor lands.
-    page.keyboard.press("Control+Alt+Digit2")
-    settled(page)
+    page.keyboard.press("Control+Alt+Digit2")  # typed on at once: the keys wait for the new point
     page.keyboard.type("压实安全责任")
     page.keyboard.press("Enter")  # from the heading on to its body
     page.keyboard.type("要把责任落实到岗位、落实到人。")
     page.keyboard.press("Control+Alt+Digit2")
-    settled(page)
     page.keyboard.type("排查重大隐患")
     go_down_to(page, "三、")
     write_heading(page, "强化作风保障")

@@ -9,37 +9,12 @@ from playwright.sync_api import expect
 
 from speechdraft.drafts import services
 from speechdraft.drafts.models import Draft, DraftItem, Revision
-from speechdraft.drafts.services import Placement, draft_create, draft_item_insert
-from tests.e2e.pages import drag, idle, login, own, part, row_of, settled, type_at_end
+from tests.e2e.pages import drag, idle, open_speech, own, part, row_of, settled, type_at_end
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TYPED = "这是刚刚打下还没自动保存的一句话。"
 SAVE = re.compile(r".*/items/\d+/save/$")
-
-
-@pytest.fixture
-def speech(alice):
-    """The blank frame (opening, three parts, closing) with two points under part 二."""
-    draft = draft_create(owner=alice, title="在全市安全生产工作会议上的讲话", region="江城")
-    second = draft.items.filter(numbered=True).order_by("position")[1]
-    for n, heading in enumerate(["压实安全责任", "排查重大隐患"]):
-        draft_item_insert(
-            draft,
-            user=alice,
-            version=draft.version,
-            placement=Placement(second.pk, n),
-            numbered=True,
-            heading=heading,
-            body=f"第{n + 1}个要点的正文。",
-        )
-    return draft
-
-
-def open_speech(page, live_server, speech):
-    login(page, live_server)
-    page.goto(f"{live_server.url}/drafts/{speech.pk}/")
-    settled(page)
 
 
 def typed_in_db() -> bool:

@@ -3,7 +3,7 @@
 Each shape is a speech (title, salutation, a few paragraphs) around a payload that once
 made a step of the pipeline quadratic (regex backtracking, rescanning from each position,
 re-joining a growing paragraph…), built at 16 KB, 64 KB and 256 KB. ``parse_bytes`` is
-timed on each (best of N runs; an IngestError is a normal outcome), and the time for
+timed on each in CPU seconds (best of N rounds; an IngestError is a normal outcome), and the time for
 256 KB must be at most 5× the time for 64 KB: linear work gives 4×, quadratic 16×.
 
 Run: .venv/bin/python bench/ingest_linear.py [--rounds N] [--only SHAPE …] [--no-write]
@@ -11,6 +11,7 @@ Exit status 1 when a shape's ratio is above 5.
 """
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -459,35 +460,53 @@ SHAPES = [
 
 
 def run_once(data: bytes, name: str) -> tuple[float, str]:
-    started = time.perf_counter()
+    """CPU seconds of one parse (other processes on the machine do not count) and its
+    outcome."""
+    started = time.process_time()
     try:
         parsed = parse_bytes(data, name)
         outcome = f"{len(parsed.speeches)} 篇"
     except IngestError:
         outcome = "IngestError"
-    return time.perf_counter() - started, outcome
+    return time.process_time() - started, outcome
 
 
 def measure(shape, rounds: int) -> tuple[list[float], str]:
-    times = []
+    """Best CPU time at each size. The rounds go 16, 64, 256, 16, 64, 256…, so that a slow
+    spell of the machine falls on every size alike rather than on one."""
+    inputs = [shape(size) for size in SIZES]
+    best = [float("inf")] * len(SIZES)
     outcome = ""
-    for size in SIZES:
-        data, name = shape(size)
-        best = float("inf")
-        for _ in range(rounds):
+    for _ in range(rounds):
+        for i, (data, name) in enumerate(inputs):
             elapsed, outcome = run_once(data, name)
-            best = min(best, elapsed)
-        times.append(best)
-    return times, outcome
+            best[i] = min(best[i], elapsed)
+    return best, outcome
 
 
 def warm_up() -> None:
     """Load what the first parse loads once per process (OpenCC, jieba, the score table of
-    the legacy encodings), so that it is not counted in the 16 KB figures."""
+    the legacy encodings), so that it is not counted in the 16 KB figures; then freeze that
+    heap, so that the garbage collector does not walk jieba's dictionary during the timed
+    parses (a cost that depends on when a collection falls, not on the input)."""
     for path in sorted((ROOT / "fixtures" / "corpus").glob("*.txt"))[:1]:
         parse_bytes(path.read_bytes(), path.name)
     for shape in (numbered_headings, gb18030, big5):
         run_once(*shape(4096))
+    gc.collect()
+    gc.freeze()
+
+
+def judge(shape, rounds: int) -> tuple[list[float], str, float, bool]:
+    times, outcome = measure(shape, rounds)
+    ratio = times[2] / max(times[1], 1e-6)
+    if ratio > MAX_RATIO and times[2] >= 0.02:
+        # Measured again with more rounds before it is called too slow: a shape that is
+        # really quadratic stays near 16 however often it is run.
+        times, outcome = measure(shape, rounds * 2)
+        ratio = times[2] / max(times[1], 1e-6)
+    # Below a few milliseconds the ratio is noise: such a shape passes.
+    return times, outcome, ratio, ratio <= MAX_RATIO or times[2] < 0.02
 
 
 def main() -> None:
@@ -502,10 +521,7 @@ def main() -> None:
     rows = []
     failed = []
     for shape in shapes:
-        (t16, t64, t256), outcome = measure(shape, args.rounds)
-        ratio = t256 / max(t64, 1e-6)
-        # Below a few milliseconds the ratio is noise: such a shape passes.
-        ok = ratio <= MAX_RATIO or t256 < 0.02
+        (t16, t64, t256), outcome, ratio, ok = judge(shape, args.rounds)
         if not ok:
             failed.append(shape.__name__)
         row = (
@@ -517,8 +533,9 @@ def main() -> None:
 
     body = (
         f"""
-Crafted files around a speech, each at 16, 64 and 256 KB; seconds of `parse_bytes` (best of
-{args.rounds}), and the ratio 256 KB ÷ 64 KB (linear work gives 4, quadratic 16; target ≤ {MAX_RATIO:g},
+Crafted files around a speech, each at 16, 64 and 256 KB; CPU seconds of `parse_bytes` (best
+of {args.rounds} rounds taken in turn over the three sizes; a shape above the target is measured
+again with twice the rounds), and the ratio 256 KB ÷ 64 KB (linear work gives 4, quadratic 16; target ≤ {MAX_RATIO:g},
 shapes under 20 ms at 256 KB pass whatever their ratio). An IngestError is a normal outcome.
 Command: `.venv/bin/python bench/ingest_linear.py`.
 

@@ -422,6 +422,8 @@ def _first_pass(text: str, removed: _Removed) -> list[_Line]:
     in_list = False
     raw_lines = text.split("\n")
     for idx, raw in enumerate(raw_lines):
+        if lines and lines[-1].text is None and not raw.strip():
+            continue  # a run of blank lines is one paragraph break, however long
         raw = _strip_fragments(idx, raw, removed)
         line = normalize_line(raw, title=_raw_titleish(raw))
         if not line:

@@ -360,3 +360,23 @@ def test_a_page_marker_still_flags_every_speech_of_a_compilation():
 def test_a_file_of_nothing_but_crafted_markup_is_refused():
     with pytest.raises(IngestError, match="未识别到讲话正文"):
         parse_bytes(("<!--" * 20000 + "\n" + "<a b='" * 20000).encode(), "a.txt")
+
+
+def test_a_run_of_blank_lines_is_read_as_one_paragraph_break(monkeypatch):
+    """A page padded with 100,000 blank (or whitespace-only) lines: the lines after the first
+    are not read, and the speech is what one blank line between its paragraphs gives."""
+    calls = 0
+    real = convert.normalize_line
+
+    def counted(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clean, "normalize_line", counted)
+    padding = "\n".join([" ", "\u3000", "", "\t"] * 25_000)
+    padded = parse_bytes(f"{HEAD}\n{padding}\n{SENTENCE}\n".encode(), "a.txt")
+    assert calls < 100
+    plain = parse_bytes(f"{HEAD}\n\n{SENTENCE}\n".encode(), "a.txt")
+    assert padded.speeches[0].to_json_dict() == plain.speeches[0].to_json_dict()
+    assert SENTENCE in list(padded.speeches[0].texts())

@@ -50,6 +50,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/ingest_quality.py
 	$(PY) bench/ingest_linear.py
 	$(PY) bench/library_search.py
+	$(PY) bench/library_quality.py
 	$(PY) bench/review_reuse.py
 	$(PY) bench/editor.py
 	$(PY) bench/editor_browser.py

@@ -46,13 +46,15 @@ def setup_django() -> str:
     """Django on a fresh database; returns a description of it."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
+        from urllib.parse import urlsplit, urlunsplit
+
         import psycopg
 
-        server = url.rsplit("/", 1)[0]
-        with psycopg.connect(server + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{QUALITY_DB}" WITH (FORCE)')
-            conn.execute(f"CREATE DATABASE \"{QUALITY_DB}\" ENCODING 'UTF8' TEMPLATE template0")
-        os.environ["DATABASE_URL"] = f"{server}/{QUALITY_DB}"
+        parts = urlsplit(url)
+        with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as c:
+            c.execute(f'DROP DATABASE IF EXISTS "{QUALITY_DB}" WITH (FORCE)')
+            c.execute(f"CREATE DATABASE \"{QUALITY_DB}\" ENCODING 'UTF8' TEMPLATE template0")
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{QUALITY_DB}"))
         where = f"PostgreSQL (fresh database {QUALITY_DB})"
     else:
         tmp = tempfile.mkdtemp(prefix="speechdraft-quality-")
@@ -262,6 +264,7 @@ def main() -> int:
     by_pk = load(lib)
     load_s = time.perf_counter() - t
     runs, note = rankings()
+    runs_kwargs = dict(runs)
     if note:
         print(f"note: {note}")
     t = time.perf_counter()
@@ -286,7 +289,7 @@ def main() -> int:
             f"(target ≥ {TARGET_NDCG} and ≥ {TARGET_RATIO}×: {'missed' if failed else 'met'})."
         )
     else:
-        verdict = f"**nDCG@10: legacy {legacy:.3f}** (relevance not measured: {note})"
+        verdict = f"**nDCG@10: legacy {legacy:.3f}** (the new ranking not measured, see the note)."
     print()
     print(verdict)
     n_generated = sum(p.source == "generated" for p in lib.paragraphs)
@@ -305,14 +308,16 @@ def main() -> int:
             f"{n} {t}"
             for t, n in _counts(q.type for q in queries).items()  # 单词, 短语, 提法, 口语化
         )
+        measured = " and ".join(f"ranking={n!r}" for n in results if runs_kwargs[n])
+        measured = f"with {measured}" if measured else "(today's ranking, reported as legacy)"
         body = f"""
 {len(queries)} judged queries ({types}) over a library of {len(lib.paragraphs):,} approved
-paragraphs ({n_generated:,} composed from hand-written building blocks, {len(lib.paragraphs) - n_generated}
-from the five sample speeches) and {len(lib.phrases)} phrases, {where}; `library_search(query,
-limit=10, ranking=…)`, both rankings in one run. Grades 2/1/0 from the labels in
-`bench/library/` (phrases and passing mentions are distractors); gains 2^grade − 1;
-recall@10 = grade-2 items in the top 10 / min(10, grade-2 items).
-Command: `.venv/bin/python bench/library_quality.py` — {timing}.
+paragraphs ({n_generated:,} composed from hand-written building blocks,
+{len(lib.paragraphs) - n_generated} from the five sample speeches) and {len(lib.phrases)} phrases
+on {where}; `library_search(query, limit=10)` {measured}, in one run. Grades 2/1/0
+from the labels in `bench/library/` (phrases and passing mentions are distractors); gains
+2^grade − 1; recall@10 = grade-2 items in the top 10 / min(10, grade-2 items).
+Command: `.venv/bin/python bench/library_quality.py`; {timing}.
 
 {summary_table(results)}
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
-from speechdraft.corpus.models import Paragraph, Section, Skeleton, Status
+from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, Status
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
 from speechdraft.library.models import Phrase
 from speechdraft.text.errors import UserError
@@ -657,14 +657,43 @@ def placement_for(draft: Draft, kind: str, anchor_id) -> Placement:
     return Placement(anchor.parent_id, anchor.position + 1)
 
 
-def placement_for_material(draft: Draft, anchor_id, *, has_heading: bool) -> Placement:
+def placement_for_material(
+    draft: Draft, anchor_id, *, has_heading: bool, role: str | None = None
+) -> Placement:
     """A library paragraph with a heading becomes a point (as 添加要点 would place it); one
-    without, body text (as 添加段落)."""
-    if has_heading and anchor_id not in (None, ""):
-        anchor = _get_item(draft, anchor_id)
-        if anchor.numbered or anchor.parent is not None:
+    without, body text (as 添加段落).
+
+    With no anchor inside a part (the 素材库 page, or the cursor in the opening), a point goes
+    to the end of the part its role belongs to: 形势 to the first part, 作风 to the last, 任务
+    (and anything else) to the middle one of three, so it becomes that part's next （N）.
+    Without an anchor, an opening paragraph goes at the end of the opening and a closing one
+    at the end of the speech.
+    """
+    if has_heading:
+        anchor = _get_item(draft, anchor_id) if anchor_id not in (None, "") else None
+        if anchor is not None and (anchor.numbered or anchor.parent is not None):
             return placement_for(draft, "point", anchor.pk)
+        part = _part_for_role(draft, role)
+        if part is not None:
+            return placement_after(draft, part.pk, as_child=True)
+    elif anchor_id in (None, "") and role in (Role.OPENING, Role.CLOSING):
+        parts = _siblings(draft, None).filter(numbered=True).order_by("position")
+        first = parts.first()
+        if role == Role.OPENING and first is not None:
+            return Placement(None, first.position)  # the opening's last paragraph
+        return Placement(None, _siblings(draft, None).count())  # the closing's last
     return placement_for(draft, "paragraph", anchor_id)
+
+
+def _part_for_role(draft: Draft, role: str | None) -> DraftItem | None:
+    parts = list(_siblings(draft, None).filter(numbered=True).order_by("position"))
+    if not parts:
+        return None
+    if role == Role.SITUATION:
+        return parts[0]
+    if role == Role.STYLE:
+        return parts[-1]
+    return parts[min(1, len(parts) - 1)]
 
 
 @transaction.atomic

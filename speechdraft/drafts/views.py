@@ -638,6 +638,7 @@ def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
             draft,
             request.POST.get("anchor") or None,
             has_heading=bool(paragraph is not None and paragraph.heading),
+            role=paragraph.role if paragraph is not None else None,
         )
         item = services.material_insert(
             draft,

@@ -32,7 +32,7 @@ def _search(request: HttpRequest):
 @require_GET
 def library_page(request: HttpRequest) -> HttpResponse:
     form, response = _search(request)
-    my_drafts = list(Draft.objects.live().filter(owner=request.user).order_by("-updated_at")[:20])
+    my_drafts = list(Draft.objects.live().filter(owner=request.user).order_by("-updated_at"))
     if request.htmx and request.htmx.target == "search-results":
         context = {"response": response, "my_drafts": my_drafts}
         return render(request, "library/search.html#results", context)
@@ -72,7 +72,7 @@ def private_phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def insert_into_draft(request: HttpRequest) -> HttpResponse:
     """插入到讲话稿 from the library page: the material goes to the end of the chosen draft's
     parts (before its closing), through the editor's own service."""
-    from speechdraft.drafts.services import DraftError, material_insert, placement_after
+    from speechdraft.drafts.services import DraftError, material_insert, placement_for_material
 
     draft = get_object_or_404(
         Draft.objects.live(), pk=request.POST.get("draft") or 0, owner=request.user
@@ -91,7 +91,12 @@ def insert_into_draft(request: HttpRequest) -> HttpResponse:
             draft,
             user=request.user,
             version=draft.version,
-            placement=placement_after(draft, None),
+            placement=placement_for_material(
+                draft,
+                None,
+                has_heading=bool(paragraph is not None and paragraph.heading),
+                role=paragraph.role if paragraph is not None else None,
+            ),
             paragraph=paragraph,
             phrase=phrase,
         )

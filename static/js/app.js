@@ -63,4 +63,22 @@
       setTimeout(function () { button.textContent = label; }, 1200);
     });
   });
+
+  // 插入到: the list of drafts narrows to the titles holding what is typed.
+  var filter = document.getElementById("insert-draft-filter");
+  var choice = document.getElementById("insert-draft");
+  if (filter && choice) {
+    document.documentElement.classList.add("js");
+    filter.addEventListener("input", function () {
+      var words = filter.value.trim();
+      var first = null;
+      Array.prototype.forEach.call(choice.options, function (option) {
+        var shown = !words || option.textContent.indexOf(words) >= 0;
+        option.hidden = !shown;
+        if (shown && !first) first = option;
+      });
+      if (first && choice.selectedOptions[0] && choice.selectedOptions[0].hidden) choice.value = first.value;
+      document.getElementById("insert-draft-none").hidden = !!first;
+    });
+  }
 })();

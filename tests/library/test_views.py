@@ -90,3 +90,70 @@ def test_insert_into_draft_from_the_library_page(alice_client, alice, bob, make_
         ).status_code
         == 404
     )
+
+
+def test_a_headed_paragraph_from_the_library_page_becomes_the_next_point_of_its_part(
+    alice_client, alice, make_paragraph
+):
+    """Inserted from the 素材库 page (no cursor in the draft), a paragraph keeps its heading and
+    numbering: a 任务 point goes under the middle part of three as its next （N）, a 作风 point
+    under the last, a 形势 one under the first; an opening paragraph ends the opening and a
+    closing one ends the speech."""
+    from speechdraft.drafts.selectors import draft_document
+    from speechdraft.drafts.services import draft_create
+
+    draft = draft_create(owner=alice, title="在全县安全生产工作会议上的讲话")
+    parts = list(draft.items.filter(parent=None, numbered=True).order_by("position"))
+    assert len(parts) == 3
+    cases = [
+        (make_paragraph("要把责任落实到人。", heading="压实安全责任", role="tasks"), parts[1]),
+        (make_paragraph("要敢于动真碰硬。", heading="转变工作作风", role="style"), parts[2]),
+        (make_paragraph("形势依然复杂严峻。", heading="认清严峻形势", role="situation"), parts[0]),
+        (make_paragraph("要排查整治重大隐患。", heading="排查重大隐患", role="tasks"), parts[1]),
+    ]
+    for paragraph, _ in cases:
+        alice_client.post("/library/insert/", {"draft": draft.pk, "paragraph": paragraph.pk})
+    doc = draft_document(draft, fresh=True)
+    numbers = {}
+    for paragraph, part in cases:
+        item = draft.items.get(source_paragraph=paragraph)
+        assert item.numbered and item.parent_id == part.pk
+        assert item.heading == paragraph.heading
+        numbers[paragraph.heading] = doc.find(item.pk).block.number
+    assert numbers == {
+        "压实安全责任": "（一）",
+        "排查重大隐患": "（二）",
+        "转变工作作风": "（一）",
+        "认清严峻形势": "（一）",
+    }
+
+    opening = make_paragraph("今天，我们召开全县安全生产工作会议。", role="opening")
+    closing = make_paragraph("同志们，让我们齐心协力，确保全县安全形势持续稳定！", role="closing")
+    for paragraph in (opening, closing):
+        alice_client.post("/library/insert/", {"draft": draft.pk, "paragraph": paragraph.pk})
+    top = list(draft.items.filter(parent=None).order_by("position"))
+    first_part = next(i for i, item in enumerate(top) if item.numbered)
+    assert top[first_part - 1].source_paragraph_id == opening.pk
+    assert top[-1].source_paragraph_id == closing.pk
+
+
+def test_the_insert_chooser_lists_every_draft_with_its_full_title_and_date(
+    alice_client, alice, make_paragraph
+):
+    import datetime
+
+    from speechdraft.drafts.services import draft_create
+
+    make_paragraph("持续优化营商环境。")
+    title = "在全市优化营商环境暨作风建设大会上的讲话（第{n}稿）"
+    for n in range(1, 26):
+        draft_create(owner=alice, title=title.format(n=n))
+    dated = draft_create(owner=alice, title="在全县经济工作会议上的讲话")
+    dated.date = datetime.date(2026, 12, 8)
+    dated.save()
+    page = alice_client.get("/library/", {"q": "营商环境"}).content.decode()
+    for n in (1, 18, 19, 25):  # 25 drafts: none left out, none cut short
+        assert title.format(n=n) in page
+    assert "在全县经济工作会议上的讲话 · 2026年12月8日" in page
+    assert "{#" not in page and "comment" not in page
+    assert 'form="insert-form"' in page  # every result's button uses the one chooser

@@ -79,9 +79,14 @@ def synonyms_changed() -> None:
     def bump() -> None:
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
-    _local["index"] = None
+    forget()
     bump()
     transaction.on_commit(bump)
+
+
+def forget() -> None:
+    """Drop this process's copy (the next expand() reads the table again)."""
+    _local["index"] = None
 
 
 def on_synonym_change(sender, **kwargs) -> None:

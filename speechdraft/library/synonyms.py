@@ -31,14 +31,6 @@ _lock = threading.Lock()
 _local: dict = {"version": None, "index": None, "loaded_at": 0.0}
 
 
-def _version() -> str | None:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
 def _load() -> SynonymIndex:
     from speechdraft.library.models import Synonym
 
@@ -51,13 +43,18 @@ def _load() -> SynonymIndex:
 
 def curated_index() -> SynonymIndex:
     """The active groups, as this process last read them (re-read when they have changed)."""
-    version = _version()
+    version = cache.get(VERSION_KEY)
     index = _local["index"]
     if index is not None:
         if version is not None and version == _local["version"]:
             return index
+        # No stamp: the cache is down (each call may cost its socket timeout: make no more) or
+        # lost the key. Keep the copy for a while before reading the table again.
         if version is None and time.monotonic() - _local["loaded_at"] < STALE_SECONDS:
             return index
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
     with _lock:
         index = _load()
         _local.update(version=version, index=index, loaded_at=time.monotonic())

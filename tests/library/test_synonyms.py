@@ -139,3 +139,18 @@ def test_admin_actions_switch_groups_off_and_on(curator):
 def test_drafters_cannot_reach_the_table(client, alice):
     client.force_login(alice)
     assert client.get(GROUPS).status_code == 302
+
+
+def test_with_the_cache_down_the_copy_is_kept_a_while(monkeypatch, django_assert_num_queries):
+    from django.core.cache import cache
+
+    group = group_of("甲方提法", "乙方提法")
+    monkeypatch.setattr(cache, "get", lambda *a, **k: None)  # a read is a miss
+    monkeypatch.setattr(cache, "add", lambda *a, **k: False)  # a write is dropped
+    monkeypatch.setattr(cache, "set", lambda *a, **k: None)
+    assert synonyms.expand(["甲方提法"])
+    SynonymGroup.objects.filter(pk=group.pk).update(active=False)  # edited in another process
+    with django_assert_num_queries(0):
+        assert synonyms.expand(["甲方提法"])
+    monkeypatch.setattr(synonyms, "STALE_SECONDS", 0.0)
+    assert synonyms.expand(["甲方提法"]) == {}

@@ -1,4 +1,4 @@
-"""Curation in the Django admin: status workflow, tags, merge, CSV, terms, slot checks."""
+"""Curation in the Django admin: status workflow, tags, merge, CSV, terms, slot checks, 同义提法."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from speechdraft.corpus.models import Paragraph, Status
 from speechdraft.library import csv_io
-from speechdraft.library.models import Phrase, PhraseKind, PhraseSource, Tag, Term
+from speechdraft.library.models import (
+    Phrase,
+    PhraseKind,
+    PhraseSource,
+    Synonym,
+    SynonymGroup,
+    Tag,
+    Term,
+)
 from speechdraft.library.selectors import PARAGRAPH, library_search
 from speechdraft.library.services import (
     CurationError,
@@ -23,6 +31,8 @@ from speechdraft.library.services import (
     tags_set,
     terms_changed,
 )
+from speechdraft.library.synonyms import synonyms_changed
+from speechdraft.text.synonyms import compact, formulation_problem
 from speechdraft.text.templating import from_brackets, to_brackets
 
 
@@ -340,3 +350,78 @@ class TermAdmin(admin.ModelAdmin):
         words = list(queryset.values_list("word", flat=True))
         super().delete_queryset(request, queryset)
         terms_changed(words)
+
+
+class SynonymForm(forms.ModelForm):
+    class Meta:
+        model = Synonym
+        fields = ["text"]
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"].strip()
+        problem = formulation_problem(text)
+        if problem:
+            raise forms.ValidationError(problem)
+        return text
+
+
+class SynonymFormSet(forms.BaseInlineFormSet):
+    """A group needs two different formulations, or it expands nothing."""
+
+    def clean(self) -> None:
+        super().clean()
+        forms_kept = [
+            f
+            for f in self.forms
+            if f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE", False)
+        ]
+        seen: set[str] = set()
+        for form in forms_kept:
+            key = compact(form.cleaned_data["text"])
+            if key in seen:
+                raise forms.ValidationError(f"“{form.cleaned_data['text']}”在本组中重复。")
+            seen.add(key)
+        if len(seen) < 2:
+            raise forms.ValidationError("一组至少要有两个不同的提法。")
+
+
+class SynonymInline(admin.TabularInline):
+    model = Synonym
+    form = SynonymForm
+    formset = SynonymFormSet
+    fields = ["text"]
+    extra = 3
+    verbose_name = "提法"
+    verbose_name_plural = "组内提法（检索其中任何一个，也会找到其余提法的素材，标为“近义”）"
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    inlines = [SynonymInline]
+    list_display = ["shown_members", "note", "active", "updated_at"]
+    list_editable = ["active"]
+    list_filter = ["active"]
+    search_fields = ["members__text", "note"]
+    search_help_text = "按提法或说明查找。"
+    fields = ["note", "active"]
+    actions = ["activate", "deactivate"]
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("members")
+
+    @admin.display(description="同义提法")
+    def shown_members(self, obj: SynonymGroup) -> str:
+        return " ～ ".join(m.text for m in obj.members.all()) or "（空）"
+
+    @admin.action(description="启用所选")
+    def activate(self, request, queryset) -> None:
+        count = queryset.update(active=True, updated_at=timezone.now())
+        synonyms_changed()  # update() sends no signals
+        self.message_user(request, f"已启用 {count} 组。", messages.SUCCESS)
+
+    @admin.action(description="停用所选")
+    def deactivate(self, request, queryset) -> None:
+        count = queryset.update(active=False, updated_at=timezone.now())
+        synonyms_changed()
+        self.message_user(request, f"已停用 {count} 组。", messages.SUCCESS)

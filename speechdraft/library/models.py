@@ -112,3 +112,44 @@ class Term(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SynonymGroup(models.Model):
+    """Formulations that mean the same in a speech (同义提法): a search for one finds the others.
+
+    Curators edit a group as a whole (its members inline); a group switched off is not used.
+    """
+
+    note = models.CharField("说明", max_length=200, blank=True)
+    active = models.BooleanField("启用", default=True, db_index=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "同义提法"
+        verbose_name_plural = "同义提法"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        members = "、".join(m.text for m in self.members.all())
+        return members[:60] or f"同义提法 #{self.pk}"
+
+
+class Synonym(models.Model):
+    """One formulation of a group."""
+
+    group = models.ForeignKey(
+        SynonymGroup, on_delete=models.CASCADE, related_name="members", verbose_name="所属组"
+    )
+    text = models.CharField("提法", max_length=40, db_index=True)
+
+    class Meta:
+        verbose_name = "提法"
+        verbose_name_plural = "提法"
+        ordering = ["group", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "text"], name="synonym_unique_in_group")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 
 from speechdraft.corpus.models import Paragraph, Status
-from speechdraft.library.models import Phrase, PhraseSource, Tag, Term
+from speechdraft.library.models import Phrase, PhraseSource, Synonym, SynonymGroup, Tag, Term
+from speechdraft.library.synonyms import synonyms_changed
 from speechdraft.text import segment
 from speechdraft.text.errors import UserError
 from speechdraft.text.search import index_tokens, normalize
+from speechdraft.text.synonyms import compact, parse_tsv
 from speechdraft.text.templating import STANDARD_SLOTS, slot_check
 
 TERMS_VERSION_KEY = "library:terms-version"
+SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.tsv"
 _local = {"version": None, "words": set()}
 
 
@@ -82,6 +86,35 @@ def rows_reindex(words: Iterable[str], *, batch: int = 500) -> int:
         model.objects.bulk_update(pending, ["search_tokens"])
         changed += len(pending)
     return changed
+
+
+# --- 同义提法 ----------------------------------------------------------------------------
+
+
+def synonyms_seed(
+    group_model=SynonymGroup, member_model=Synonym, path: Path = SYNONYMS_FILE
+) -> int:
+    """Add the project's starting 同义提法 (data/synonyms.tsv); returns how many groups it added.
+
+    A group of the file is skipped when its first formulation is already in any group: groups
+    a curator has edited stay as they are. Called by the data migration, that is once.
+    """
+    groups = parse_tsv(path.read_text(encoding="utf-8"))
+    present = {compact(t) for t in member_model.objects.values_list("text", flat=True)}
+    added = 0
+    with transaction.atomic():
+        for seed in groups:
+            if compact(seed.members[0]) in present:
+                continue
+            group = group_model.objects.create(note=seed.note)
+            member_model.objects.bulk_create(
+                member_model(group=group, text=text) for text in seed.members
+            )
+            present.update(compact(t) for t in seed.members)
+            added += 1
+    if added:
+        synonyms_changed()
+    return added
 
 
 # --- mined phrases ---------------------------------------------------------------------

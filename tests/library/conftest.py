@@ -1,7 +1,17 @@
 import pytest
 
 from speechdraft.corpus.models import Paragraph, Skeleton, SourceDocument, Status
+from speechdraft.library import synonyms
 from speechdraft.library.models import Phrase
+
+
+@pytest.fixture(autouse=True)
+def fresh_synonyms():
+    """Each test expands with the 同义提法 of its own database (rows roll back between tests,
+    the version stamp in the cache does not)."""
+    synonyms.forget()
+    yield
+    synonyms.forget()
 
 
 @pytest.fixture

@@ -52,10 +52,6 @@ class Formulation(models.Model):
     def __str__(self) -> str:
         return f"{self.wrong} → {self.right or '（删除）'}"
 
-    @property
-    def is_dated(self) -> bool:
-        return self.superseded_on is not None
-
 
 class ReuseSignature(models.Model):
     """A corpus paragraph is in the reuse index as of `indexed_at`."""

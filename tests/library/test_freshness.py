@@ -137,3 +137,19 @@ def test_the_editor_panel_judges_by_the_meeting_date(alice_client, alice, materi
     in_2020 = alice_client.get(panel, {"q": "金融风险防范", "fresh": "1"}).content.decode()
     assert "badge-stale" not in in_2020 and "已隐藏" not in in_2020
     assert STALE[:10] in in_2020
+
+
+def test_ingestion_and_the_data_migration_give_stored_speeches_their_year(sample_library):
+    import importlib
+
+    from django.apps import apps
+
+    skeleton = Skeleton.objects.get(title="在2020年全市干部大会上的讲话")
+    assert skeleton.year == 2020
+    assert Skeleton.objects.get(title="在全区领导干部大会上的讲话").year is None
+    Skeleton.objects.update(year=None)
+    fill = importlib.import_module("speechdraft.corpus.migrations.0007_skeleton_year_fill").fill
+    fill(apps, None)
+    skeleton.refresh_from_db()
+    assert skeleton.year == 2020
+    assert Skeleton.objects.filter(year__isnull=False).count() >= 2  # 2020, 2024 in titles

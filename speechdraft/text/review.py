@@ -782,7 +782,7 @@ _REFORM_2018 = "2018年党和国家机构改革后已更名或整合，请按本
 # cities and counties were to be completed by the end of March 2019.
 _STATE_2018 = date(2018, 3, 17)
 _LOCAL_2018 = date(2019, 3, 31)
-# 国家卫生健康委员会 renamed 新型冠状病毒肺炎 新型冠状病毒感染 on 2022-12-26.
+# 国家卫生健康委员会 renamed 新型冠状病毒肺炎 to 新型冠状病毒感染 on 2022-12-26.
 _COVID_RENAMED = date(2022, 12, 26)
 
 # A conservative starting list: well-known 错别字 of official writing, and 提法 whose change is
@@ -884,12 +884,15 @@ _LOCAL_2018_NOTE = "2018—2019年地方机构改革后已整合或更名，请�
 # speechdraft.text.freshness). Only facts that are certain; curators extend it as data.
 DATED_FORMULATIONS: tuple[Formulation, ...] = (
     # Party congresses: "about to be held" after it was held; the spirit to study after the next.
-    _dated("十八大即将召开", "", _CONGRESS.format(n="十八大", when="2012年11月"), "2012-11-08"),
-    _dated("迎接党的十八大", "", _CONGRESS.format(n="十八大", when="2012年11月"), "2012-11-08"),
-    _dated("十九大即将召开", "", _CONGRESS.format(n="十九大", when="2017年10月"), "2017-10-18"),
-    _dated("迎接党的十九大", "", _CONGRESS.format(n="十九大", when="2017年10月"), "2017-10-18"),
-    _dated("二十大即将召开", "", _CONGRESS.format(n="二十大", when="2022年10月"), "2022-10-16"),
-    _dated("迎接党的二十大", "", _CONGRESS.format(n="二十大", when="2022年10月"), "2022-10-16"),
+    *(
+        _dated(f"{prefix}{n}{suffix}", "", _CONGRESS.format(n=n, when=when), held)
+        for n, when, held in (
+            ("十八大", "2012年11月", "2012-11-08"),
+            ("十九大", "2017年10月", "2017-10-18"),
+            ("二十大", "2022年10月", "2022-10-16"),
+        )
+        for prefix, suffix in (("", "即将召开"), ("", "即将胜利召开"), ("迎接党的", ""))
+    ),
     _dated(
         "学习贯彻党的十八大精神",
         "学习贯彻党的十九大精神",

@@ -237,6 +237,7 @@ class SkeletonAdmin(admin.ModelAdmin):
         "shown_title",
         "document",
         "index",
+        "year",
         "char_count",
         "status",
         "completeness",
@@ -249,6 +250,7 @@ class SkeletonAdmin(admin.ModelAdmin):
     readonly_fields = [
         "document",
         "index",
+        "year",
         "char_count",
         "completeness",
         "duplicate",

@@ -1,5 +1,6 @@
 from django.db import models
 
+from speechdraft.text.freshness import source_year
 from speechdraft.text.templating import to_brackets
 
 
@@ -128,6 +129,9 @@ class Skeleton(models.Model):
     title = models.CharField("标题", max_length=300)
     speaker = models.CharField("讲话人", max_length=100, blank=True)
     date_text = models.CharField("日期", max_length=60, blank=True)
+    # The speech's year: its date, else a year in its title, else in the file's name (None
+    # when none says); derived on every save, so a curator corrects it through 日期.
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True, editable=False)
     salutation = models.CharField("称谓", max_length=100, blank=True)
     char_count = models.PositiveIntegerField("字数", default=0)
     # Drafters start only from approved skeletons; a curator approves one (also one flagged
@@ -158,6 +162,13 @@ class Skeleton(models.Model):
 
     def __str__(self) -> str:
         return to_brackets(self.title)  # as a person reads it: 【地区】, never braces
+
+    def save(self, *args, **kwargs) -> None:
+        file_name = self.document.file_name if self.document_id else ""
+        self.year = source_year(self.date_text, self.title, file_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "year"}
+        super().save(*args, **kwargs)
 
     @property
     def is_copy(self) -> bool:
@@ -242,5 +253,10 @@ class Paragraph(SearchIndexed):
 
     def __str__(self) -> str:
         return to_brackets(self.text)[:40]
+
+    @property
+    def source_year(self) -> int | None:
+        """The year of the speech it comes from (None: unknown)."""
+        return self.skeleton.year
 
     search_text_fields = ("heading", "text")

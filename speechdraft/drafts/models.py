@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from speechdraft.corpus.models import Paragraph, Section, Skeleton
 
@@ -65,6 +68,12 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def reference_date(self) -> datetime.date:
+        """The date its wording is judged for (审稿 提法, library 时效): its meeting date, else
+        today."""
+        return self.date or timezone.localdate()
 
 
 class DraftItem(models.Model):

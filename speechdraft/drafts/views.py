@@ -618,6 +618,9 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
             roles=[role] if role else [],
             user=request.user,
             limit=20,
+            # The panel's 隐藏过时素材 is ticked by default; unticked, the form sends nothing.
+            fresh_only=bool(request.GET.get("fresh")),
+            as_of=draft.reference_date,
         )
     return render(request, "drafts/_library_results.html", {"draft": draft, "response": response})
 

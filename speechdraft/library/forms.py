@@ -12,6 +12,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="搜索素材", required=False, max_length=2000)
     kind = forms.ChoiceField(label="类型", choices=KIND_CHOICES, required=False)
     role = forms.ChoiceField(label="部分", choices=ROLE_CHOICES, required=False)
+    fresh = forms.BooleanField(label="隐藏过时素材", required=False)
 
 
 class PrivatePhraseForm(forms.Form):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import connection
 from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
+from speechdraft.library.freshness import FRESH_ONLY_WINDOW, results_mark_stale
 from speechdraft.library.models import Phrase, PhraseKind
 from speechdraft.text.search import Query, highlight_spans, parse_query, rank_key, snippet_window
 
@@ -32,6 +34,8 @@ class SearchResult:
     parts: list[tuple[str, bool]]  # snippet as (text, is_match) runs
     source: str = ""
     label: str = ""
+    stale: list[str] = field(default_factory=list)  # 时效: why its wording is dated
+    year: int | None = None  # a paragraph's speech's year, when known
 
     @property
     def text(self) -> str:
@@ -47,6 +51,7 @@ class SearchResponse:
     query: Query | None
     results: list[SearchResult] = field(default_factory=list)
     message: str = ""
+    hidden_stale: int = 0  # results left out by fresh_only
 
 
 def _tsquery(query: Query, *, every: bool) -> str:
@@ -173,12 +178,19 @@ def library_search(
     statuses: Iterable[str] = (Status.APPROVED,),
     snippet_width: int = 120,
     candidate_cap: int = CANDIDATE_CAP,
+    fresh_only: bool = False,
+    as_of: date | None = None,
 ) -> SearchResponse:
     """Approved paragraphs and phrases (plus the user's private phrases) matching `query`.
 
     kinds: phrase kinds and/or "paragraph" (empty: everything); roles narrow paragraphs (and,
     given alone, search paragraphs only). Ranking: exact phrase, then all terms, then partial.
+    时效 (library.freshness): results carry `stale` reasons as of `as_of` (today when None);
+    `fresh_only` leaves stale ones out.
     """
+    shown_limit = limit
+    if fresh_only:  # look further down the ranking: the freshness step may hide some
+        limit = limit * FRESH_ONLY_WINDOW
     kinds, roles, tags, statuses = set(kinds), set(roles), set(tags), list(statuses)
     parsed = parse_query(query or "")
     if parsed.empty:
@@ -235,7 +247,12 @@ def library_search(
             r.source = f"《{titles.get(r.obj.skeleton_id, '')}》· {ROLE_LABELS.get(r.obj.role, '')}"
         else:
             r.source = phrase_sources.get(r.obj.pk, "")
+    results, hidden = results_mark_stale(
+        results, as_of=as_of, fresh_only=fresh_only, limit=shown_limit
+    )
     message = "" if results else "没有找到相关素材。"
+    if hidden:
+        message = (message + f" 已隐藏 {hidden} 条过时素材。").strip()
     if parsed.truncated:
         message = (message + " 查询过长，只按前 100 个字查找。").strip()
-    return SearchResponse(parsed, results, message)
+    return SearchResponse(parsed, results, message, hidden)

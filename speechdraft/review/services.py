@@ -24,6 +24,7 @@ from speechdraft.review.models import (
     ReviewDismissal,
     ReviewRun,
 )
+from speechdraft.review.selectors import formulation_rules
 from speechdraft.text import review as checks
 from speechdraft.text.similarity import LshIndex, MinHasher
 
@@ -130,21 +131,33 @@ def _items(doc: DocumentView) -> list[checks.ReviewItem]:
 
 
 def formulations_seed(model=Formulation) -> int:
-    """Add the project's starting 提法与用字 list (entries curators deleted are added back)."""
+    """Add the project's starting 提法与用字 list, the dated 提法 included (entries curators
+    deleted are added back: they retire one by unticking 启用). Idempotent: an existing entry
+    keeps the curators' wording; only dates it lacks are filled in (entries seeded before
+    rules had dates). `model` may be a migration's historical model: before the dates
+    existed (review 0002), only the undated starting list is added."""
+    has_dates = any(f.name == "superseded_on" for f in model._meta.get_fields())
+    entries = checks.DEFAULT_FORMULATIONS
+    if has_dates:
+        entries += checks.DATED_FORMULATIONS
     created = 0
-    for f in checks.DEFAULT_FORMULATIONS:
-        _, new = model.objects.get_or_create(
-            wrong=f.wrong, defaults={"right": f.right, "note": f.note, "kind": f.kind}
-        )
+    for f in entries:
+        defaults = {"right": f.right, "note": f.note, "kind": f.kind}
+        if has_dates:
+            defaults.update(valid_from=f.valid_from, superseded_on=f.superseded_on)
+        row, new = model.objects.get_or_create(wrong=f.wrong, defaults=defaults)
         created += new
+        if (
+            has_dates
+            and not new
+            and f.superseded_on
+            and row.superseded_on is None
+            and row.valid_from is None
+        ):
+            model.objects.filter(pk=row.pk).update(
+                valid_from=f.valid_from, superseded_on=f.superseded_on
+            )
     return created
-
-
-def _formulations() -> list[checks.Formulation]:
-    return [
-        checks.Formulation(f.wrong, f.right, f.note, f.kind)
-        for f in Formulation.objects.filter(active=True)
-    ]
 
 
 def _finding_key(f: checks.Finding) -> str:
@@ -168,13 +181,14 @@ def draft_review(
     findings = checks.review_all(
         items,
         settings=review_settings,
-        formulations=_formulations(),
+        formulations=formulation_rules(),
         filled_slots=doc.values,
         corpus_index=index,
         corpus_lookup=lookup,
         corpus_label=label,
         changed_ids=changed_ids,
         hasher=HASHER,
+        as_of=draft.reference_date,
     )
     dismissed = set(ReviewDismissal.objects.filter(draft=draft).values_list("key", flat=True))
     by_id = {i.id: i for i in items}

@@ -30,16 +30,19 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any, Literal
 
+from . import freshness
 from .counting import count_chars
 from .numbering import chinese_numeral
 from .similarity import LshIndex, MinHasher, best_matches, normalize
 
 __all__ = [
     "CHECK_LABELS",
+    "DATED_FORMULATIONS",
     "DEFAULT_FORMULATIONS",
     "DEFAULT_SETTINGS",
     "Finding",
@@ -108,12 +111,20 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Formulation:
-    """A wrong or outdated wording and its replacement (``right`` may be "" when there is none)."""
+    """A wrong or outdated wording and its replacement (``right`` may be "" when there is none).
+
+    A dated 提法 (``superseded_on`` set) is wrong only for text meant for a date after
+    ``superseded_on``; ``valid_from``, when known, is when the wording came into use. ``note``
+    is what the drafter reads: for a dated one, why (十八大已于2012年11月召开).
+    See :mod:`.freshness`.
+    """
 
     wrong: str
     right: str
     note: str = ""
     kind: Literal["outdated", "typo"] = "typo"
+    valid_from: date | None = None
+    superseded_on: date | None = None
 
 
 # Chinese names of the checks, for the panel's filters.
@@ -767,6 +778,12 @@ def _typos(pairs: str, note: str = "") -> list[Formulation]:
 
 
 _REFORM_2018 = "2018年党和国家机构改革后已更名或整合，请按本地现行机构名称核对"
+# 十三届全国人大一次会议 approved the 国务院机构改革方案 on 2018-03-17; the local reforms of
+# cities and counties were to be completed by the end of March 2019.
+_STATE_2018 = date(2018, 3, 17)
+_LOCAL_2018 = date(2019, 3, 31)
+# 国家卫生健康委员会 renamed 新型冠状病毒肺炎 to 新型冠状病毒感染 on 2022-12-26.
+_COVID_RENAMED = date(2022, 12, 26)
 
 # A conservative starting list: well-known 错别字 of official writing, and 提法 whose change is
 # documented. Curators extend it as data; every entry must never match correct text.
@@ -797,12 +814,14 @@ DEFAULT_FORMULATIONS: tuple[Formulation, ...] = (
         "新型冠状病毒感染",
         "2022年12月起更名为“新型冠状病毒感染”；回顾当时工作的表述请按最新文件核对",
         "outdated",
+        superseded_on=_COVID_RENAMED,
     ),
     Formulation(
         "新冠肺炎",
         "新冠病毒感染",
         "2022年12月起更名为“新型冠状病毒感染”；回顾当时工作的表述请按最新文件核对",
         "outdated",
+        superseded_on=_COVID_RENAMED,
     ),
     Formulation(
         "有中国特色社会主义", "中国特色社会主义", "早期表述，现统一为“中国特色社会主义”", "outdated"
@@ -814,75 +833,337 @@ DEFAULT_FORMULATIONS: tuple[Formulation, ...] = (
         "回顾历史时可保留，请按最新文件核对",
         "outdated",
     ),
-    Formulation("国土资源局", "自然资源局", _REFORM_2018, "outdated"),
-    Formulation("环境保护部", "生态环境部", _REFORM_2018, "outdated"),
-    Formulation("环保局", "生态环境局", _REFORM_2018, "outdated"),
-    Formulation("卫计委", "卫健委", _REFORM_2018, "outdated"),
-    Formulation("安监局", "应急管理局", _REFORM_2018, "outdated"),
-    Formulation("国家工商行政管理总局", "国家市场监督管理总局", _REFORM_2018, "outdated"),
+    Formulation("国土资源局", "自然资源局", _REFORM_2018, "outdated", None, _LOCAL_2018),
+    Formulation("环境保护部", "生态环境部", _REFORM_2018, "outdated", None, _STATE_2018),
+    Formulation("环保局", "生态环境局", _REFORM_2018, "outdated", None, _LOCAL_2018),
+    Formulation("卫计委", "卫健委", _REFORM_2018, "outdated", None, _LOCAL_2018),
+    Formulation("安监局", "应急管理局", _REFORM_2018, "outdated", None, _LOCAL_2018),
+    Formulation(
+        "国家工商行政管理总局", "国家市场监督管理总局", _REFORM_2018, "outdated", None, _STATE_2018
+    ),
 )
 
 
-@lru_cache(maxsize=16)
-def _formulation_pattern(formulations: tuple[Formulation, ...]) -> re.Pattern[str] | None:
-    wrongs = sorted({f.wrong for f in formulations if f.wrong}, key=len, reverse=True)
-    if not wrongs:
-        return None
-    return re.compile("|".join(map(re.escape, wrongs)))
+def _dated(
+    wrong: str, right: str, note: str, superseded_on: str, valid_from: str | None = None
+) -> Formulation:
+    return Formulation(
+        wrong,
+        right,
+        note,
+        "outdated",
+        date.fromisoformat(valid_from) if valid_from else None,
+        date.fromisoformat(superseded_on),
+    )
 
 
-def _already_right(text: str, start: int, f: Formulation) -> bool:
-    """The match is part of the correct form itself (when ``right`` contains ``wrong``)."""
-    offset = f.right.find(f.wrong)
-    while offset != -1:
-        if text.startswith(f.right, start - offset):
-            return True
-        offset = f.right.find(f.wrong, offset + 1)
-    return False
+def _renamed(pairs: str, note: str, superseded_on: str, valid_from: str | None = None):
+    """Bodies renamed or merged on one date: "old→new" pairs ("old→" when there is no one
+    successor); ``note`` may name them as {old} and {new}."""
+    out = []
+    for pair in pairs.split():
+        old, new = pair.split("→")
+        out.append(_dated(old, new, note.format(old=old, new=new), superseded_on, valid_from))
+    return out
+
+
+_CONGRESS = "党的{n}已于{when}召开"
+_PLENUM_SPIRIT = "党的{n}已于{when}召开，应学习贯彻最近一次党代会精神"
+_XIAOKANG = "2021年7月1日已宣告全面建成小康社会，现阶段为全面建设社会主义现代化国家"
+_POVERTY = "2021年2月已宣告脱贫攻坚战取得全面胜利，现阶段为巩固拓展脱贫攻坚成果同乡村振兴有效衔接"
+_EPIDEMIC = (
+    "2023年1月8日起新冠病毒感染实施“乙类乙管”，疫情防控转入新阶段，已不是当前工作部署；"
+    "回顾当时工作时可保留"
+)
+_STATE_2013 = "2013年国务院机构改革组建{new}"
+_STATE_2018_NEW = "2018年国务院机构改革后组建{new}，不再保留{old}"
+_PARTY_2018 = "2018年深化党和国家机构改革，{old}改为{new}"
+_LOCAL_2018_NOTE = "2018—2019年地方机构改革后已整合或更名，请按本地现行机构名称核对"
+
+# 时效: wording that was right until an event or a reform, each with its date (see
+# speechdraft.text.freshness). Only facts that are certain; curators extend it as data.
+DATED_FORMULATIONS: tuple[Formulation, ...] = (
+    # Party congresses: "about to be held" after it was held; the spirit to study after the next.
+    *(
+        _dated(f"{prefix}{n}{suffix}", "", _CONGRESS.format(n=n, when=when), held)
+        for n, when, held in (
+            ("十八大", "2012年11月", "2012-11-08"),
+            ("十九大", "2017年10月", "2017-10-18"),
+            ("二十大", "2022年10月", "2022-10-16"),
+        )
+        for prefix, suffix in (("", "即将召开"), ("", "即将胜利召开"), ("迎接党的", ""))
+    ),
+    _dated(
+        "学习贯彻党的十八大精神",
+        "学习贯彻党的十九大精神",
+        _PLENUM_SPIRIT.format(n="十九大", when="2017年10月"),
+        "2017-10-18",
+        "2012-11-08",
+    ),
+    _dated(
+        "学习贯彻党的十九大精神",
+        "学习贯彻党的二十大精神",
+        _PLENUM_SPIRIT.format(n="二十大", when="2022年10月"),
+        "2022-10-16",
+        "2017-10-18",
+    ),
+    _dated(
+        "学习贯彻十九大精神",
+        "学习贯彻党的二十大精神",
+        _PLENUM_SPIRIT.format(n="二十大", when="2022年10月"),
+        "2022-10-16",
+        "2017-10-18",
+    ),
+    # Anniversaries and events that were ahead.
+    _dated("迎接建党100周年", "", "建党100周年庆祝活动已于2021年7月1日举行", "2021-07-01"),
+    _dated("迎接建党一百周年", "", "建党100周年庆祝活动已于2021年7月1日举行", "2021-07-01"),
+    _dated(
+        "迎接新中国成立70周年", "", "新中国成立70周年庆祝活动已于2019年10月1日举行", "2019-10-01"
+    ),
+    _dated("北京冬奥会即将", "", "北京冬奥会已于2022年2月举办", "2022-02-04"),
+    _dated("杭州亚运会即将", "", "杭州亚运会已于2023年9月举办", "2023-09-23"),
+    # Goals reached: 全面建成小康社会 (2021-07-01), 脱贫攻坚 (2021-02-25).
+    _dated("决胜全面建成小康社会", "", _XIAOKANG, "2021-07-01"),
+    _dated("确保如期全面建成小康社会", "", _XIAOKANG, "2021-07-01"),
+    _dated("全面建成小康社会决胜阶段", "", _XIAOKANG, "2021-07-01"),
+    _dated("决胜全面小康", "", _XIAOKANG, "2021-07-01"),
+    _dated("打赢脱贫攻坚战", "", _POVERTY, "2021-02-25"),
+    _dated("决战决胜脱贫攻坚", "", _POVERTY, "2021-02-25"),
+    _dated("打好精准脱贫攻坚战", "", _POVERTY, "2021-02-25"),
+    # Five-year plans: 十三五 2016—2020, 十四五 2021—2025, 十五五 from 2026.
+    _dated(
+        "“十三五”规划",
+        "“十四五”规划",
+        "“十三五”规划期为2016—2020年，2021年起实施“十四五”规划；回顾时可保留",
+        "2020-12-31",
+        "2016-01-01",
+    ),
+    _dated(
+        "“十四五”规划",
+        "“十五五”规划",
+        "“十四五”规划期为2021—2025年，2026年起实施“十五五”规划；回顾时可保留",
+        "2025-12-31",
+        "2021-01-01",
+    ),
+    _dated("编制“十四五”规划", "", "“十四五”规划纲要已于2021年3月审议通过", "2021-03-11"),
+    _dated("谋划“十四五”", "", "“十四五”规划纲要已于2021年3月审议通过", "2021-03-11"),
+    _dated("“十三五”收官之年", "", "“十三五”收官之年是2020年", "2020-12-31"),
+    _dated("“十四五”开局之年", "", "“十四五”开局之年是2021年", "2021-12-31"),
+    _dated("“十四五”收官之年", "", "“十四五”收官之年是2025年", "2025-12-31"),
+    # COVID-19: managed as a Class B disease from 2023-01-08 (乙类乙管).
+    *(
+        _dated(wrong, "", _EPIDEMIC, "2023-01-08")
+        for wrong in (
+            "常态化疫情防控",
+            "疫情防控常态化",
+            "新冠肺炎疫情防控",
+            "新冠疫情防控",
+            "疫情防控和经济社会发展",
+            "抓紧抓实抓细疫情防控",
+            "疫情防控阻击战",
+            "动态清零",
+            "外防输入、内防反弹",
+        )
+    ),
+    _dated(
+        "乙类甲管",
+        "乙类乙管",
+        "2023年1月8日起新冠病毒感染由“乙类甲管”调整为“乙类乙管”",
+        "2023-01-08",
+    ),
+    # 2013 reform of the State Council (approved 2013-03-14).
+    _dated(
+        "铁道部",
+        "",
+        "2013年国务院机构改革撤销铁道部，行政职责划入交通运输部和国家铁路局，"
+        "企业职责由中国铁路总公司（今中国国家铁路集团有限公司）承担",
+        "2013-03-14",
+    ),
+    *_renamed(
+        """
+        卫生部→国家卫生和计划生育委员会 国家人口和计划生育委员会→国家卫生和计划生育委员会
+        国家广播电影电视总局→国家新闻出版广电总局 新闻出版总署→国家新闻出版广电总局
+        """,
+        _STATE_2013,
+        "2013-03-14",
+    ),
+    # 2018 reform of the State Council (approved 2018-03-17).
+    *_renamed(
+        """
+        国土资源部→自然资源部 国家测绘地理信息局→自然资源部
+        国家安全生产监督管理总局→应急管理部 国家安监总局→应急管理部
+        国家质量监督检验检疫总局→国家市场监督管理总局 国家质检总局→国家市场监管总局
+        国家工商总局→国家市场监管总局
+        农业部→农业农村部 文化部→文化和旅游部 国家旅游局→文化和旅游部
+        国家林业局→国家林业和草原局 国家粮食局→国家粮食和物资储备局
+        国务院法制办公室→司法部 国务院法制办→司法部
+        中国银行业监督管理委员会→中国银行保险监督管理委员会
+        中国保险监督管理委员会→中国银行保险监督管理委员会 银监会→银保监会 保监会→银保监会
+        """,
+        _STATE_2018_NEW,
+        "2018-03-17",
+    ),
+    *_renamed(
+        "国家卫生和计划生育委员会→国家卫生健康委员会 国家卫生计生委→国家卫生健康委 "
+        "国家卫计委→国家卫健委",
+        _STATE_2018_NEW,
+        "2018-03-17",
+        "2013-03-14",
+    ),
+    _dated(
+        "国家新闻出版广电总局",
+        "国家广播电视总局",
+        "2018年国务院机构改革后组建国家广播电视总局，新闻出版和电影管理职责划入中央宣传部",
+        "2018-03-17",
+        "2013-03-14",
+    ),
+    *(
+        _dated(
+            wrong,
+            "",
+            "2018年国务院机构改革后，食品安全监管由国家市场监督管理总局负责，"
+            "药品监管由国家药品监督管理局负责",
+            "2018-03-17",
+        )
+        for wrong in ("国家食品药品监督管理总局", "国家食药监总局")
+    ),
+    # 国家监察委员会 was inaugurated on 2018-03-23.
+    *_renamed(
+        "监察部→国家监察委员会 国家预防腐败局→国家监察委员会",
+        "2018年组建国家监察委员会，不再保留{old}",
+        "2018-03-23",
+    ),
+    *_renamed(
+        """
+        中央全面深化改革领导小组→中央全面深化改革委员会 中央深改组→中央深改委
+        中央网络安全和信息化领导小组→中央网络安全和信息化委员会
+        中央财经领导小组→中央财经委员会 中央外事工作领导小组→中央外事工作委员会
+        """,
+        _PARTY_2018,
+        "2018-03-21",
+    ),
+    # Local bodies of the 2018—2019 reform (cities and counties by the end of March 2019).
+    *_renamed(
+        "工商局→市场监督管理局 质监局→市场监督管理局 食药监局→市场监督管理局 "
+        "农业局→农业农村局 卫生计生委→卫生健康委",
+        _LOCAL_2018_NOTE,
+        "2019-03-31",
+    ),
+    # 扶贫办 → 国家乡村振兴局 (2021-02-25) → 农业农村部 (2023 reform, approved 2023-03-10).
+    *_renamed(
+        "国务院扶贫开发领导小组办公室→国家乡村振兴局 国务院扶贫办→国家乡村振兴局",
+        "2021年2月国务院扶贫办改为国家乡村振兴局",
+        "2021-02-25",
+    ),
+    _dated(
+        "扶贫办",
+        "乡村振兴局",
+        "2021年起各地扶贫办陆续改为乡村振兴局，请按本地现行机构名称核对",
+        "2021-02-25",
+    ),
+    _dated(
+        "国家乡村振兴局",
+        "农业农村部",
+        "2023年国务院机构改革后不再单设国家乡村振兴局，职责划入农业农村部"
+        "（加挂国家乡村振兴局牌子）",
+        "2023-03-10",
+        "2021-02-25",
+    ),
+    # 2023 reform: 国家金融监督管理总局 (inaugurated 2023-05-18), 中央金融委员会.
+    *_renamed(
+        "中国银行保险监督管理委员会→国家金融监督管理总局 银保监会→国家金融监督管理总局",
+        "2023年5月起由国家金融监督管理总局履行职责，不再保留中国银行保险监督管理委员会",
+        "2023-05-18",
+        "2018-03-17",
+    ),
+    *_renamed(
+        "国务院金融稳定发展委员会→中央金融委员会 国务院金融委→中央金融委员会",
+        "2023年党和国家机构改革组建中央金融委员会，不再保留国务院金融稳定发展委员会",
+        "2023-03-16",
+    ),
+    # Campaigns that ended (学习教育、主题教育).
+    _dated(
+        "深入开展党的群众路线教育实践活动",
+        "",
+        "党的群众路线教育实践活动已于2014年10月总结",
+        "2014-10-08",
+    ),
+    _dated(
+        "开展“不忘初心、牢记使命”主题教育",
+        "",
+        "“不忘初心、牢记使命”主题教育于2019年开展，已于2020年1月总结",
+        "2020-01-08",
+    ),
+    _dated("开展党史学习教育", "", "党史学习教育于2021年开展，已经结束", "2021-12-31"),
+    _dated(
+        "开展学习贯彻习近平新时代中国特色社会主义思想主题教育",
+        "",
+        "学习贯彻习近平新时代中国特色社会主义思想主题教育于2023年4月至2024年初开展，已经结束",
+        "2024-01-31",
+    ),
+    _dated("开展党纪学习教育", "", "党纪学习教育于2024年4月至7月开展，已经结束", "2024-07-31"),
+)
 
 
 def check_formulations(
-    items: Sequence[ReviewItem], formulations: Iterable[Formulation] = DEFAULT_FORMULATIONS
+    items: Sequence[ReviewItem],
+    formulations: Iterable[Formulation] = DEFAULT_FORMULATIONS,
+    *,
+    as_of: date | None = None,
 ) -> list[Finding]:
-    """Outdated 提法 and wrongly written words, with the replacement for a one-click fix."""
+    """Outdated 提法 and wrongly written words, with the replacement for a one-click fix.
+
+    ``as_of`` is the draft's date (today when None): a dated 提法 counts only after its
+    ``superseded_on``, and its replacement is the wording in force then (see :mod:`.freshness`).
+    """
+    as_of = as_of or date.today()
     table = tuple(formulations)
-    pattern = _formulation_pattern(table)
-    if pattern is None:
-        return []
-    by_wrong: dict[str, Formulation] = {}
-    for f in table:
-        by_wrong.setdefault(f.wrong, f)
+    rules = tuple(f for f in table if freshness.in_force(f, as_of))
     findings = []
     for item in items:
         for target, text in (("heading", item.heading), ("text", item.text)):
             if not text:
                 continue
-            for m in pattern.finditer(text):
-                f = by_wrong[m.group()]
-                if _already_right(text, m.start(), f):
-                    continue
-                if f.kind == "typo":
+            for m in freshness.find_rules(text, rules):
+                f = m.rule
+                wrong = text[m.start : m.end]
+                if freshness.is_dated(f):
+                    chain = freshness.replacement_chain(f, table, as_of)
+                    right = chain[-1].right
+                    reasons = [r.note for r in chain if r.note]
+                    message = f"提法「{wrong}」已过时"
+                    if reasons:
+                        message += "：" + "；".join(dict.fromkeys(reasons))
+                    if right:
+                        message += f"，建议改为「{right}」"
+                    severity: Severity = "warning"
+                elif f.kind == "typo":
+                    right = f.right
                     message = f"疑似错别字：「{f.wrong}」应为「{f.right}」"
-                    severity: Severity = "error"
-                elif f.right:
-                    message = f"提法「{f.wrong}」已不再使用或不规范，建议改为「{f.right}」"
-                    severity = "warning"
+                    severity = "error"
                 else:
-                    message = f"提法「{f.wrong}」已不再使用或不规范"
+                    right = f.right
+                    if right:
+                        message = f"提法「{f.wrong}」已不再使用或不规范，建议改为「{right}」"
+                    else:
+                        message = f"提法「{f.wrong}」已不再使用或不规范"
                     severity = "warning"
-                if f.note:
+                if f.note and not freshness.is_dated(f):
                     message += f"（{f.note}）"
+                data: dict[str, Any] = {"wrong": f.wrong, "right": right, "kind": f.kind}
+                if f.superseded_on is not None:
+                    data["superseded_on"] = f.superseded_on.isoformat()
                 findings.append(
                     Finding(
                         check="formulation",
                         item_id=item.id,
                         severity=severity,
                         message=message,
-                        start=m.start(),
-                        end=m.end(),
-                        excerpt=_excerpt(text, m.start(), m.end()),
-                        replacement=f.right or None,
-                        data={"wrong": f.wrong, "right": f.right, "kind": f.kind},
+                        start=m.start,
+                        end=m.end,
+                        excerpt=_excerpt(text, m.start, m.end),
+                        replacement=(right or None) if m.exact else None,
+                        data=data,
                         target=target,  # type: ignore[arg-type]
                     )
                 )
@@ -1267,8 +1548,11 @@ def review_all(
     corpus_label: Callable[[Hashable], str] | None = None,
     corpus_exclude: Collection[Hashable] = (),
     hasher: MinHasher | None = None,
+    as_of: date | None = None,
 ) -> list[Finding]:
     """Run every check. ``items`` is always the whole draft, in order.
+
+    ``as_of``: the draft's date, for dated 提法 (today when None).
 
     With ``changed_ids``, per-paragraph checks run on the changed items only and the
     draft-wide checks (repetition) report only findings that touch them; the part balance and
@@ -1294,7 +1578,7 @@ def review_all(
     findings += check_repeated_openings(items, settings, changed)
     findings += check_duplicate_sentences(items, settings, changed)
     findings += check_empty_talk(subset, settings)
-    findings += check_formulations(subset, formulations)
+    findings += check_formulations(subset, formulations, as_of=as_of)
     findings += check_dates(subset)
     findings += check_punctuation(subset)
     findings += check_brackets(subset)

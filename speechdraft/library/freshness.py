@@ -1,0 +1,53 @@
+"""时效 of library results: a step after ranking, apart from it.
+
+Every result gets the reasons its text is dated as of the reference date (the draft's meeting
+date in the editor, else today) from the curated 提法 list (speechdraft.text.freshness), and a
+paragraph its speech's year; `fresh_only` drops the stale ones.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from speechdraft.corpus.models import Skeleton
+from speechdraft.text.freshness import stale_reasons
+
+# How many more ranked results library_search looks at when stale ones are hidden, so that a
+# page of fresh material stays full.
+FRESH_ONLY_WINDOW = 3
+
+
+def results_mark_stale(
+    results: list, *, as_of: date | None = None, fresh_only: bool = False, limit: int = 20
+):
+    """Set `year` and `stale` on each result (in rank order); return the results to show, at
+    most `limit`, and how many stale ones ranked among them were left out (`fresh_only`)."""
+    from speechdraft.review.selectors import formulation_rules
+
+    if not results:
+        return results, 0
+    as_of = as_of or timezone.localdate()
+    rules = tuple(formulation_rules())
+    years = dict(
+        Skeleton.objects.filter(
+            pk__in={r.obj.skeleton_id for r in results if r.is_paragraph}
+        ).values_list("pk", "year")
+    )
+    for r in results:
+        r.year = years.get(r.obj.skeleton_id) if r.is_paragraph else None
+        text = f"{r.obj.heading}\n{r.obj.text}" if r.is_paragraph else r.obj.text
+        r.stale = stale_reasons(text, rules, as_of=as_of, year=r.year)
+    limit = max(1, min(limit, 200))
+    if not fresh_only:
+        return results[:limit], 0
+    shown, hidden = [], 0
+    for r in results:
+        if len(shown) == limit:
+            break
+        if r.stale:
+            hidden += 1
+        else:
+            shown.append(r)
+    return shown, hidden

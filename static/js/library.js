@@ -32,6 +32,11 @@
         if (search) search.focus();
       }
     });
+    // Over the draft, an insert puts the panel back (for this time) so the drafter sees
+    // where the material went; Esc does too.
+    panel.addEventListener("submit", function (event) {
+      if (isWide() && overlay.matches && event.target.hasAttribute("data-material-insert")) setWide(false, false);
+    });
     // Over the draft, Esc puts the panel back to its narrow place.
     panel.addEventListener("keydown", function (event) {
       if (event.key !== "Escape" || !isWide() || !overlay.matches) return;

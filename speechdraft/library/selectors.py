@@ -96,9 +96,9 @@ def skeleton_year_and_kind() -> dict[int, tuple[int | None, str]]:
 
     return {
         pk: (year_of(title, date_text), meeting_kind(title))
-        for pk, title, date_text in Skeleton.objects.stored().values_list(
-            "pk", "title", "date_text"
-        )
+        for pk, title, date_text in Skeleton.objects.stored()
+        .order_by()
+        .values_list("pk", "title", "date_text")
     }
 
 

@@ -297,3 +297,20 @@ def test_favourite_from_the_editor_saves_typed_text_first(alice_client, alice, c
     item.refresh_from_db()
     assert item.body == "刚输入的文字"
     assert Favourite.objects.filter(user=alice, paragraph=corpus["m2"]).exists()
+
+
+def test_full_view_shows_slots_as_chips_and_escapes(alice_client, corpus):
+    paragraph = corpus["m3"]
+    Paragraph.objects.filter(pk=paragraph.pk).update(text="{{ 地区 }}要转变作风<b>")
+    html = alice_client.get(f"/library/paragraphs/{paragraph.pk}/").content.decode()
+    assert '<span class="slot" title="待填写：地区">地区</span>要转变作风&lt;b&gt;' in html
+
+
+def test_counting_a_query_leaves_the_planner_as_it_was(corpus):
+    from django.db import connection
+
+    facet_counts(Filters(q="营商环境"), user=None)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            assert cursor.fetchone()[0] == "on"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, Status
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
 from speechdraft.library.models import Phrase
+from speechdraft.library.services import material_used
 from speechdraft.text.errors import UserError
 from speechdraft.text.meetings import KINDS, OTHER, meeting_kind, year_of
 from speechdraft.text.numbering import format_date
@@ -1226,12 +1227,13 @@ def material_insert(
     paragraph: Paragraph | None = None,
     phrase: Phrase | None = None,
 ) -> DraftItem:
-    """A library paragraph (with its heading) or a phrase, as a new item at `placement`."""
+    """A library paragraph (with its heading) or a phrase, as a new item at `placement`;
+    the use is counted and goes into the drafter's 最近使用."""
     if paragraph is not None:
         numbered = bool(paragraph.heading) and placement.parent_id is not None
         # Its blanks are other people and places than the draft's own: names of their own.
         taken = draft_slot_names(draft)
-        return draft_item_insert(
+        item = draft_item_insert(
             draft,
             user=user,
             version=version,
@@ -1242,6 +1244,8 @@ def material_insert(
             source_paragraph=paragraph,
             action="插入素材段落",
         )
+        material_used(user=user, paragraph=paragraph)
+        return item
     if phrase is None:
         raise DraftError("请选择要插入的素材。")
     item = draft_item_insert(
@@ -1253,7 +1257,7 @@ def material_insert(
         body=renumber_slots(phrase.text, draft_slot_names(draft)),
         action="插入短语",
     )
-    phrase_used(phrase)
+    phrase_used(phrase, user=user)
     return item
 
 
@@ -1337,8 +1341,11 @@ def reference_insert(draft: Draft, *, user, version, anchor_id, paragraph: Parag
     )
 
 
-def phrase_used(phrase: Phrase) -> None:
+def phrase_used(phrase: Phrase, *, user=None) -> None:
+    """A phrase went into a draft (as an item, or typed in at the cursor by the browser):
+    counted, and into the drafter's 最近使用."""
     Phrase.objects.filter(pk=phrase.pk).update(usage_count=F("usage_count") + 1)
+    material_used(user=user, phrase=phrase)
 
 
 # --- reading ----------------------------------------------------------------------------

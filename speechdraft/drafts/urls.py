@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/preview/", views.preview, name="preview"),
     path("<int:pk>/library/", views.library_panel, name="library"),
     path("<int:pk>/material/", views.material_insert, name="material"),
+    path("<int:pk>/favourite/", views.favourite, name="favourite"),
     path("<int:pk>/reference/", views.reference_insert, name="reference"),
     path("<int:pk>/phrase-used/", views.phrase_used, name="phrase_used"),
     path("<int:pk>/review/", review_views.review_start, name="review"),

@@ -34,9 +34,11 @@ from speechdraft.drafts.services import (
     ItemMissing,
     StaleDraft,
 )
+from speechdraft.library import listing
 from speechdraft.library.forms import KIND_CHOICES
 from speechdraft.library.selectors import library_search, phrases_visible_to
 from speechdraft.library.services import user_dictionary_ensure
+from speechdraft.library.views import favourite_response, favourite_target
 from speechdraft.text.counting import COUNT_RULE
 
 EXPORT_PROFILES = [("gongwen", "公文格式"), ("large", "讲话大字版")]
@@ -609,8 +611,13 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
     query = request.GET.get("q", "")[:2000]
     kind, role = request.GET.get("kind", ""), request.GET.get("role", "")
+    tab = request.GET.get("tab", "")
     response = None
-    if query.strip():
+    if tab == "favourites":
+        response = listing.favourites_of(request.user)
+    elif tab == "recent":
+        response = listing.recent_of(request.user)
+    elif query.strip():
         user_dictionary_ensure()
         response = library_search(
             query,
@@ -622,7 +629,27 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
             fresh_only=bool(request.GET.get("fresh")),
             as_of=draft.reference_date,
         )
-    return render(request, "drafts/_library_results.html", {"draft": draft, "response": response})
+        listing.mark_favourites(response.results, request.user)
+    context = {
+        "draft": draft,
+        "response": response,
+        "fav_action": reverse("drafts:favourite", args=[draft.pk]),
+    }
+    return render(request, "drafts/_library_results.html", context)
+
+
+@require_POST
+@carries_pending
+def favourite(request: HttpRequest, pk: int) -> HttpResponse:
+    """收藏 from the editor's panel or its 查看全文 dialog: through the editor's queue like
+    every other POST there, so text typed and not yet saved is saved first."""
+    draft = _get_draft_for_user(request, pk)
+    return favourite_response(
+        request,
+        favourite_target(request),
+        fav_action=reverse("drafts:favourite", args=[draft.pk]),
+        fallback=reverse("drafts:editor", args=[draft.pk]),
+    )
 
 
 @require_POST
@@ -680,5 +707,5 @@ def phrase_used(request: HttpRequest, pk: int) -> HttpResponse:
     """A phrase typed into an open editor by the browser: count the use."""
     _get_draft_for_user(request, pk)
     phrase = get_object_or_404(phrases_visible_to(request.user), pk=request.POST.get("phrase") or 0)
-    services.phrase_used(phrase)
+    services.phrase_used(phrase, user=request.user)
     return HttpResponse(status=204)

@@ -9,9 +9,9 @@ ROLE_CHOICES = [("", "全部部分"), *Role.choices]
 
 
 class SearchForm(forms.Form):
+    """The 素材库 page's query; its facets are read by facets.Filters."""
+
     q = forms.CharField(label="搜索素材", required=False, max_length=2000)
-    kind = forms.ChoiceField(label="类型", choices=KIND_CHOICES, required=False)
-    role = forms.ChoiceField(label="部分", choices=ROLE_CHOICES, required=False)
     fresh = forms.BooleanField(label="隐藏过时素材", required=False)
 
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from speechdraft.corpus.models import Paragraph, SearchIndexed, SourceDocument, Status
 from speechdraft.text.templating import to_brackets
@@ -153,3 +154,75 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class _MaterialRef(models.Model):
+    """A drafter's reference to one library paragraph or one phrase (exactly one of them)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    phrase = models.ForeignKey(
+        Phrase, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def item(self) -> Paragraph | Phrase:
+        return self.paragraph if self.paragraph_id else self.phrase
+
+
+def _one_item(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(paragraph__isnull=False, phrase__isnull=True)
+        | models.Q(paragraph__isnull=True, phrase__isnull=False),
+        name=name,
+    )
+
+
+class Favourite(_MaterialRef):
+    """收藏: a paragraph or phrase a drafter keeps at hand."""
+
+    created_at = models.DateTimeField("收藏时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "收藏"
+        verbose_name_plural = "收藏"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            _one_item("favourite_one_item"),
+            models.UniqueConstraint(
+                fields=["user", "paragraph"],
+                condition=models.Q(paragraph__isnull=False),
+                name="favourite_unique_paragraph",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "phrase"],
+                condition=models.Q(phrase__isnull=False),
+                name="favourite_unique_phrase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.item}"
+
+
+class MaterialUse(_MaterialRef):
+    """最近使用: one insert of library material into a draft (the last few per user kept)."""
+
+    at = models.DateTimeField("使用时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "素材使用记录"
+        verbose_name_plural = "素材使用记录"
+        ordering = ["-at", "-id"]
+        constraints = [_one_item("material_use_one_item")]
+        indexes = [models.Index(fields=["user", "-at"], name="material_use_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}: {self.item}"

@@ -94,10 +94,30 @@ def _candidates(qs: QuerySet, query: Query, cap: int, fields: tuple[str, ...]) -
     return found
 
 
-def _visible_paragraphs(user, statuses, roles, tags) -> QuerySet:
+def skeleton_year_and_kind() -> dict[int, tuple[int | None, str]]:
+    """Each stored speech's year and meeting kind, read off its title and date (the corpus
+    stores no date field beyond the free-text `date_text`)."""
+    from speechdraft.text.meetings import meeting_kind, year_of
+
+    return {
+        pk: (year_of(title, date_text), meeting_kind(title))
+        for pk, title, date_text in Skeleton.objects.stored()
+        .order_by()
+        .values_list("pk", "title", "date_text")
+    }
+
+
+def _visible_paragraphs(user, statuses, roles, tags, years=(), meeting_kinds=()) -> QuerySet:
     qs = Paragraph.objects.filter(status__in=statuses)
     if roles:
         qs = qs.filter(role__in=roles)
+    if years or meeting_kinds:
+        skeletons = [
+            pk
+            for pk, (year, kind) in skeleton_year_and_kind().items()
+            if (not years or year in years) and (not meeting_kinds or kind in meeting_kinds)
+        ]
+        qs = qs.filter(skeleton_id__in=skeletons)
     if tags:
         qs = qs.filter(tags__name__in=tags).distinct()
     return qs
@@ -173,6 +193,8 @@ def library_search(
     kinds: Iterable[str] = (),
     roles: Iterable[str] = (),
     tags: Iterable[str] = (),
+    years: Iterable[int] = (),
+    meeting_kinds: Iterable[str] = (),
     limit: int = 20,
     user=None,
     statuses: Iterable[str] = (Status.APPROVED,),
@@ -183,8 +205,9 @@ def library_search(
 ) -> SearchResponse:
     """Approved paragraphs and phrases (plus the user's private phrases) matching `query`.
 
-    kinds: phrase kinds and/or "paragraph" (empty: everything); roles narrow paragraphs (and,
-    given alone, search paragraphs only). Ranking: exact phrase, then all terms, then partial.
+    kinds: phrase kinds and/or "paragraph" (empty: everything); roles, years and meeting kinds
+    (of the source speech) narrow paragraphs (and, given without kinds, search paragraphs
+    only). Ranking: exact phrase, then all terms, then partial.
     时效 (library.freshness): results carry `stale` reasons as of `as_of` (today when None);
     `fresh_only` leaves stale ones out.
     """
@@ -192,6 +215,7 @@ def library_search(
     if fresh_only:  # look further down the ranking: the freshness step may hide some
         limit = limit * FRESH_ONLY_WINDOW
     kinds, roles, tags, statuses = set(kinds), set(roles), set(tags), list(statuses)
+    years, meeting_kinds = set(years), set(meeting_kinds)
     parsed = parse_query(query or "")
     if parsed.empty:
         message = (
@@ -202,11 +226,12 @@ def library_search(
         return SearchResponse(parsed, message=message)
     want_paragraphs = not kinds or PARAGRAPH in kinds
     phrase_kinds = kinds - {PARAGRAPH}
-    want_phrases = (bool(phrase_kinds) or not kinds) and not (roles and not kinds)
+    paragraphs_only = bool(roles or years or meeting_kinds)
+    want_phrases = (bool(phrase_kinds) or not kinds) and not (paragraphs_only and not kinds)
 
     ranked: list[tuple[tuple, bool, int, str]] = []  # (key, is_phrase, pk, kind)
     if want_paragraphs:
-        qs = _visible_paragraphs(user, statuses, roles, tags)
+        qs = _visible_paragraphs(user, statuses, roles, tags, years, meeting_kinds)
         for pk, heading, text in _candidates(
             qs, parsed, candidate_cap, ("pk", "heading", "text")
         ).values():

@@ -7,11 +7,20 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from speechdraft.corpus.models import Paragraph, Status
-from speechdraft.library.models import Phrase, PhraseSource, Synonym, SynonymGroup, Tag, Term
+from speechdraft.library.models import (
+    Favourite,
+    MaterialUse,
+    Phrase,
+    PhraseSource,
+    Synonym,
+    SynonymGroup,
+    Tag,
+    Term,
+)
 from speechdraft.library.synonyms import synonyms_changed
 from speechdraft.text import segment
 from speechdraft.text.errors import UserError
@@ -253,3 +262,48 @@ def private_phrase_save(*, user, text: str, kind: str) -> Phrase:
         owner=user, kind=kind, text=text.strip(), defaults={"status": Status.APPROVED}
     )
     return phrase
+
+
+# --- 收藏 and 最近使用 ------------------------------------------------------------------
+
+RECENT_KEPT = 100  # MaterialUse rows kept per user
+
+
+def _item(paragraph: Paragraph | None, phrase: Phrase | None) -> dict:
+    if (paragraph is None) == (phrase is None):
+        raise ValueError("exactly one of paragraph and phrase")
+    return {"paragraph": paragraph} if paragraph is not None else {"phrase": phrase}
+
+
+def favourite_set(
+    *, user, on: bool, paragraph: Paragraph | None = None, phrase: Phrase | None = None
+) -> bool:
+    """收藏 (on) or 取消收藏 a paragraph or phrase; saying the same twice changes nothing.
+    Returns whether it is a favourite now."""
+    item = _item(paragraph, phrase)
+    if not on:
+        Favourite.objects.filter(user=user, **item).delete()
+        return False
+    try:
+        with transaction.atomic():
+            Favourite.objects.get_or_create(user=user, **item)
+    except IntegrityError:  # the same click twice at once: the other one saved it
+        pass
+    return True
+
+
+def material_used(
+    *, user, paragraph: Paragraph | None = None, phrase: Phrase | None = None
+) -> None:
+    """One insert of library material by `user` (最近使用): recorded, the oldest beyond the
+    last RECENT_KEPT forgotten."""
+    if user is None or not user.is_authenticated:
+        return
+    MaterialUse.objects.create(user=user, **_item(paragraph, phrase))
+    stale = list(
+        MaterialUse.objects.filter(user=user)
+        .order_by("-at", "-id")
+        .values_list("pk", flat=True)[RECENT_KEPT : RECENT_KEPT + 100]
+    )
+    if stale:
+        MaterialUse.objects.filter(pk__in=stale).delete()

@@ -19,6 +19,11 @@ KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 OTHER = "其他"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# 二〇二三年 / 二零二三年 (dates of official documents are often written so).
+_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4"}
+_CN_DIGITS.update({"五": "5", "六": "6", "七": "7", "八": "8", "九": "9"})
+_CN_YEAR = re.compile(r"([一二][〇零○Ｏ一二三四五六七八九]{3})\s*年")
+_WIDE_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 def meeting_kind(title: str) -> str:
@@ -29,8 +34,15 @@ def meeting_kind(title: str) -> str:
 
 
 def year_of(*texts: str) -> int | None:
+    """The first year (1900–2099) named in `texts`: 2023年, ２０２３年 or 二〇二三年."""
     for text in texts:
-        match = _YEAR.search(text or "")
+        text = (text or "").translate(_WIDE_DIGITS)
+        match = _YEAR.search(text)
         if match:
             return int(match.group(1))
+        match = _CN_YEAR.search(text)
+        if match:
+            year = int("".join(_CN_DIGITS[c] for c in match.group(1)))
+            if 1900 <= year <= 2099:
+                return year
     return None

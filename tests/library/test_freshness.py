@@ -153,3 +153,13 @@ def test_ingestion_and_the_data_migration_give_stored_speeches_their_year(sample
     skeleton.refresh_from_db()
     assert skeleton.year == 2020
     assert Skeleton.objects.filter(year__isnull=False).count() >= 2  # 2020, 2024 in titles
+
+
+def test_browsing_marks_stale_material_and_hides_it_with_the_facets_kept(alice_client, material):
+    """No query: the page browses by facets; 时效 marks show there too, 隐藏过时素材 leaves the
+    material out, and a facet link keeps the choice."""
+    html = alice_client.get("/library/").content.decode()
+    assert html.count('class="badge badge-stale"') == 1
+    hidden = alice_client.get("/library/", {"fresh": "on"}).content.decode()
+    assert "badge-stale" not in hidden and FRESH[:10] in hidden and STALE[:10] not in hidden
+    assert "role=tasks&amp;fresh=on" in hidden or "fresh=on&amp;role=tasks" in hidden

@@ -29,6 +29,7 @@ from speechdraft.library.selectors import (
     phrases_visible_to,
 )
 from speechdraft.text.meetings import meeting_kind, year_of
+from speechdraft.text.search import snippet_window
 
 PAGE_SIZE = 30
 SNIPPET = 120
@@ -45,7 +46,9 @@ class Listing(SearchResponse):
 
 
 def _snippet(text: str, width: int = SNIPPET) -> list[tuple[str, bool]]:
-    return [(text[:width] + ("…" if len(text) > width else ""), False)]
+    """The beginning of `text`, never cut inside a slot (the page shows a slot whole)."""
+    _, end = snippet_window(text, [], width)
+    return [(text[:end] + ("…" if end < len(text) else ""), False)]
 
 
 def results_for(objs: list[Paragraph | Phrase], *, user=None) -> list[SearchResult]:

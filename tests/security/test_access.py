@@ -37,6 +37,7 @@ OWNED = {
     "drafts:material": ("POST", ["pk"]),
     "drafts:reference": ("POST", ["pk"]),
     "drafts:phrase_used": ("POST", ["pk"]),
+    "drafts:favourite": ("POST", ["pk"]),
     "drafts:review": ("POST", ["pk"]),
     "drafts:review_hints": ("GET", ["pk", "item_id"]),
     "drafts:review_status": ("GET", ["pk", "run_id"]),
@@ -67,6 +68,8 @@ PERSONAL = {
     "library:search",
     "library:phrase_create",
     "library:insert",
+    "library:favourite",
+    "library:paragraph",  # approved paragraphs of the shared library only
     "accounts:logout",
 }
 PUBLIC = {"accounts:login", "healthz"}
@@ -173,6 +176,8 @@ def test_personal_pages_show_and_accept_only_ones_own_objects(client, bob, world
         "/library/insert/", {"draft": world["own"].pk, "phrase": world["phrase"]}
     )
     assert into_own.status_code == 404  # someone else's private phrase is not visible
+    kept = client.post("/library/favourites/", {"phrase": world["phrase"], "on": "1"})
+    assert kept.status_code == 404  # nor can it be kept in 收藏
 
 
 def test_signed_out_visitors_are_sent_to_login_everywhere(client, world):

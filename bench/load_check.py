@@ -14,11 +14,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from speechdraft.corpus.models import Paragraph
+from speechdraft.corpus.models import Paragraph, Role
 from speechdraft.drafts.models import Draft, DraftItem, Revision
 from speechdraft.drafts.services import ITEM_FIELDS, clean_text, snapshot_state
 from speechdraft.exports.models import ExportJob
 from speechdraft.library.models import Phrase
+from speechdraft.text.slots import renumber_slots, slot_names
 
 MARKER = re.compile(r"〔drafter\d+-\d{4}〕")
 MAX_LEVEL = 4
@@ -86,6 +87,24 @@ class Model:
             return anchor, 0
         return self.after(anchor)
 
+    def slot_names(self) -> set[str]:
+        """services.draft_slot_names: every slot the outline's text uses."""
+        names: set[str] = set()
+        for item in self.items.values():
+            names.update(slot_names(f"{item.heading}\n{item.body}"))
+        return names
+
+    def part_for_role(self, role: str) -> int | None:
+        """services._part_for_role: 形势 to the first part, 作风 to the last, else the middle."""
+        parts = [i for i in self.siblings(None) if self.items[i].numbered]
+        if not parts:
+            return None
+        if role == Role.SITUATION:
+            return parts[0]
+        if role == Role.STYLE:
+            return parts[-1]
+        return parts[min(1, len(parts) - 1)]
+
     def move(self, item: int, parent: int | None, position: int) -> None:
         old = self.items[item].parent
         self.siblings(old).remove(item)
@@ -126,6 +145,7 @@ class Model:
             )
         elif op == "material":
             anchor = entry["anchor"]
+            taken = self.slot_names()  # material's blanks get names of their own
             if entry["kind"] == "phrase":
                 parent, position = self.place("paragraph", anchor)
                 body, heading, numbered, source = phrases[entry["source"]], "", False, None
@@ -134,11 +154,14 @@ class Model:
                 anchored = self.items[anchor]
                 if paragraph.heading and (anchored.numbered or anchored.parent is not None):
                     parent, position = self.place("point", anchor)
+                elif paragraph.heading and (part := self.part_for_role(paragraph.role)):
+                    parent, position = part, len(self.siblings(part))
                 else:
                     parent, position = self.place("paragraph", anchor)
                 numbered = bool(paragraph.heading) and parent is not None
-                heading = paragraph.heading if numbered else ""
+                heading = renumber_slots(paragraph.heading, taken) if numbered else ""
                 body, source = paragraph.text, paragraph.pk
+            body = renumber_slots(body, taken)
             self.add(
                 entry["item"],
                 parent,

@@ -29,6 +29,7 @@ from speechdraft.text.outline import (
     tree_from_rows,
 )
 from speechdraft.text.slots import doubled_suffix, renumber_slots
+from speechdraft.text.slots import slot_names as text_slot_names
 from speechdraft.text.templating import STANDARD_SLOTS, SlotError, slot_names, valid_slot_name
 
 STALE_MESSAGE = "此稿已在其他窗口修改，请刷新后再操作（您刚才输入的内容仍保留在下方）。"
@@ -1362,11 +1363,8 @@ def draft_slot_names(draft: Draft) -> set[str]:
     names: set[str] = set()
     for heading, body in draft.items.values_list("heading", "body"):
         if "{{" in heading or "{{" in body:
-            names.update(_SLOT_NAME_RE.findall(f"{heading}\n{body}"))
+            names.update(text_slot_names(f"{heading}\n{body}"))
     return names
-
-
-_SLOT_NAME_RE = re.compile(r"\{\{ ([^{}\s]+) \}\}")
 
 
 def slot_menu(draft: Draft) -> list[str]:

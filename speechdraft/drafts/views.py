@@ -22,6 +22,7 @@ from speechdraft.drafts.selectors import (
     DRAFT_SORTS,
     DRAFTS_PER_PAGE,
     DraftFilter,
+    anchor_role,
     draft_document,
     drafts_for,
     drafts_search,
@@ -609,8 +610,11 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
     query = request.GET.get("q", "")[:2000]
     kind, role = request.GET.get("kind", ""), request.GET.get("role", "")
+    # The part the cursor is in (the current item comes as `anchor`): its material first, and
+    # 建议素材 for it while nothing is typed.
+    part_role = anchor_role(draft, request.GET.get("anchor"))
     response = None
-    if query.strip():
+    if query.strip() or part_role:
         user_dictionary_ensure()
         response = library_search(
             query,
@@ -618,6 +622,8 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
             roles=[role] if role else [],
             user=request.user,
             limit=20,
+            prefer_role=part_role,
+            expand=True,
         )
     return render(request, "drafts/_library_results.html", {"draft": draft, "response": response})
 

@@ -3,11 +3,17 @@
 Candidates come from the database through the token index (GIN over a `simple` tsvector on
 PostgreSQL; padded LIKE on SQLite), capped before ranking so that very common words stay
 cheap; ranking happens here, on the text, identically on both databases.
+
+Two rankings: "relevance" (the default: BM25 with the signals of speechdraft.text.search,
+phrases and paragraphs in one list, one result per text) and "legacy" (the tiers of
+`rank_key`: exact, every term, some terms), kept for side-by-side measurement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -15,23 +21,49 @@ from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
+from speechdraft.library import synonyms
 from speechdraft.library.models import Phrase, PhraseKind
-from speechdraft.text.search import Query, highlight_spans, parse_query, rank_key, snippet_window
+from speechdraft.text.search import (
+    ROLE_BOOST,
+    Query,
+    Ranked,
+    arrange,
+    clean_expansions,
+    document_frequencies,
+    highlight_spans,
+    idf,
+    paragraph_doc,
+    parse_query,
+    phrase_doc,
+    rank_key,
+    relevance,
+    snippet_window,
+    suggestion_score,
+    term_tokens,
+)
 
 PARAGRAPH = "paragraph"
 CANDIDATE_CAP = 300
+SUGGESTION_POOL = 100  # most used paragraphs of a part, re-ordered by suggestion_score
 ROLE_LABELS = dict(Role.choices)
 KIND_LABELS = dict(PhraseKind.choices)
+RANKINGS = ("relevance", "legacy")
+# Phrase kinds that belong to one part of a speech: boosted when the drafter writes there.
+_KIND_ROLES = {PhraseKind.OPENING: Role.OPENING, PhraseKind.CLOSING: Role.CLOSING}
 
 
 @dataclass
 class SearchResult:
     kind: str  # "paragraph" or a PhraseKind value
     obj: Paragraph | Phrase
-    key: tuple
+    key: tuple  # the sort key of the ranking used (rank_key's for "legacy")
     parts: list[tuple[str, bool]]  # snippet as (text, is_match) runs
     source: str = ""
     label: str = ""
+    score: float = 0.0  # relevance score (0 for legacy ranking and suggestions)
+    tier: int = 0  # 0 the query as written, 1 every term, 2 some terms
+    near: bool = False  # found only through expansions (近义)
+    also_kinds: list[str] = field(default_factory=list)  # phrase kinds of the same text
 
     @property
     def text(self) -> str:
@@ -47,46 +79,103 @@ class SearchResponse:
     query: Query | None
     results: list[SearchResult] = field(default_factory=list)
     message: str = ""
+    suggested: bool = False  # 建议素材 for a part (an empty query with prefer_role)
 
 
-def _tsquery(query: Query, *, every: bool) -> str:
-    groups = ["(" + " & ".join(f"'{t}'" for t in group) + ")" for group in query.token_groups()]
-    return (" & " if every else " | ").join(groups)
+# Token groups per query term: the alternatives (the term itself, then its expansions), each
+# a tuple of tokens a matching row has all of.
+Groups = list[list[tuple[str, ...]]]
 
 
-def _token_filter(qs: QuerySet, query: Query, *, every: bool) -> QuerySet:
+def _groups(query: Query, expansions: dict[str, tuple] | None = None) -> Groups:
+    expansions = expansions or {}
+    return [
+        [term_tokens(term), *(term_tokens(w) for w in expansions.get(term, ()))]
+        for term in query.terms
+    ]
+
+
+def _tsquery(groups: Groups, *, every: bool) -> str:
+    def conj(tokens):
+        return "(" + " & ".join(f"'{t}'" for t in tokens) + ")"
+
+    parts = []
+    for alternatives in groups:
+        if every and len(alternatives) > 1:
+            parts.append("(" + " | ".join(conj(a) for a in alternatives) + ")")
+        else:
+            parts.extend(conj(a) for a in alternatives)
+    return (" & " if every else " | ").join(parts)
+
+
+def _token_filter(qs: QuerySet, groups: Groups, *, every: bool) -> QuerySet:
     table = qs.model._meta.db_table
     if connection.vendor == "postgresql":
         # search_vector: the stored, GIN-indexed column (speechdraft.core.search_index).
         return qs.extra(
             where=[f'"{table}"."search_vector" @@ to_tsquery(\'simple\'::regconfig, %s)'],
-            params=[_tsquery(query, every=every)],
+            params=[_tsquery(groups, every=every)],
         )
     qs = qs.alias(_padded=Concat(Value(" "), "search_tokens", Value(" "), output_field=TextField()))
-    group_q = []
-    for group in query.token_groups():
-        q = Q()
-        for token in group:
-            q &= Q(_padded__contains=f" {token} ")
-        group_q.append(q)
     combined = Q()
-    for q in group_q:
-        combined = (combined & q) if every else (combined | q)
+    for alternatives in groups:
+        either = Q()
+        for tokens in alternatives:
+            q = Q()
+            for token in tokens:
+                q &= Q(_padded__contains=f" {token} ")
+            either |= q
+        combined = (combined & either) if every else (combined | either)
     return qs.filter(combined)
 
 
-def _candidates(qs: QuerySet, query: Query, cap: int, fields: tuple[str, ...]) -> dict[int, tuple]:
-    """Up to `cap` matching rows as tuples (pk first): all the query's words, then any.
+def _candidates(
+    qs: QuerySet, groups: Groups, cap: int, fields: tuple[str, ...]
+) -> tuple[dict[int, tuple], bool]:
+    """Up to `cap` matching rows as tuples (pk first): all the query's words, then any; and
+    whether they are all the rows matching any word (no row was left out by the cap).
 
     No ORDER BY, no joins and no model objects: the GIN bitmap scan can stop after `cap` rows
     however common the words, and ranking needs only the text.
     """
     qs = qs.order_by()
-    found = {row[0]: row for row in _token_filter(qs, query, every=True).values_list(*fields)[:cap]}
-    if len(query.terms) > 1 and len(found) < cap:
-        for row in _token_filter(qs, query, every=False).values_list(*fields)[: cap - len(found)]:
+    rows = list(_token_filter(qs, groups, every=True).values_list(*fields)[:cap])
+    found = {row[0]: row for row in rows}
+    complete = len(rows) < cap
+    if len(groups) > 1 and len(found) < cap:
+        room = cap - len(found)
+        more = list(_token_filter(qs, groups, every=False).values_list(*fields)[:room])
+        for row in more:
             found.setdefault(row[0], row)
-    return found
+        complete = len(more) < room
+    return found, complete
+
+
+# Collection sizes and document frequencies, kept briefly per process: they move slowly
+# (ingestion adds a few percent at a time) and a count over a common word costs more than
+# the search itself. tests/conftest.py clears them between tests.
+STATS_TTL = 60.0
+_stats: dict[tuple, tuple[float, int]] = {}
+_stats_lock = threading.Lock()
+
+
+def stats_cache_clear() -> None:
+    with _stats_lock:
+        _stats.clear()
+
+
+def _cached_count(key: tuple, count) -> int:
+    key = (connection.alias, connection.settings_dict.get("NAME"), *key)
+    now = time.monotonic()
+    hit = _stats.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = count()
+    with _stats_lock:
+        if len(_stats) > 10_000:
+            _stats.clear()
+        _stats[key] = (now + STATS_TTL, value)
+    return value
 
 
 def _visible_paragraphs(user, statuses, roles, tags) -> QuerySet:
@@ -114,8 +203,8 @@ def _visible_phrases(user, statuses, kinds, tags) -> QuerySet:
     return qs
 
 
-def _parts(text: str, query: Query, width: int) -> list[tuple[str, bool]]:
-    spans = highlight_spans(text, query)
+def _parts(text: str, query: Query, width: int, also: Iterable[str] = ()) -> list[tuple[str, bool]]:
+    spans = highlight_spans(text, query, also)
     start, end = snippet_window(text, spans, width)
     parts: list[tuple[str, bool]] = []
     if start > 0:
@@ -173,15 +262,27 @@ def library_search(
     statuses: Iterable[str] = (Status.APPROVED,),
     snippet_width: int = 120,
     candidate_cap: int = CANDIDATE_CAP,
+    ranking: str = "relevance",
+    prefer_role: str = "",
+    expand: bool = False,
 ) -> SearchResponse:
     """Approved paragraphs and phrases (plus the user's private phrases) matching `query`.
 
     kinds: phrase kinds and/or "paragraph" (empty: everything); roles narrow paragraphs (and,
-    given alone, search paragraphs only). Ranking: exact phrase, then all terms, then partial.
+    given alone, search paragraphs only). ranking: "relevance" (default) or "legacy" (exact
+    phrase, then all terms, then partial, as before issue 15; it ignores prefer_role and
+    expand). prefer_role: the Role of the part the drafter writes in; its material comes
+    first among results of similar relevance, and an empty query returns 建议素材 for it.
+    expand: also search for the terms' near-synonyms (speechdraft.library.synonyms).
     """
+    if ranking not in RANKINGS:
+        raise ValueError(f"ranking must be one of {RANKINGS}, not {ranking!r}")
     kinds, roles, tags, statuses = set(kinds), set(roles), set(tags), list(statuses)
+    limit = max(1, min(limit, 200))
     parsed = parse_query(query or "")
     if parsed.empty:
+        if prefer_role and not (query or "").strip():
+            return _suggestions(parsed, user, statuses, roles, tags, prefer_role, limit)
         message = (
             "请输入要查找的词语。"
             if not (query or "").strip()
@@ -191,38 +292,177 @@ def library_search(
     want_paragraphs = not kinds or PARAGRAPH in kinds
     phrase_kinds = kinds - {PARAGRAPH}
     want_phrases = (bool(phrase_kinds) or not kinds) and not (roles and not kinds)
+    paragraphs = _visible_paragraphs(user, statuses, roles, tags) if want_paragraphs else None
+    phrases = _visible_phrases(user, statuses, phrase_kinds, tags) if want_phrases else None
+    if ranking == "legacy":
+        results = _legacy(parsed, paragraphs, phrases, limit, candidate_cap)
+        expansions: dict[str, tuple] = {}
+    else:
+        expansions = clean_expansions(parsed, synonyms.expand(parsed.terms)) if expand else {}
+        filters = (tuple(sorted(statuses)), tuple(sorted(roles)), tuple(sorted(tags)))
+        results = _relevance(
+            parsed,
+            paragraphs,
+            phrases,
+            limit,
+            candidate_cap,
+            expansions=expansions,
+            prefer_role=prefer_role,
+            stats_key=(*filters, tuple(sorted(phrase_kinds)), getattr(user, "pk", None)),
+        )
+    _describe(results, parsed, snippet_width, [w for ws in expansions.values() for w in ws])
+    message = "" if results else "没有找到相关素材。"
+    if parsed.truncated:
+        message = (message + " 查询过长，只按前 100 个字查找。").strip()
+    return SearchResponse(parsed, results, message)
 
+
+def _legacy(
+    parsed: Query, paragraphs: QuerySet | None, phrases: QuerySet | None, limit: int, cap: int
+) -> list[SearchResult]:
+    """Exact and complete matches first; shorter text first within a tier; ties by kind and id."""
+    groups = _groups(parsed)
     ranked: list[tuple[tuple, bool, int, str]] = []  # (key, is_phrase, pk, kind)
-    if want_paragraphs:
-        qs = _visible_paragraphs(user, statuses, roles, tags)
-        for pk, heading, text in _candidates(
-            qs, parsed, candidate_cap, ("pk", "heading", "text")
-        ).values():
+    if paragraphs is not None:
+        rows, _ = _candidates(paragraphs, groups, cap, ("pk", "heading", "text"))
+        for pk, heading, text in rows.values():
             key = rank_key(parsed, f"{heading} {text}", simplified=True)
             if key[0] < 3:
                 ranked.append((key, False, pk, PARAGRAPH))
-    if want_phrases:
-        qs = _visible_phrases(user, statuses, phrase_kinds, tags)
-        for pk, text, kind in _candidates(
-            qs, parsed, candidate_cap, ("pk", "text", "kind")
-        ).values():
+    if phrases is not None:
+        rows, _ = _candidates(phrases, groups, cap, ("pk", "text", "kind"))
+        for pk, text, kind in rows.values():
             key = rank_key(parsed, text, simplified=True)
             if key[0] < 3:
                 ranked.append((key, True, pk, kind))
-
-    # Exact and complete matches first; shorter text first within a tier; ties by kind and id.
     ranked.sort()
-    top = ranked[: max(1, min(limit, 200))]
-    paragraphs = Paragraph.objects.in_bulk([pk for _, is_phrase, pk, _ in top if not is_phrase])
-    phrases = Phrase.objects.in_bulk([pk for _, is_phrase, pk, _ in top if is_phrase])
+    top = ranked[:limit]
+    found_paragraphs = Paragraph.objects.in_bulk([pk for _, is_ph, pk, _ in top if not is_ph])
+    found_phrases = Phrase.objects.in_bulk([pk for _, is_ph, pk, _ in top if is_ph])
     results = []
     for key, is_phrase, pk, kind in top:
         if is_phrase:
-            ph = phrases[pk]
+            ph = found_phrases[pk]
             label = KIND_LABELS.get(kind, kind) + ("（我的）" if ph.owner_id else "")
-            results.append(SearchResult(kind, ph, key, [], "", label))
+            results.append(SearchResult(kind, ph, key, [], "", label, tier=key[0]))
         else:
-            results.append(SearchResult(PARAGRAPH, paragraphs[pk], key, [], "", "段落"))
+            obj = found_paragraphs[pk]
+            results.append(SearchResult(PARAGRAPH, obj, key, [], "", "段落", tier=key[0]))
+    return results
+
+
+def _relevance(
+    parsed: Query,
+    paragraphs: QuerySet | None,
+    phrases: QuerySet | None,
+    limit: int,
+    cap: int,
+    *,
+    expansions: dict[str, tuple],
+    prefer_role: str,
+    stats_key: tuple,
+) -> list[SearchResult]:
+    """BM25 over paragraphs and phrases together (speechdraft.text.search.relevance).
+
+    idf is taken over both tables at once, so a word weighs the same in a phrase as in a
+    paragraph; lengths are normalized per table (a phrase is short among phrases, not among
+    paragraphs). Document frequencies: when the candidates are every row that has any of the
+    words (the cap left none out, as for all but common words) they are counted on the
+    candidates themselves, exactly and for free; otherwise one count query per term over the
+    token index, cached for STATS_TTL (terms are at most 12, and the common words that hit
+    the cap are the ones searched again and again). The table sizes are cached the same way.
+    """
+    groups = _groups(parsed, expansions)
+    terms = parsed.terms
+    tables = []  # (is_phrase, queryset, rows, docs, complete)
+    if paragraphs is not None:
+        fields = ("pk", "heading", "text", "keywords", "role")
+        rows, complete = _candidates(paragraphs, groups, cap, fields)
+        docs = {pk: paragraph_doc(h, t, kw) for pk, h, t, kw, _ in rows.values()}
+        tables.append((False, paragraphs, rows, docs, complete))
+    if phrases is not None:
+        rows, complete = _candidates(phrases, groups, cap, ("pk", "text", "kind"))
+        docs = {pk: phrase_doc(t) for pk, t, _ in rows.values()}
+        tables.append((True, phrases, rows, docs, complete))
+
+    documents = 0
+    df = dict.fromkeys(terms, 0)
+    for _, qs, _, docs, complete in tables:
+        label = qs.model._meta.label
+        documents += _cached_count((label, *stats_key), qs.count)
+        if complete:
+            counted = document_frequencies(terms, docs.values())
+        else:
+            counted = {
+                term: _cached_count(
+                    (label, *stats_key, term),
+                    _token_filter(qs, [[term_tokens(term)]], every=True).count,
+                )
+                for term in terms
+            }
+        for term in terms:
+            df[term] += counted[term]
+    idfs = {term: idf(documents, df[term]) for term in terms}
+
+    ranked: list[Ranked] = []
+    for is_phrase, _, rows, docs, _ in tables:
+        if not docs:
+            continue
+        avg_length = sum(len(d.text) for d in docs.values()) / len(docs)
+        for pk, doc in docs.items():
+            found = relevance(parsed, doc, idfs, avg_length, expansions)
+            if found.tier == 3:
+                continue
+            row = rows[pk]
+            kind = row[2] if is_phrase else PARAGRAPH
+            role = _KIND_ROLES.get(kind, "") if is_phrase else row[4]
+            score = found.score * (ROLE_BOOST if prefer_role and role == prefer_role else 1)
+            ranked.append(Ranked((kind, pk), doc, score, found.tier, is_phrase, (pk,), found.near))
+
+    top = arrange(ranked, limit)
+    para_ids = [r.ref[1] for r in top if not r.is_phrase]
+    phrase_ids = [r.ref[1] for r in top if r.is_phrase]
+    found_paragraphs = Paragraph.objects.in_bulk(para_ids)
+    found_phrases = Phrase.objects.in_bulk(phrase_ids)
+    results = []
+    for r in top:
+        kind, pk = r.ref
+        if r.is_phrase:
+            ph = found_phrases[pk]
+            label = KIND_LABELS.get(kind, kind) + ("（我的）" if ph.owner_id else "")
+            results.append(SearchResult(kind, ph, r.key, [], "", label, r.score, r.tier, r.near))
+            continue
+        also = list(dict.fromkeys(m.ref[0] for m in r.merged))
+        label = " · ".join(["段落", *(KIND_LABELS.get(k, k) for k in also)])
+        obj = found_paragraphs[pk]
+        results.append(
+            SearchResult(PARAGRAPH, obj, r.key, [], "", label, r.score, r.tier, r.near, also)
+        )
+    return results
+
+
+def _suggestions(
+    parsed: Query, user, statuses, roles, tags, role: str, limit: int
+) -> SearchResponse:
+    """建议素材: the approved paragraphs of a part most worth offering (suggestion_score)."""
+    qs = _visible_paragraphs(user, statuses, roles, tags).filter(role=role)
+    pool = list(
+        qs.order_by("-usage_count", "pk").values_list(
+            "pk", "usage_count", "heading", "text", "keywords"
+        )[:SUGGESTION_POOL]
+    )
+    pool.sort(key=lambda row: (-suggestion_score(*row[1:]), row[0]))
+    chosen = Paragraph.objects.in_bulk([row[0] for row in pool[:limit]])
+    results = [SearchResult(PARAGRAPH, chosen[row[0]], (), [], "", "段落") for row in pool[:limit]]
+    _describe(results, parsed, 120, [])
+    message = "" if results else "这一部分还没有可建议的素材。"
+    return SearchResponse(parsed, results, message, suggested=True)
+
+
+def _describe(
+    results: list[SearchResult], parsed: Query, snippet_width: int, also: Sequence[str]
+) -> None:
+    """Snippets and sources of the results, in three queries whatever their number."""
     phrase_sources = _phrase_sources([r.obj for r in results if not r.is_paragraph])
     titles = dict(
         Skeleton.objects.filter(
@@ -230,12 +470,8 @@ def library_search(
         ).values_list("pk", "title")
     )
     for r in results:
-        r.parts = _parts(r.obj.text, parsed, snippet_width)
+        r.parts = _parts(r.obj.text, parsed, snippet_width, also)
         if r.is_paragraph:
             r.source = f"《{titles.get(r.obj.skeleton_id, '')}》· {ROLE_LABELS.get(r.obj.role, '')}"
         else:
             r.source = phrase_sources.get(r.obj.pk, "")
-    message = "" if results else "没有找到相关素材。"
-    if parsed.truncated:
-        message = (message + " 查询过长，只按前 100 个字查找。").strip()
-    return SearchResponse(parsed, results, message)

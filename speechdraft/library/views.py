@@ -23,6 +23,7 @@ def _search(request: HttpRequest):
             roles=[data["role"]] if data["role"] else [],
             user=request.user,
             limit=30,
+            expand=True,
         )
     elif form.is_bound and not form.is_valid():
         messages.error(request, "查询内容过长，请缩短后再试。")

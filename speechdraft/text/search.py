@@ -10,9 +10,13 @@ answer "which rows have all (or any) of these tokens", which a GIN index does we
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from speechdraft.text import segment
 from speechdraft.text.convert import to_simplified
@@ -61,11 +65,7 @@ class Query:
 
     def token_groups(self) -> list[tuple[str, ...]]:
         """Per term, the tokens that must all be in a row containing that term."""
-        groups = []
-        for term in self.terms:
-            grams = sorted(_bigrams(term)) if _CJK_RUN.fullmatch(term) and len(term) > 2 else []
-            groups.append(tuple(grams) if grams else (term,))
-        return groups
+        return [term_tokens(term) for term in self.terms]
 
 
 def parse_query(raw: str) -> Query:
@@ -93,14 +93,9 @@ def rank_key(query: Query, text: str, *, simplified: bool = False) -> tuple[int,
     `simplified=True` skips the traditional→simplified step for text known to be simplified
     already (everything stored in the library is), which is most of the ranking cost.
     """
-    if simplified:  # NFKC only matters for full-width letters and digits; it is costly
-        plain = unicodedata.normalize("NFKC", text) if _FULLWIDTH_ALNUM.search(text) else text
-        plain = plain.lower()
-    else:
-        plain = normalize(text)
-    compact = _STRIP.sub("", plain)
-    matched = sum(1 for term in query.terms if term in compact)
-    if query.text and len(query.text) >= 2 and query.text in compact:
+    plain = compact(text, simplified=simplified)
+    matched = sum(1 for term in query.terms if term in plain)
+    if query.text and len(query.text) >= 2 and query.text in plain:
         tier = 0
     elif matched == len(query.terms) and matched:
         tier = 1
@@ -111,12 +106,16 @@ def rank_key(query: Query, text: str, *, simplified: bool = False) -> tuple[int,
     return tier, -matched, len(text)
 
 
-def highlight_spans(text: str, query: Query) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) spans of `text` to highlight: the exact query, or terms."""
+def highlight_spans(text: str, query: Query, also: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) spans of `text` to highlight: the exact query, or terms
+    (and `also`, the expansions searched for)."""
     norm = normalize(text)
     if len(norm) != len(text):  # NFKC changed lengths (rare ligatures): match the raw text
         norm = text
-    needles = [query.text] if query.text and query.text in norm else list(query.terms)
+    if query.text and query.text in norm:
+        needles = [query.text]
+    else:
+        needles = [*query.terms, *also]
     spans: list[tuple[int, int]] = []
     for needle in sorted(set(needles), key=len, reverse=True):
         if not needle:
@@ -149,3 +148,275 @@ def snippet_window(text: str, spans: list[tuple[int, int]], width: int = 120) ->
         if m.start() < end < m.end():
             end = m.end()
     return start, end
+
+
+# --- relevance ranking ----------------------------------------------------------------------
+#
+# BM25 over the rows' own text (Robertson & Zaragoza's formulation, with Lucene's idf that
+# stays positive), plus the signals a drafter reads as "this paragraph is about it": a term
+# in the heading counts more than one in the body (BM25F-style field weights), and once more
+# when it is in the lead sentence (heading + first sentence) and among the keywords. The
+# whole query found as written is scored again as one more term. Everything is computed on
+# the compact form (normalized, punctuation and spaces removed), as verification always was.
+
+K1 = 1.2  # how fast repeated occurrences stop adding (term-frequency saturation)
+B = 0.75  # how much a long row is discounted against rows of average length
+HEADING_WEIGHT = 2.0  # an occurrence in the heading counts 1 + this
+LEAD_WEIGHT = 1.0  # a term in the lead sentence counts this much more, once
+KEYWORD_WEIGHT = 1.0  # a term among the paragraph's keywords counts this much more, once
+EXACT_WEIGHT = 1.0  # the query as written: one more term, weighing all terms' idf together
+NEAR_WEIGHT = 0.5  # an occurrence of an expansion (synonym) against one of the term itself
+ROLE_BOOST = 1.2  # a row of the part the drafter is writing, against one of similar score
+MAX_EXPANSIONS = 3  # per term
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+
+
+def compact(text: str, *, simplified: bool = True) -> str:
+    """The form rows are matched in: normalized, punctuation and spaces removed."""
+    if simplified:  # NFKC only matters for full-width letters and digits; it is costly
+        plain = unicodedata.normalize("NFKC", text) if _FULLWIDTH_ALNUM.search(text) else text
+        plain = plain.lower()
+    else:
+        plain = normalize(text)
+    return _STRIP.sub("", plain)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A candidate row as scoring reads it.
+
+    `text` is the compact heading followed by the compact body; the heading is its first
+    `heading_len` characters and the lead sentence its first `lead_len`. `keywords` are
+    compact and joined by "|", which no term contains.
+    """
+
+    text: str
+    heading_len: int = 0
+    lead_len: int = 0
+    keywords: str = ""
+
+    @property
+    def body(self) -> str:
+        return self.text[self.heading_len :]
+
+    def weighted_count(self, term: str) -> float:
+        count = self.text.count(term)
+        if not count:
+            return 0.0
+        weighted = float(count)
+        if self.heading_len:
+            weighted += HEADING_WEIGHT * self.text.count(term, 0, self.heading_len)
+        if self.lead_len and self.text.find(term, 0, self.lead_len) != -1:
+            weighted += LEAD_WEIGHT
+        if self.keywords and term in self.keywords:
+            weighted += KEYWORD_WEIGHT
+        return weighted
+
+
+def paragraph_doc(heading: str, text: str, keywords=()) -> Doc:
+    head = compact(heading or "")
+    first = _SENTENCE_END.search(text)
+    lead = compact(text[: first.end()] if first else text)
+    body = compact(text)
+    words = "|".join(filter(None, (compact(k) for k in keywords or ())))
+    return Doc(head + body, len(head), len(head) + len(lead), words)
+
+
+def phrase_doc(text: str) -> Doc:
+    return Doc(compact(text))
+
+
+def idf(documents: int, df: int) -> float:
+    """Inverse document frequency of a term in `df` of `documents` rows (never negative)."""
+    df = min(max(df, 0), documents)
+    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
+
+
+def document_frequencies(terms: Sequence[str], docs: Iterable[Doc]) -> dict[str, int]:
+    """How many of `docs` contain each term (exact when `docs` are all the rows that could)."""
+    counts = dict.fromkeys(terms, 0)
+    for doc in docs:
+        for term in terms:
+            if term in doc.text:
+                counts[term] += 1
+    return counts
+
+
+def clean_expansions(query: Query, expanded: Mapping[str, Sequence[str]]) -> dict[str, tuple]:
+    """Expansions worth searching for, per query term: normalized, at most MAX_EXPANSIONS.
+
+    Dropped: stop words, the query's own terms, and anything containing the term or contained
+    in it (every row with 安全生产 has 安全: counting both would count one occurrence twice).
+    """
+    out: dict[str, tuple] = {}
+    seen = set(query.terms)
+    for term in query.terms:
+        kept: list[str] = []
+        for word in expanded.get(term, ()) or ():
+            word = _STRIP.sub("", normalize(str(word)))
+            if (
+                not word
+                or word in seen
+                or word in STOP_TERMS
+                or term in word
+                or word in term
+                or len(kept) >= MAX_EXPANSIONS
+            ):
+                continue
+            kept.append(word)
+            seen.add(word)
+        if kept:
+            out[term] = tuple(kept)
+    return out
+
+
+def term_tokens(term: str) -> tuple[str, ...]:
+    """The index tokens a row containing `term` must all have (see Query.token_groups)."""
+    grams = sorted(_bigrams(term)) if _CJK_RUN.fullmatch(term) and len(term) > 2 else []
+    return tuple(grams) if grams else (term,)
+
+
+@dataclass(frozen=True)
+class Relevance:
+    score: float
+    tier: int  # as rank_key's: 0 the query as written, 1 every term, 2 some, 3 none
+    near: bool  # found only through expansions
+
+
+def relevance(
+    query: Query,
+    doc: Doc,
+    idfs: Mapping[str, float],
+    avg_length: float,
+    expansions: Mapping[str, Sequence[str]] | None = None,
+) -> Relevance:
+    """BM25 score of `doc` for `query`, with field weights, the exact query and expansions.
+
+    The sum is scaled by the idf-weighted share of terms the row has (an expansion counts
+    NEAR_WEIGHT of its term), so that a row with every term outranks one repeating a few.
+    """
+    expansions = expansions or {}
+    norm = K1 * (1 - B + B * len(doc.text) / avg_length) if avg_length > 0 else K1
+
+    def saturated(tf: float) -> float:
+        return tf * (K1 + 1) / (tf + norm) if tf else 0.0
+
+    score = weight_all = weight_matched = 0.0
+    literal = near = 0
+    for term in query.terms:
+        weight = idfs.get(term, 1.0)
+        weight_all += weight
+        tf = doc.weighted_count(term)
+        tf_near = sum(doc.weighted_count(word) for word in expansions.get(term, ()))
+        if tf:
+            literal += 1
+            weight_matched += weight
+        elif tf_near:
+            near += 1
+            weight_matched += NEAR_WEIGHT * weight
+        score += weight * saturated(tf + NEAR_WEIGHT * tf_near)
+    exact = len(query.text) >= 2 and query.text in doc.text
+    if exact and query.text not in query.terms:
+        score += EXACT_WEIGHT * weight_all * saturated(doc.weighted_count(query.text))
+    if weight_all:
+        score *= weight_matched / weight_all
+    if exact:
+        tier = 0
+    elif literal == len(query.terms) and literal:
+        tier = 1
+    elif literal or near:
+        tier = 2
+    else:
+        tier = 3
+    return Relevance(score, tier, near=bool(near) and not literal and not exact)
+
+
+@dataclass
+class Ranked:
+    """One scored candidate for `arrange`: `ref` is the caller's handle on the row."""
+
+    ref: object
+    doc: Doc
+    score: float
+    tier: int
+    is_phrase: bool
+    tiebreak: tuple = ()
+    near: bool = False
+    merged: list[Ranked] = field(default_factory=list)  # phrases shown as this paragraph
+
+    @property
+    def key(self) -> tuple:
+        return (-self.score, self.tier, self.is_phrase, len(self.doc.text), self.tiebreak)
+
+
+def _same_text_keys(doc: Doc) -> tuple[str, ...]:
+    return (doc.text, doc.body) if doc.heading_len else (doc.text,)
+
+
+def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
+    """The best `limit` items, best first, one per text, no phrase above a paragraph holding it.
+
+    A phrase whose compact text is a paragraph's whole text (with or without its heading) is
+    merged into that paragraph (which keeps the better score). A phrase contained in other
+    paragraphs goes right below the lowest of them: it is checked when it reaches the top,
+    so only phrases that would be shown cost a search over the paragraphs' text.
+    """
+    items = list(items)
+    paragraphs = [r for r in items if not r.is_phrase]
+    by_text: dict[str, Ranked] = {}
+    for p in paragraphs:
+        for text in _same_text_keys(p.doc):
+            by_text.setdefault(text, p)
+    phrases: list[Ranked] = []
+    for r in items:
+        if not r.is_phrase:
+            continue
+        same = by_text.get(r.doc.text)
+        if same is None:
+            phrases.append(r)
+            continue
+        same.merged.append(r)
+        same.near = same.near and r.near
+        if r.score > same.score:
+            same.score = r.score
+        same.tier = min(same.tier, r.tier)
+
+    joined = "\x00".join(p.doc.text for p in paragraphs)
+    starts, offset = [], 0
+    for p in paragraphs:
+        starts.append(offset)
+        offset += len(p.doc.text) + 1
+
+    def holders(text: str) -> list[Ranked]:
+        found, at = [], joined.find(text) if text else -1
+        while at != -1:
+            i = bisect.bisect_right(starts, at) - 1
+            found.append(paragraphs[i])
+            at = joined.find(text, starts[i + 1]) if i + 1 < len(starts) else -1
+        return found
+
+    heap = [(r.key, i, r) for i, r in enumerate([*paragraphs, *phrases])]
+    heapq.heapify(heap)
+    checked: set[int] = set()
+    out: list[Ranked] = []
+    while heap and len(out) < limit:
+        key, i, r = heapq.heappop(heap)
+        if r.is_phrase and i not in checked:
+            checked.add(i)
+            lowest = max((p.key for p in holders(r.doc.text)), default=None)
+            if lowest is not None and lowest > key:
+                heapq.heappush(heap, ((*lowest, 1), i, r))
+                continue
+        out.append(r)
+    return out
+
+
+def suggestion_score(usage_count: int, heading: str, text: str, keywords=()) -> float:
+    """How good a paragraph is to suggest for a part: used before, and reads as a unit.
+
+    Use counts most; then a heading (a paragraph that states its point), keywords (it is
+    about something), and a length a speech paragraph has (about 80-400 characters).
+    """
+    length = len(text)
+    fit = 1.0 if 80 <= length <= 400 else 0.5 if 40 <= length <= 800 else 0.0
+    return math.log1p(usage_count) * 2 + fit + (0.5 if heading else 0) + (0.5 if keywords else 0)

@@ -22,9 +22,7 @@ class Command(BaseCommand):
         statuses = Status.values if all else [Status.APPROVED]
         for query in queries:
             response = library_search(query, kinds=kind, limit=limit, statuses=statuses)
-            rows = [
-                {"kind": r.kind, "text": r.obj.text, "tier": r.key[0]} for r in response.results
-            ]
+            rows = [{"kind": r.kind, "text": r.obj.text, "tier": r.tier} for r in response.results]
             if json:
                 self.stdout.write(_dumps({"query": query, "results": rows}))
                 continue

@@ -93,8 +93,7 @@ def test_a_match_in_the_heading_beats_one_in_the_body(make_paragraph):
 
 def test_a_paragraph_about_the_query_beats_one_mentioning_it(make_paragraph):
     mention = make_paragraph(
-        "今年以来，全市经济运行总体平稳。我们稳住了工业投资，守住了粮食安全，"
-        "推动了民生改善。"
+        "今年以来，全市经济运行总体平稳。我们稳住了工业投资，守住了粮食安全，推动了民生改善。"
     )
     about = make_paragraph(
         "粮食安全是“国之大者”，必须扛稳扛牢。要落实耕地保护制度，稳定播种面积，"
@@ -186,9 +185,7 @@ def test_empty_query_with_a_part_suggests_its_best_material(make_paragraph):
     assert not library_search("").suggested
 
 
-def test_expansions_are_found_marked_and_ranked_below_the_word_itself(
-    make_paragraph, monkeypatch
-):
+def test_expansions_are_found_marked_and_ranked_below_the_word_itself(make_paragraph, monkeypatch):
     literal = make_paragraph("汛期将至，要提前做好防汛各项准备。")
     near = make_paragraph(
         "抗洪抢险队伍要集结到位，抗洪物资要储备充足，确保抗洪关键时刻拉得出、顶得上。",

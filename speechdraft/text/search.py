@@ -169,6 +169,7 @@ NEAR_WEIGHT = 0.5  # an occurrence of an expansion (synonym) against one of the 
 ROLE_BOOST = 1.2  # a row of the part the drafter is writing, against one of similar score
 MAX_EXPANSIONS = 3  # per term
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+_STRIP_KEEP_BAR = re.compile(r"[^\w\u3400-\u9fff|]+")
 
 
 def compact(text: str, *, simplified: bool = True) -> str:
@@ -214,12 +215,13 @@ class Doc:
 
 
 def paragraph_doc(heading: str, text: str, keywords=()) -> Doc:
-    head = compact(heading or "")
-    first = _SENTENCE_END.search(text)
-    lead = compact(text[: first.end()] if first else text)
+    head = compact(heading) if heading else ""
     body = compact(text)
-    words = "|".join(filter(None, (compact(k) for k in keywords or ())))
-    return Doc(head + body, len(head), len(head) + len(lead), words)
+    first = _SENTENCE_END.search(text)
+    lead = len(compact(text[: first.end()])) if first else len(body)
+    # One pass over all keywords: "|" is kept as their separator.
+    words = _STRIP_KEEP_BAR.sub("", "|".join(keywords).lower()) if keywords else ""
+    return Doc(head + body, len(head), len(head) + lead, words)
 
 
 def phrase_doc(text: str) -> Doc:
@@ -307,7 +309,9 @@ def relevance(
         weight = idfs.get(term, 1.0)
         weight_all += weight
         tf = doc.weighted_count(term)
-        tf_near = sum(doc.weighted_count(word) for word in expansions.get(term, ()))
+        tf_near = 0.0
+        if expansions and term in expansions:
+            tf_near = sum(doc.weighted_count(word) for word in expansions[term])
         if tf:
             literal += 1
             weight_matched += weight

@@ -16,7 +16,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from speechdraft.text import segment
 from speechdraft.text.convert import to_simplified
@@ -162,8 +162,8 @@ def snippet_window(text: str, spans: list[tuple[int, int]], width: int = 120) ->
 K1 = 1.2  # how fast repeated occurrences stop adding (term-frequency saturation)
 B = 0.75  # how much a long row is discounted against rows of average length
 HEADING_WEIGHT = 2.0  # an occurrence in the heading counts 1 + this
-LEAD_WEIGHT = 1.0  # a term in the lead sentence counts this much more, once
-KEYWORD_WEIGHT = 1.0  # a term among the paragraph's keywords counts this much more, once
+LEAD_WEIGHT = 1.5  # a term in the lead sentence counts this much more, once
+KEYWORD_WEIGHT = 1.5  # a term among the paragraph's keywords counts this much more, once
 EXACT_WEIGHT = 1.0  # the query as written: one more term, weighing all terms' idf together
 NEAR_WEIGHT = 0.5  # an occurrence of an expansion (synonym) against one of the term itself
 ROLE_BOOST = 1.2  # a row of the part the drafter is writing, against one of similar score
@@ -366,7 +366,7 @@ def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
     so only phrases that would be shown cost a search over the paragraphs' text.
     """
     items = list(items)
-    paragraphs = [r for r in items if not r.is_phrase]
+    paragraphs = [replace(r, merged=[]) for r in items if not r.is_phrase]  # inputs unchanged
     by_text: dict[str, Ranked] = {}
     for p in paragraphs:
         for text in _same_text_keys(p.doc):

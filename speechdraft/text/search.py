@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from speechdraft.text import segment
 from speechdraft.text.convert import to_simplified
@@ -182,8 +183,7 @@ def compact(text: str, *, simplified: bool = True) -> str:
     return _STRIP.sub("", plain)
 
 
-@dataclass(frozen=True)
-class Doc:
+class Doc(NamedTuple):  # a tuple: hundreds are made per search, and made fast
     """A candidate row as scoring reads it.
 
     `text` is the compact heading followed by the compact body; the heading is its first
@@ -216,12 +216,13 @@ class Doc:
 
 def paragraph_doc(heading: str, text: str, keywords=()) -> Doc:
     head = compact(heading) if heading else ""
-    body = compact(text)
     first = _SENTENCE_END.search(text)
-    lead = len(compact(text[: first.end()])) if first else len(body)
+    # Compacted in two pieces, the lead sentence and the rest: one pass over the text.
+    lead = compact(text[: first.end()]) if first else compact(text)
+    rest = compact(text[first.end() :]) if first else ""
     # One pass over all keywords: "|" is kept as their separator.
     words = _STRIP_KEEP_BAR.sub("", "|".join(keywords).lower()) if keywords else ""
-    return Doc(head + body, len(head), len(head) + lead, words)
+    return Doc(head + lead + rest, len(head), len(head) + len(lead), words)
 
 
 def phrase_doc(text: str) -> Doc:
@@ -278,8 +279,7 @@ def term_tokens(term: str) -> tuple[str, ...]:
     return tuple(grams) if grams else (term,)
 
 
-@dataclass(frozen=True)
-class Relevance:
+class Relevance(NamedTuple):
     score: float
     tier: int  # as rank_key's: 0 the query as written, 1 every term, 2 some, 3 none
     near: bool  # found only through expansions
@@ -297,31 +297,29 @@ def relevance(
     The sum is scaled by the idf-weighted share of terms the row has (an expansion counts
     NEAR_WEIGHT of its term), so that a row with every term outranks one repeating a few.
     """
-    expansions = expansions or {}
+    # saturated(tf) = tf (K1 + 1) / (tf + norm), norm the length-normalized K1
     norm = K1 * (1 - B + B * len(doc.text) / avg_length) if avg_length > 0 else K1
-
-    def saturated(tf: float) -> float:
-        return tf * (K1 + 1) / (tf + norm) if tf else 0.0
-
     score = weight_all = weight_matched = 0.0
     literal = near = 0
     for term in query.terms:
         weight = idfs.get(term, 1.0)
         weight_all += weight
         tf = doc.weighted_count(term)
-        tf_near = 0.0
-        if expansions and term in expansions:
-            tf_near = sum(doc.weighted_count(word) for word in expansions[term])
         if tf:
             literal += 1
             weight_matched += weight
-        elif tf_near:
-            near += 1
-            weight_matched += NEAR_WEIGHT * weight
-        score += weight * saturated(tf + NEAR_WEIGHT * tf_near)
+        if expansions and term in expansions:
+            tf_near = sum(doc.weighted_count(word) for word in expansions[term])
+            if tf_near and not tf:
+                near += 1
+                weight_matched += NEAR_WEIGHT * weight
+            tf += NEAR_WEIGHT * tf_near
+        if tf:
+            score += weight * tf * (K1 + 1) / (tf + norm)
     exact = len(query.text) >= 2 and query.text in doc.text
     if exact and query.text not in query.terms:
-        score += EXACT_WEIGHT * weight_all * saturated(doc.weighted_count(query.text))
+        tf = doc.weighted_count(query.text)
+        score += EXACT_WEIGHT * weight_all * tf * (K1 + 1) / (tf + norm)
     if weight_all:
         score *= weight_matched / weight_all
     if exact:
@@ -335,7 +333,7 @@ def relevance(
     return Relevance(score, tier, near=bool(near) and not literal and not exact)
 
 
-@dataclass
+@dataclass(slots=True)
 class Ranked:
     """One scored candidate for `arrange`: `ref` is the caller's handle on the row."""
 
@@ -353,65 +351,75 @@ class Ranked:
         return (-self.score, self.tier, self.is_phrase, len(self.doc.text), self.tiebreak)
 
 
-def _same_text_keys(doc: Doc) -> tuple[str, ...]:
-    return (doc.text, doc.body) if doc.heading_len else (doc.text,)
-
-
 def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
     """The best `limit` items, best first, one per text, no phrase above a paragraph holding it.
 
     A phrase whose compact text is a paragraph's whole text (with or without its heading) is
     merged into that paragraph (which keeps the better score). A phrase contained in other
     paragraphs goes right below the lowest of them: it is checked when it reaches the top,
-    so only phrases that would be shown cost a search over the paragraphs' text.
+    so only phrases that would be shown cost a search over the paragraphs' text. The items
+    given are left as they are; merged paragraphs come back as new items.
     """
-    items = list(items)
-    paragraphs = [replace(r, merged=[]) for r in items if not r.is_phrase]  # inputs unchanged
-    by_text: dict[str, Ranked] = {}
-    for p in paragraphs:
-        for text in _same_text_keys(p.doc):
-            by_text.setdefault(text, p)
+    paragraphs: list[Ranked] = []
     phrases: list[Ranked] = []
     for r in items:
-        if not r.is_phrase:
-            continue
-        same = by_text.get(r.doc.text)
-        if same is None:
-            phrases.append(r)
-            continue
-        same.merged.append(r)
-        same.near = same.near and r.near
-        if r.score > same.score:
-            same.score = r.score
-        same.tier = min(same.tier, r.tier)
+        (phrases if r.is_phrase else paragraphs).append(r)
+    by_text: dict[str, int] = {}
+    for i, p in enumerate(paragraphs):
+        by_text.setdefault(p.doc.text, i)
+        if p.doc.heading_len:
+            by_text.setdefault(p.doc.body, i)
+    merged: dict[int, list[Ranked]] = {}
+    alone: list[Ranked] = []
+    for r in phrases:
+        i = by_text.get(r.doc.text)
+        if i is None:
+            alone.append(r)
+        else:
+            merged.setdefault(i, []).append(r)
+    for i, group in merged.items():
+        p = paragraphs[i]
+        paragraphs[i] = replace(
+            p,
+            score=max(p.score, *(r.score for r in group)),
+            tier=min(p.tier, *(r.tier for r in group)),
+            near=p.near and all(r.near for r in group),
+            merged=[*p.merged, *group],
+        )
 
+    keys = [p.key for p in paragraphs]
     joined = "\x00".join(p.doc.text for p in paragraphs)
     starts, offset = [], 0
     for p in paragraphs:
         starts.append(offset)
         offset += len(p.doc.text) + 1
 
-    def holders(text: str) -> list[Ranked]:
-        found, at = [], joined.find(text) if text else -1
+    def lowest_holder(text: str) -> tuple | None:
+        lowest, at = None, joined.find(text)
         while at != -1:
             i = bisect.bisect_right(starts, at) - 1
-            found.append(paragraphs[i])
+            if lowest is None or keys[i] > lowest:
+                lowest = keys[i]
             at = joined.find(text, starts[i + 1]) if i + 1 < len(starts) else -1
-        return found
+        return lowest
 
-    heap = [(r.key, i, r) for i, r in enumerate([*paragraphs, *phrases])]
+    heap = [(key, i, False) for i, key in enumerate(keys)]
+    heap += [(r.key, i, True) for i, r in enumerate(alone)]
     heapq.heapify(heap)
     checked: set[int] = set()
     out: list[Ranked] = []
     while heap and len(out) < limit:
-        key, i, r = heapq.heappop(heap)
-        if r.is_phrase and i not in checked:
+        key, i, is_phrase = heapq.heappop(heap)
+        if not is_phrase:
+            out.append(paragraphs[i])
+            continue
+        if i not in checked and alone[i].doc.text:
             checked.add(i)
-            lowest = max((p.key for p in holders(r.doc.text)), default=None)
+            lowest = lowest_holder(alone[i].doc.text)
             if lowest is not None and lowest > key:
-                heapq.heappush(heap, ((*lowest, 1), i, r))
+                heapq.heappush(heap, ((*lowest, 1), i, True))
                 continue
-        out.append(r)
+        out.append(alone[i])
     return out
 
 

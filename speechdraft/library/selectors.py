@@ -328,7 +328,7 @@ def library_search(
             prefer_role=prefer_role,
             stats_key=(*filters, tuple(sorted(phrase_kinds))),
             # The table sizes leave out private phrases: the same for every user, cached once.
-            shared_phrases=_visible_phrases(None, statuses, phrase_kinds, tags),
+            shared_phrases=lambda: _visible_phrases(None, statuses, phrase_kinds, tags).count(),
         )
     _describe(results, parsed, snippet_width, [w for ws in expansions.values() for w in ws])
     message = "" if results else "没有找到相关素材。"
@@ -381,7 +381,7 @@ def _relevance(
     expansions: dict[str, tuple],
     prefer_role: str,
     stats_key: tuple,
-    shared_phrases: QuerySet | None,
+    shared_phrases,
 ) -> list[SearchResult]:
     """BM25 over paragraphs and phrases together (speechdraft.text.search.relevance).
 
@@ -400,12 +400,12 @@ def _relevance(
     """
     groups = _groups(parsed, expansions)
     terms = parsed.terms
-    tables = []  # (is_phrase, queryset, rows, docs, complete, the queryset without user)
+    tables = []  # (is_phrase, queryset, rows, docs, complete, count of rows without the user's)
     if paragraphs is not None:
         fields = ("pk", "heading", "text", "keywords", "role")
         rows, complete = _candidates(paragraphs, groups, cap, fields)
         docs = {pk: paragraph_doc(h, t, kw) for pk, h, t, kw, _ in rows.values()}
-        tables.append((False, paragraphs, rows, docs, complete, paragraphs))
+        tables.append((False, paragraphs, rows, docs, complete, paragraphs.count))
     if phrases is not None:
         rows, complete = _candidates(phrases, groups, cap, ("pk", "text", "kind"))
         docs = {pk: phrase_doc(t) for pk, t, _ in rows.values()}
@@ -413,9 +413,9 @@ def _relevance(
 
     documents = 0
     df = dict.fromkeys(terms, 0)
-    for _, qs, _, docs, complete, shared in tables:
+    for _, qs, _, docs, complete, count in tables:
         table = qs.model._meta.db_table
-        size = _cached((table, *stats_key), shared.count)
+        size = _cached((table, *stats_key), count)
         documents += size
         counted = document_frequencies(terms, docs.values())
         if not complete:

@@ -297,17 +297,25 @@ def relevance(
     The sum is scaled by the idf-weighted share of terms the row has (an expansion counts
     NEAR_WEIGHT of its term), so that a row with every term outranks one repeating a few.
     """
-    # saturated(tf) = tf (K1 + 1) / (tf + norm), norm the length-normalized K1
-    norm = K1 * (1 - B + B * len(doc.text) / avg_length) if avg_length > 0 else K1
+    # saturated(tf) = tf (K1 + 1) / (tf + norm), norm the length-normalized K1. The loop is
+    # Doc.weighted_count written out: it runs for every term of every candidate.
+    text, heading_len, lead_len, keywords = doc
+    norm = K1 * (1 - B + B * len(text) / avg_length) if avg_length > 0 else K1
     score = weight_all = weight_matched = 0.0
     literal = near = 0
     for term in query.terms:
         weight = idfs.get(term, 1.0)
         weight_all += weight
-        tf = doc.weighted_count(term)
+        tf = text.count(term)
         if tf:
             literal += 1
             weight_matched += weight
+            if heading_len:
+                tf += HEADING_WEIGHT * text.count(term, 0, heading_len)
+            if lead_len and text.find(term, 0, lead_len) != -1:
+                tf += LEAD_WEIGHT
+            if keywords and term in keywords:
+                tf += KEYWORD_WEIGHT
         if expansions and term in expansions:
             tf_near = sum(doc.weighted_count(word) for word in expansions[term])
             if tf_near and not tf:

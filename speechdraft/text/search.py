@@ -157,8 +157,10 @@ def snippet_window(text: str, spans: list[tuple[int, int]], width: int = 120) ->
 # stays positive), plus the signals a drafter reads as "this paragraph is about it": a term
 # in the heading counts more than one in the body (BM25F-style field weights), and once more
 # when it is in the lead sentence (heading + first sentence) and among the keywords. The
-# whole query found as written is scored again as one more term. Everything is computed on
-# the compact form (normalized, punctuation and spaces removed), as verification always was.
+# whole query found as written is scored again as one more term. Scoring reads the text as
+# stored, lower-cased (query terms never hold punctuation, so they are found in it as they
+# are, and never across a comma as in the compact form rank_key uses); skipping the removal
+# of punctuation halves the cost of reading 600 candidates.
 
 K1 = 1.2  # how fast repeated occurrences stop adding (term-frequency saturation)
 B = 0.75  # how much a long row is discounted against rows of average length
@@ -173,22 +175,31 @@ _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _STRIP_KEEP_BAR = re.compile(r"[^\w\u3400-\u9fff|]+")
 
 
+def _plain(text: str) -> str:
+    """Stored (simplified) text as terms are looked for in it: lower case, ASCII digits and
+    letters (NFKC only matters for full-width ones, and it is costly)."""
+    return (unicodedata.normalize("NFKC", text) if _FULLWIDTH_ALNUM.search(text) else text).lower()
+
+
 def compact(text: str, *, simplified: bool = True) -> str:
-    """The form rows are matched in: normalized, punctuation and spaces removed."""
-    if simplified:  # NFKC only matters for full-width letters and digits; it is costly
-        plain = unicodedata.normalize("NFKC", text) if _FULLWIDTH_ALNUM.search(text) else text
-        plain = plain.lower()
-    else:
-        plain = normalize(text)
-    return _STRIP.sub("", plain)
+    """The form rank_key matches rows in: normalized, punctuation and spaces removed."""
+    return _STRIP.sub("", _plain(text) if simplified else normalize(text))
+
+
+# What "the same text" ignores at either end (a phrase is cut without its full stop).
+_END_PUNCT = " \t\r\n\u3000。．.，,、；;：:！!？?…—-～~“”‘’\"'（）()《》〈〉「」『』【】[]"
+
+
+def same_text_key(text: str) -> str:
+    return text.strip(_END_PUNCT)
 
 
 class Doc(NamedTuple):  # a tuple: hundreds are made per search, and made fast
-    """A candidate row as scoring reads it.
+    """A candidate row as scoring reads it (see _plain).
 
-    `text` is the compact heading followed by the compact body; the heading is its first
-    `heading_len` characters and the lead sentence its first `lead_len`. `keywords` are
-    compact and joined by "|", which no term contains.
+    `text` is the heading, a line break and the body (or the body alone); the heading is its
+    first `heading_len` characters and the lead sentence its first `lead_len`. `keywords`
+    are joined by "|", which no term contains.
     """
 
     text: str
@@ -198,7 +209,7 @@ class Doc(NamedTuple):  # a tuple: hundreds are made per search, and made fast
 
     @property
     def body(self) -> str:
-        return self.text[self.heading_len :]
+        return self.text[self.heading_len + 1 :] if self.heading_len else self.text
 
     def weighted_count(self, term: str) -> float:
         count = self.text.count(term)
@@ -215,18 +226,19 @@ class Doc(NamedTuple):  # a tuple: hundreds are made per search, and made fast
 
 
 def paragraph_doc(heading: str, text: str, keywords=()) -> Doc:
-    head = compact(heading) if heading else ""
-    first = _SENTENCE_END.search(text)
-    # Compacted in two pieces, the lead sentence and the rest: one pass over the text.
-    lead = compact(text[: first.end()]) if first else compact(text)
-    rest = compact(text[first.end() :]) if first else ""
+    body = _plain(text)
+    first = _SENTENCE_END.search(body)
+    lead = first.end() if first else len(body)
     # One pass over all keywords: "|" is kept as their separator.
     words = _STRIP_KEEP_BAR.sub("", "|".join(keywords).lower()) if keywords else ""
-    return Doc(head + lead + rest, len(head), len(head) + len(lead), words)
+    if not heading:
+        return Doc(body, 0, lead, words)
+    head = _plain(heading)
+    return Doc(f"{head}\n{body}", len(head), len(head) + 1 + lead, words)
 
 
 def phrase_doc(text: str) -> Doc:
-    return Doc(compact(text))
+    return Doc(_plain(text))
 
 
 def idf(documents: int, df: int) -> float:
@@ -362,7 +374,7 @@ class Ranked:
 def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
     """The best `limit` items, best first, one per text, no phrase above a paragraph holding it.
 
-    A phrase whose compact text is a paragraph's whole text (with or without its heading) is
+    A phrase whose text is a paragraph's whole text (but for punctuation at either end) is
     merged into that paragraph (which keeps the better score). A phrase contained in other
     paragraphs goes right below the lowest of them: it is checked when it reaches the top,
     so only phrases that would be shown cost a search over the paragraphs' text. The items
@@ -374,13 +386,11 @@ def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
         (phrases if r.is_phrase else paragraphs).append(r)
     by_text: dict[str, int] = {}
     for i, p in enumerate(paragraphs):
-        by_text.setdefault(p.doc.text, i)
-        if p.doc.heading_len:
-            by_text.setdefault(p.doc.body, i)
+        by_text.setdefault(same_text_key(p.doc.body), i)
     merged: dict[int, list[Ranked]] = {}
     alone: list[Ranked] = []
     for r in phrases:
-        i = by_text.get(r.doc.text)
+        i = by_text.get(same_text_key(r.doc.text))
         if i is None:
             alone.append(r)
         else:
@@ -421,9 +431,10 @@ def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
         if not is_phrase:
             out.append(paragraphs[i])
             continue
-        if i not in checked and alone[i].doc.text:
+        text = same_text_key(alone[i].doc.text)
+        if i not in checked and text:
             checked.add(i)
-            lowest = lowest_holder(alone[i].doc.text)
+            lowest = lowest_holder(text)
             if lowest is not None and lowest > key:
                 heapq.heappush(heap, ((*lowest, 1), i, True))
                 continue

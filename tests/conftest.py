@@ -38,6 +38,16 @@ def media_root(request, tmp_path_factory):
     settings.MEDIA_ROOT = previous
 
 
+@pytest.fixture(autouse=True)
+def library_stats_fresh(request):
+    """Library search keeps table sizes and word counts for a minute: not across tests."""
+    if request.config.pluginmanager.hasplugin("django"):
+        from speechdraft.library.selectors import stats_cache_clear
+
+        stats_cache_clear()
+    yield
+
+
 @pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user("alice", password=PASSWORD)

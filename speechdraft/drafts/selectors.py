@@ -9,10 +9,13 @@ from dataclasses import dataclass, field, replace
 from django.conf import settings
 from django.db.models import QuerySet
 
+from speechdraft.corpus.models import Role
 from speechdraft.drafts.models import Draft
 from speechdraft.drafts.services import draft_nodes, draft_variables
 from speechdraft.text.counting import duration_text, reading_minutes
+from speechdraft.text.model import Section
 from speechdraft.text.outline import Block, block_chars, render_blocks, slot_values
+from speechdraft.text.roles import assign_roles
 from speechdraft.text.slots import slot_kind
 from speechdraft.text.templating import WELL_KNOWN_SLOTS
 
@@ -235,3 +238,57 @@ def drafts_search(user, f: DraftFilter) -> QuerySet[Draft]:
 
 def drafts_trashed(user) -> QuerySet[Draft]:
     return Draft.objects.filter(owner=user, deleted_at__isnull=False).order_by("-deleted_at")
+
+
+def anchor_role(draft: Draft, anchor_id) -> str:
+    """The part of the speech the item `anchor_id` is in, as a Role value ("" if unknown).
+
+    The top-level item it belongs to decides: the part of the source speech it was begun from
+    (按结构起草), else, for a numbered part, what its heading says among its siblings (the
+    role rules ingestion uses), and for a plain paragraph whether it stands before the parts
+    (opening) or after them (closing). Library search ranks that part's material first.
+    """
+    try:
+        anchor_pk = int(anchor_id)
+    except (TypeError, ValueError):
+        return ""
+    rows = {
+        row["pk"]: row
+        for row in draft.items.values(
+            "pk",
+            "parent_id",
+            "position",
+            "numbered",
+            "heading",
+            "body",
+            "source_section__role",
+            "source_paragraph__role",
+        )
+    }
+    item, seen = rows.get(anchor_pk), set()
+    while item is not None and item["parent_id"] is not None and item["pk"] not in seen:
+        seen.add(item["pk"])
+        item = rows.get(item["parent_id"])
+    if item is None:
+        return ""
+    if item["source_section__role"]:
+        return item["source_section__role"]
+    roots = sorted((r for r in rows.values() if r["parent_id"] is None), key=_root_order)
+    parts = [r for r in roots if r["numbered"]]
+    if not item["numbered"]:
+        if item["source_paragraph__role"] in (Role.OPENING, Role.CLOSING):
+            return item["source_paragraph__role"]
+        if parts:
+            before = _root_order(item) < _root_order(parts[0])
+            return Role.OPENING if before else Role.CLOSING
+        return Role.CLOSING if len(roots) > 1 and item is roots[-1] else Role.OPENING
+    sections = [
+        Section(None, None, r["heading"], paragraphs=[r["body"][:120]] if r["body"] else [])
+        for r in parts
+    ]
+    assign_roles(sections, draft.title)
+    return next(s.role for r, s in zip(parts, sections, strict=True) if r is item) or ""
+
+
+def _root_order(row: dict) -> tuple[int, int]:
+    return row["position"], row["pk"]

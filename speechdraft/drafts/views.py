@@ -22,6 +22,7 @@ from speechdraft.drafts.selectors import (
     DRAFT_SORTS,
     DRAFTS_PER_PAGE,
     DraftFilter,
+    anchor_role,
     draft_document,
     drafts_for,
     drafts_search,
@@ -612,12 +613,15 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.get("q", "")[:2000]
     kind, role = request.GET.get("kind", ""), request.GET.get("role", "")
     tab = request.GET.get("tab", "")
+    # The part the cursor is in (the current item comes as `anchor`): its material first, and
+    # 建议素材 for it while nothing is typed.
+    part_role = anchor_role(draft, request.GET.get("anchor"))
     response = None
     if tab == "favourites":
         response = listing.favourites_of(request.user)
     elif tab == "recent":
         response = listing.recent_of(request.user)
-    elif query.strip():
+    elif query.strip() or part_role:
         user_dictionary_ensure()
         response = library_search(
             query,
@@ -628,6 +632,8 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
             # The panel's 隐藏过时素材 is ticked by default; unticked, the form sends nothing.
             fresh_only=bool(request.GET.get("fresh")),
             as_of=draft.reference_date,
+            prefer_role=part_role,
+            expand=True,
         )
         listing.mark_favourites(response.results, request.user)
     context = {

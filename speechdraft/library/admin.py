@@ -79,7 +79,7 @@ class CurationAdmin(admin.ModelAdmin):
     action_form = CurationActionForm
     actions = ["approve", "reject", "add_tag"]
     list_per_page = 50
-    search_help_text = "中文分词检索：完全匹配优先，其次包含全部词语，再次包含部分词语。"
+    search_help_text = "中文分词检索，按相关度排序：整词出现、出现在小标题和首句中的优先。"
     search_kinds: tuple[str, ...] = ()
     csv_export = None
     csv_import = None

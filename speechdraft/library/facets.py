@@ -31,6 +31,7 @@ from speechdraft.library.selectors import (
     _token_filter,
     _visible_paragraphs,
     _visible_phrases,
+    search_groups,
     skeleton_year_and_kind,
 )
 from speechdraft.text.meetings import KINDS as MEETING_PATTERNS
@@ -188,7 +189,7 @@ def _parsed(filters: Filters) -> Query | None:
 
 
 def _matching(qs: QuerySet, parsed: Query | None) -> QuerySet:
-    return qs if parsed is None else _token_filter(qs, parsed, every=False)
+    return qs if parsed is None else _token_filter(qs, search_groups(parsed), every=False)
 
 
 def paragraphs_only(filters: Filters) -> bool:

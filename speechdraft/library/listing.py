@@ -238,7 +238,9 @@ def library_page(filters: Filters, *, user, limit: int = PAGE_SIZE) -> LibraryPa
     if filters.tab == "recent":
         return LibraryPage(filters, recent_of(user), None)
     if filters.searching:
-        response = library_search(filters.q, user=user, limit=limit, **filters.search_kwargs())
+        response = library_search(
+            filters.q, user=user, limit=limit, expand=True, **filters.search_kwargs()
+        )
         mark_favourites(response.results, user)
     else:
         response = browse(filters, user=user, page_size=limit)

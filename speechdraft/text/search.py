@@ -10,9 +10,14 @@ answer "which rows have all (or any) of these tokens", which a GIN index does we
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from speechdraft.text import segment
 from speechdraft.text.convert import to_simplified
@@ -61,11 +66,7 @@ class Query:
 
     def token_groups(self) -> list[tuple[str, ...]]:
         """Per term, the tokens that must all be in a row containing that term."""
-        groups = []
-        for term in self.terms:
-            grams = sorted(_bigrams(term)) if _CJK_RUN.fullmatch(term) and len(term) > 2 else []
-            groups.append(tuple(grams) if grams else (term,))
-        return groups
+        return [term_tokens(term) for term in self.terms]
 
 
 def parse_query(raw: str) -> Query:
@@ -93,14 +94,9 @@ def rank_key(query: Query, text: str, *, simplified: bool = False) -> tuple[int,
     `simplified=True` skips the traditional→simplified step for text known to be simplified
     already (everything stored in the library is), which is most of the ranking cost.
     """
-    if simplified:  # NFKC only matters for full-width letters and digits; it is costly
-        plain = unicodedata.normalize("NFKC", text) if _FULLWIDTH_ALNUM.search(text) else text
-        plain = plain.lower()
-    else:
-        plain = normalize(text)
-    compact = _STRIP.sub("", plain)
-    matched = sum(1 for term in query.terms if term in compact)
-    if query.text and len(query.text) >= 2 and query.text in compact:
+    plain = compact(text, simplified=simplified)
+    matched = sum(1 for term in query.terms if term in plain)
+    if query.text and len(query.text) >= 2 and query.text in plain:
         tier = 0
     elif matched == len(query.terms) and matched:
         tier = 1
@@ -111,12 +107,16 @@ def rank_key(query: Query, text: str, *, simplified: bool = False) -> tuple[int,
     return tier, -matched, len(text)
 
 
-def highlight_spans(text: str, query: Query) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) spans of `text` to highlight: the exact query, or terms."""
+def highlight_spans(text: str, query: Query, also: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) spans of `text` to highlight: the exact query, or terms
+    (and `also`, the expansions searched for)."""
     norm = normalize(text)
     if len(norm) != len(text):  # NFKC changed lengths (rare ligatures): match the raw text
         norm = text
-    needles = [query.text] if query.text and query.text in norm else list(query.terms)
+    if query.text and query.text in norm:
+        needles = [query.text]
+    else:
+        needles = [*query.terms, *also]
     spans: list[tuple[int, int]] = []
     for needle in sorted(set(needles), key=len, reverse=True):
         if not needle:
@@ -149,3 +149,305 @@ def snippet_window(text: str, spans: list[tuple[int, int]], width: int = 120) ->
         if m.start() < end < m.end():
             end = m.end()
     return start, end
+
+
+# --- relevance ranking ----------------------------------------------------------------------
+#
+# BM25 over the rows' own text (Robertson & Zaragoza's formulation, with Lucene's idf that
+# stays positive), plus the signals a drafter reads as "this paragraph is about it": a term
+# in the heading counts more than one in the body (BM25F-style field weights), and once more
+# when it is in the lead sentence (heading + first sentence) and among the keywords. The
+# whole query found as written is scored again as one more term. Scoring reads the text as
+# stored, lower-cased (query terms never hold punctuation, so they are found in it as they
+# are, and never across a comma as in the compact form rank_key uses); skipping the removal
+# of punctuation halves the cost of reading 600 candidates.
+
+K1 = 1.2  # how fast repeated occurrences stop adding (term-frequency saturation)
+B = 0.75  # how much a long row is discounted against rows of average length
+HEADING_WEIGHT = 2.0  # an occurrence in the heading counts 1 + this
+LEAD_WEIGHT = 1.5  # a term in the lead sentence counts this much more, once
+KEYWORD_WEIGHT = 1.5  # a term among the paragraph's keywords counts this much more, once
+EXACT_WEIGHT = 1.0  # the query as written: one more term, weighing all terms' idf together
+NEAR_WEIGHT = 0.5  # an occurrence of an expansion (synonym) against one of the term itself
+ROLE_BOOST = 1.2  # a row of the part the drafter is writing, against one of similar score
+MAX_EXPANSIONS = 3  # per term
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+_STRIP_KEEP_BAR = re.compile(r"[^\w\u3400-\u9fff|]+")
+
+
+def _plain(text: str) -> str:
+    """Stored (simplified) text as terms are looked for in it: lower case, ASCII digits and
+    letters (NFKC only matters for full-width ones, and it is costly)."""
+    return (unicodedata.normalize("NFKC", text) if _FULLWIDTH_ALNUM.search(text) else text).lower()
+
+
+def compact(text: str, *, simplified: bool = True) -> str:
+    """The form rank_key matches rows in: normalized, punctuation and spaces removed."""
+    return _STRIP.sub("", _plain(text) if simplified else normalize(text))
+
+
+# What "the same text" ignores at either end (a phrase is cut without its full stop).
+_END_PUNCT = " \t\r\n\u3000。．.，,、；;：:！!？?…—-～~“”‘’\"'（）()《》〈〉「」『』【】[]"
+
+
+def same_text_key(text: str) -> str:
+    return text.strip(_END_PUNCT)
+
+
+class Doc(NamedTuple):  # a tuple: hundreds are made per search, and made fast
+    """A candidate row as scoring reads it (see _plain).
+
+    `text` is the heading, a line break and the body (or the body alone); the heading is its
+    first `heading_len` characters and the lead sentence its first `lead_len`. `keywords`
+    are joined by "|", which no term contains.
+    """
+
+    text: str
+    heading_len: int = 0
+    lead_len: int = 0
+    keywords: str = ""
+
+    @property
+    def body(self) -> str:
+        return self.text[self.heading_len + 1 :] if self.heading_len else self.text
+
+    def weighted_count(self, term: str) -> float:
+        count = self.text.count(term)
+        if not count:
+            return 0.0
+        weighted = float(count)
+        if self.heading_len:
+            weighted += HEADING_WEIGHT * self.text.count(term, 0, self.heading_len)
+        if self.lead_len and self.text.find(term, 0, self.lead_len) != -1:
+            weighted += LEAD_WEIGHT
+        if self.keywords and term in self.keywords:
+            weighted += KEYWORD_WEIGHT
+        return weighted
+
+
+def paragraph_doc(heading: str, text: str, keywords=()) -> Doc:
+    body = _plain(text)
+    first = _SENTENCE_END.search(body)
+    lead = first.end() if first else len(body)
+    # One pass over all keywords: "|" is kept as their separator.
+    words = _STRIP_KEEP_BAR.sub("", "|".join(keywords).lower()) if keywords else ""
+    if not heading:
+        return Doc(body, 0, lead, words)
+    head = _plain(heading)
+    return Doc(f"{head}\n{body}", len(head), len(head) + 1 + lead, words)
+
+
+def phrase_doc(text: str) -> Doc:
+    return Doc(_plain(text))
+
+
+def idf(documents: int, df: int) -> float:
+    """Inverse document frequency of a term in `df` of `documents` rows (never negative)."""
+    df = min(max(df, 0), documents)
+    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
+
+
+def document_frequencies(terms: Sequence[str], docs: Iterable[Doc]) -> dict[str, int]:
+    """How many of `docs` contain each term (exact when `docs` are all the rows that could)."""
+    counts = dict.fromkeys(terms, 0)
+    for doc in docs:
+        for term in terms:
+            if term in doc.text:
+                counts[term] += 1
+    return counts
+
+
+def clean_expansions(query: Query, expanded: Mapping[str, Sequence[str]]) -> dict[str, tuple]:
+    """Expansions worth searching for, per query term: normalized, at most MAX_EXPANSIONS.
+
+    Dropped: stop words, the query's own terms, and anything containing the term or contained
+    in it (every row with 安全生产 has 安全: counting both would count one occurrence twice).
+    """
+    out: dict[str, tuple] = {}
+    seen = set(query.terms)
+    for term in query.terms:
+        kept: list[str] = []
+        for word in expanded.get(term, ()) or ():
+            word = _STRIP.sub("", normalize(str(word)))
+            if (
+                not word
+                or word in seen
+                or word in STOP_TERMS
+                or term in word
+                or word in term
+                or len(kept) >= MAX_EXPANSIONS
+            ):
+                continue
+            kept.append(word)
+            seen.add(word)
+        if kept:
+            out[term] = tuple(kept)
+    return out
+
+
+def term_tokens(term: str) -> tuple[str, ...]:
+    """The index tokens a row containing `term` must all have (see Query.token_groups)."""
+    grams = sorted(_bigrams(term)) if _CJK_RUN.fullmatch(term) and len(term) > 2 else []
+    return tuple(grams) if grams else (term,)
+
+
+class Relevance(NamedTuple):
+    score: float
+    tier: int  # as rank_key's: 0 the query as written, 1 every term, 2 some, 3 none
+    near: bool  # found only through expansions
+
+
+def relevance(
+    query: Query,
+    doc: Doc,
+    idfs: Mapping[str, float],
+    avg_length: float,
+    expansions: Mapping[str, Sequence[str]] | None = None,
+) -> Relevance:
+    """BM25 score of `doc` for `query`, with field weights, the exact query and expansions.
+
+    The sum is scaled by the idf-weighted share of terms the row has (an expansion counts
+    NEAR_WEIGHT of its term), so that a row with every term outranks one repeating a few.
+    """
+    # saturated(tf) = tf (K1 + 1) / (tf + norm), norm the length-normalized K1. The loop is
+    # Doc.weighted_count written out: it runs for every term of every candidate.
+    text, heading_len, lead_len, keywords = doc
+    norm = K1 * (1 - B + B * len(text) / avg_length) if avg_length > 0 else K1
+    score = weight_all = weight_matched = 0.0
+    literal = near = 0
+    for term in query.terms:
+        weight = idfs.get(term, 1.0)
+        weight_all += weight
+        tf = text.count(term)
+        if tf:
+            literal += 1
+            weight_matched += weight
+            if heading_len:
+                tf += HEADING_WEIGHT * text.count(term, 0, heading_len)
+            if lead_len and text.find(term, 0, lead_len) != -1:
+                tf += LEAD_WEIGHT
+            if keywords and term in keywords:
+                tf += KEYWORD_WEIGHT
+        if expansions and term in expansions:
+            tf_near = sum(doc.weighted_count(word) for word in expansions[term])
+            if tf_near and not tf:
+                near += 1
+                weight_matched += NEAR_WEIGHT * weight
+            tf += NEAR_WEIGHT * tf_near
+        if tf:
+            score += weight * tf * (K1 + 1) / (tf + norm)
+    exact = len(query.text) >= 2 and query.text in doc.text
+    if exact and query.text not in query.terms:
+        tf = doc.weighted_count(query.text)
+        score += EXACT_WEIGHT * weight_all * tf * (K1 + 1) / (tf + norm)
+    if weight_all:
+        score *= weight_matched / weight_all
+    if exact:
+        tier = 0
+    elif literal == len(query.terms) and literal:
+        tier = 1
+    elif literal or near:
+        tier = 2
+    else:
+        tier = 3
+    return Relevance(score, tier, near=bool(near) and not literal and not exact)
+
+
+@dataclass(slots=True)
+class Ranked:
+    """One scored candidate for `arrange`: `ref` is the caller's handle on the row."""
+
+    ref: object
+    doc: Doc
+    score: float
+    tier: int
+    is_phrase: bool
+    tiebreak: tuple = ()
+    near: bool = False
+    merged: list[Ranked] = field(default_factory=list)  # phrases shown as this paragraph
+
+    @property
+    def key(self) -> tuple:
+        return (-self.score, self.tier, self.is_phrase, len(self.doc.text), self.tiebreak)
+
+
+def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
+    """The best `limit` items, best first, one per text, no phrase above a paragraph holding it.
+
+    A phrase whose text is a paragraph's whole text (but for punctuation at either end) is
+    merged into that paragraph (which keeps the better score). A phrase contained in other
+    paragraphs goes right below the lowest of them: it is checked when it reaches the top,
+    so only phrases that would be shown cost a search over the paragraphs' text. The items
+    given are left as they are; merged paragraphs come back as new items.
+    """
+    paragraphs: list[Ranked] = []
+    phrases: list[Ranked] = []
+    for r in items:
+        (phrases if r.is_phrase else paragraphs).append(r)
+    by_text: dict[str, int] = {}
+    for i, p in enumerate(paragraphs):
+        by_text.setdefault(same_text_key(p.doc.body), i)
+    merged: dict[int, list[Ranked]] = {}
+    alone: list[Ranked] = []
+    for r in phrases:
+        i = by_text.get(same_text_key(r.doc.text))
+        if i is None:
+            alone.append(r)
+        else:
+            merged.setdefault(i, []).append(r)
+    for i, group in merged.items():
+        p = paragraphs[i]
+        paragraphs[i] = replace(
+            p,
+            score=max(p.score, *(r.score for r in group)),
+            tier=min(p.tier, *(r.tier for r in group)),
+            near=p.near and all(r.near for r in group),
+            merged=[*p.merged, *group],
+        )
+
+    keys = [p.key for p in paragraphs]
+    joined = "\x00".join(p.doc.text for p in paragraphs)
+    starts, offset = [], 0
+    for p in paragraphs:
+        starts.append(offset)
+        offset += len(p.doc.text) + 1
+
+    def lowest_holder(text: str) -> tuple | None:
+        lowest, at = None, joined.find(text)
+        while at != -1:
+            i = bisect.bisect_right(starts, at) - 1
+            if lowest is None or keys[i] > lowest:
+                lowest = keys[i]
+            at = joined.find(text, starts[i + 1]) if i + 1 < len(starts) else -1
+        return lowest
+
+    heap = [(key, i, False) for i, key in enumerate(keys)]
+    heap += [(r.key, i, True) for i, r in enumerate(alone)]
+    heapq.heapify(heap)
+    checked: set[int] = set()
+    out: list[Ranked] = []
+    while heap and len(out) < limit:
+        key, i, is_phrase = heapq.heappop(heap)
+        if not is_phrase:
+            out.append(paragraphs[i])
+            continue
+        text = same_text_key(alone[i].doc.text)
+        if i not in checked and text:
+            checked.add(i)
+            lowest = lowest_holder(text)
+            if lowest is not None and lowest > key:
+                heapq.heappush(heap, ((*lowest, 1), i, True))
+                continue
+        out.append(alone[i])
+    return out
+
+
+def suggestion_score(usage_count: int, heading: str, text: str, keywords=()) -> float:
+    """How good a paragraph is to suggest for a part: used before, and reads as a unit.
+
+    Use counts most; then a heading (a paragraph that states its point), keywords (it is
+    about something), and a length a speech paragraph has (about 80-400 characters).
+    """
+    length = len(text)
+    fit = 1.0 if 80 <= length <= 400 else 0.5 if 40 <= length <= 800 else 0.0
+    return math.log1p(usage_count) * 2 + fit + (0.5 if heading else 0) + (0.5 if keywords else 0)

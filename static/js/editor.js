@@ -264,6 +264,19 @@
     anchor.value = idOf(row);
     placeBar(row);
     showReference(row);
+    suggestFor(row);
+  }
+  // 建议素材 follow the cursor: entering another part with the search box empty asks the
+  // panel again (the request carries #anchor, from which the server knows the part).
+  var lastPart = null;
+  function suggestFor(row) {
+    var top = row.closest("#document ol.root > li");
+    var part = top ? top.getAttribute("data-id") || top.id : null;
+    if (part === lastPart) return;
+    lastPart = part;
+    var form = document.querySelector(".panel-search");
+    var box = form && form.querySelector("input[name=q]");
+    if (box && !box.value.trim()) htmx.trigger(form, "part-changed");
   }
   // 参考原文 follows the cursor: the part of the source the current item stands for opens.
   var referenceKeys = (function () {

@@ -24,7 +24,7 @@ def skeleton(db):
 def make_paragraph(skeleton):
     counter = {"n": 0}
 
-    def make(text, *, role="tasks", status=Status.APPROVED, heading=""):
+    def make(text, *, role="tasks", status=Status.APPROVED, heading="", keywords=(), used=0):
         counter["n"] += 1
         return Paragraph.objects.create(
             skeleton=skeleton,
@@ -33,6 +33,8 @@ def make_paragraph(skeleton):
             role=role,
             status=status,
             heading=heading,
+            keywords=list(keywords),
+            usage_count=used,
         )
 
     return make

@@ -28,11 +28,21 @@ QUERIES = [
     "同志们",
     "担当作为",
     "营商环境 项目建设",
+    "安全生产",
+    "安全",
+    "发展",
+    "同志们 贡献",
+]
+# Also with the old tiers, and with a part's material preferred: (command options, kwargs).
+VARIANTS = [
+    ((), {}),
+    (("--ranking", "legacy"), {"ranking": "legacy"}),
+    (("--prefer-role", "closing"), {"prefer_role": "closing"}),
 ]
 TOP = 8
 
 
-def sqlite_results(tmp_path: Path) -> dict[str, list]:
+def sqlite_results(tmp_path: Path) -> list[dict[str, list]]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         DEBUG="1",
@@ -54,11 +64,16 @@ def sqlite_results(tmp_path: Path) -> dict[str, list]:
 
     manage("migrate", "--noinput", "-v0")
     manage("ingest", "--approve", str(ROOT / "fixtures" / "corpus"))
-    out = manage("search", "--json", "--limit", str(TOP), *QUERIES)
-    return {
-        row["query"]: [(r["kind"], r["text"]) for r in row["results"]]
-        for row in map(json.loads, out.splitlines())
-    }
+    variants = []
+    for options, _ in VARIANTS:
+        out = manage("search", "--json", "--limit", str(TOP), *options, *QUERIES)
+        variants.append(
+            {
+                row["query"]: [(r["kind"], r["text"]) for r in row["results"]]
+                for row in map(json.loads, out.splitlines())
+            }
+        )
+    return variants
 
 
 @pytest.mark.skipif(not postgres_mode(), reason="needs PostgreSQL (DATABASE_URL) to compare with")
@@ -66,11 +81,16 @@ def sqlite_results(tmp_path: Path) -> dict[str, list]:
 def test_same_top_results_on_sqlite_and_postgresql(sample_library, tmp_path):
     from django.db import connection
 
+    from speechdraft.library.services import user_dictionary_ensure
+
     assert connection.vendor == "postgresql"
-    on_postgres = {
-        q: [(r.kind, r.obj.text) for r in library_search(q, limit=TOP).results] for q in QUERIES
-    }
+    user_dictionary_ensure()  # as the command does
     on_sqlite = sqlite_results(tmp_path)
-    assert all(on_postgres[q] for q in QUERIES if q != "同志们")
-    for query in QUERIES:
-        assert on_sqlite[query] == on_postgres[query], query
+    for (options, kwargs), sqlite in zip(VARIANTS, on_sqlite, strict=True):
+        on_postgres = {
+            q: [(r.kind, r.obj.text) for r in library_search(q, limit=TOP, **kwargs).results]
+            for q in QUERIES
+        }
+        assert all(on_postgres[q] for q in QUERIES if q != "同志们"), options
+        for query in QUERIES:
+            assert sqlite[query] == on_postgres[query], (query, options)

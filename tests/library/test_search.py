@@ -17,7 +17,7 @@ def test_exact_phrase_first_then_all_terms_then_partial(make_paragraph):
     make_paragraph("与查询无关的一段文字。")
     response = library_search("营商环境")
     assert texts(response) == [exact.text, all_terms.text, partial.text]
-    assert [r.key[0] for r in response.results] == [0, 1, 2]
+    assert [r.tier for r in response.results] == [0, 1, 2]
 
 
 def test_substring_recall_survives_segmentation(make_paragraph):
@@ -95,6 +95,6 @@ def test_sample_corpus_queries(sample_library):
     for query in ["营商环境", "一抓到底", "作风建设", "项目"]:
         response = library_search(query)
         assert response.results, query
-        assert response.results[0].key[0] <= 1, query
+        assert response.results[0].tier <= 1, query
     # Traditional input finds simplified material.
     assert library_search("營商環境").results

@@ -157,3 +157,72 @@ def test_the_insert_chooser_lists_every_draft_with_its_full_title_and_date(
     assert "在全县经济工作会议上的讲话 · 2026年12月8日" in page
     assert "{#" not in page and "comment" not in page
     assert 'form="insert-form"' in page  # every result's button uses the one chooser
+
+
+def test_a_phrase_shown_as_its_paragraph_is_tagged_and_near_matches_marked(
+    alice_client, make_paragraph, make_phrase, monkeypatch
+):
+    from speechdraft.library import synonyms
+
+    text = "同志们：今天我们召开全市防汛工作会议，主要任务是部署今年防汛工作。"
+    make_paragraph(text, role="opening")
+    make_phrase(text.rstrip("。"), kind="opening")
+    make_paragraph("抗洪抢险队伍要集结到位，确保关键时刻拉得出、顶得上。")
+    monkeypatch.setattr(synonyms, "expand", lambda terms: {"防汛": ["抗洪"]})
+    html = alice_client.get("/library/", {"q": "防汛"}).content.decode()
+    assert html.count('<li class="result">') == 2  # the merged paragraph, the near one
+    assert "段落 · 开头语" in html
+    assert html.count(">近义</span>") == 1
+
+
+def _blank_draft(alice):
+    from speechdraft.drafts.services import draft_create
+
+    draft = draft_create(owner=alice, title="在全市工作会议上的讲话")
+    roots = list(draft.items.filter(parent=None).order_by("position"))
+    return draft, roots
+
+
+def test_the_part_of_an_item_follows_its_place_in_the_speech(alice):
+    from speechdraft.drafts.models import DraftItem
+    from speechdraft.drafts.selectors import anchor_role
+
+    draft, roots = _blank_draft(alice)
+    roles = [anchor_role(draft, item.pk) for item in roots]
+    assert roles == ["opening", "situation", "tasks", "style", "closing"]
+    point = DraftItem.objects.create(
+        draft=draft, parent=roots[2], position=0, level=2, numbered=True, heading="抓项目"
+    )
+    assert anchor_role(draft, str(point.pk)) == "tasks"
+    assert anchor_role(draft, "") == anchor_role(draft, "x") == anchor_role(draft, 0) == ""
+
+
+def test_editor_panel_suggests_material_for_the_part_being_written(
+    alice_client, alice, bob, make_paragraph
+):
+    draft, roots = _blank_draft(alice)
+    closing = make_paragraph(
+        "同志们，让我们撸起袖子加油干，为全市发展作出新的更大贡献！", role="closing"
+    )
+    tasks = make_paragraph("要抓项目、促投资，全力以赴稳增长。", role="tasks")
+    panel = f"/drafts/{draft.pk}/library/"
+    html = alice_client.get(panel, {"q": "", "anchor": roots[-1].pk}).content.decode()
+    assert ">建议素材</h3>" in html and closing.text in html and tasks.text not in html
+    html = alice_client.get(panel, {"q": "", "anchor": roots[2].pk}).content.decode()
+    assert ">建议素材</h3>" in html and tasks.text in html and closing.text not in html
+    html = alice_client.get(panel, {"q": ""}).content.decode()
+    assert '<h3 class="results-head">' not in html and "输入词语" in html
+    # Another user's item gives them nothing: the draft is not theirs.
+    alice_client.force_login(bob)
+    assert alice_client.get(panel, {"anchor": roots[-1].pk}).status_code == 404
+
+
+def test_editor_panel_ranks_the_parts_material_first(alice_client, alice, make_paragraph):
+    draft, roots = _blank_draft(alice)
+    tasks = make_paragraph("各地要结合实际抓好落实。要把项目建设摆在突出位置。", role="tasks")
+    style = make_paragraph("各地要结合实际抓好落实。要把项目建设摆在更加突出的位置。", role="style")
+    panel = f"/drafts/{draft.pk}/library/"
+    html = alice_client.get(panel, {"q": "项目建设"}).content.decode()
+    assert html.index(tasks.text[-6:]) < html.index(style.text[-6:])
+    html = alice_client.get(panel, {"q": "项目建设", "anchor": roots[3].pk}).content.decode()
+    assert html.index(style.text[-6:]) < html.index(tasks.text[-6:])

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from speechdraft.corpus.models import Status
-from speechdraft.library.selectors import library_search
+from speechdraft.library.selectors import RANKINGS, library_search
 from speechdraft.library.services import user_dictionary_ensure
 
 
@@ -16,15 +16,24 @@ class Command(BaseCommand):
         parser.add_argument("--kind", action="append", default=[], help="类型，可重复")
         parser.add_argument("--all", action="store_true", help="包括未审核和已弃用的素材")
         parser.add_argument("--json", action="store_true", help="每个检索词输出一行 JSON")
+        parser.add_argument(
+            "--ranking", choices=RANKINGS, default="relevance", help="排序：相关度或旧的分层"
+        )
+        parser.add_argument("--prefer-role", default="", help="优先的部分（如 closing）")
 
     def handle(self, *args, queries, limit, kind, all, json: bool, **options) -> None:
         user_dictionary_ensure()
         statuses = Status.values if all else [Status.APPROVED]
         for query in queries:
-            response = library_search(query, kinds=kind, limit=limit, statuses=statuses)
-            rows = [
-                {"kind": r.kind, "text": r.obj.text, "tier": r.key[0]} for r in response.results
-            ]
+            response = library_search(
+                query,
+                kinds=kind,
+                limit=limit,
+                statuses=statuses,
+                ranking=options["ranking"],
+                prefer_role=options["prefer_role"],
+            )
+            rows = [{"kind": r.kind, "text": r.obj.text, "tier": r.tier} for r in response.results]
             if json:
                 self.stdout.write(_dumps({"query": query, "results": rows}))
                 continue

@@ -373,8 +373,9 @@ def library_search(
         else None
     )
     phrases = _visible_phrases(user, statuses, phrase_kinds, tags) if want_phrases else None
-    if ranking == "legacy":
-        results = _legacy(parsed, paragraphs, phrases, limit, candidate_cap)
+    if ranking == "legacy":  # as before issue 15: question words are searched for too
+        legacy_query = parse_query(query or "", spoken=False)
+        results = _legacy(legacy_query, paragraphs, phrases, limit, candidate_cap)
         expansions: dict[str, tuple] = {}
     else:
         expansions = clean_expansions(parsed, synonyms.expand(parsed.terms)) if expand else {}
@@ -498,12 +499,12 @@ def _relevance(
             continue
         avg_length = sum(len(d.text) for d in docs.values()) / len(docs)
         for pk, doc in docs.items():
-            found = relevance(parsed, doc, idfs, avg_length, expansions)
-            if found.tier == 3:
-                continue
             row = rows[pk]
             kind = row[2] if is_phrase else PARAGRAPH
             role = _KIND_ROLES.get(kind, "") if is_phrase else row[4]
+            found = relevance(parsed, doc, idfs, avg_length, expansions, role)
+            if found.tier == 3:
+                continue
             score = found.score * (ROLE_BOOST if prefer_role and role == prefer_role else 1)
             ranked.append(Ranked((kind, pk), doc, score, found.tier, is_phrase, (pk,), found.near))
 

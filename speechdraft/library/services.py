@@ -30,6 +30,7 @@ from speechdraft.text.templating import STANDARD_SLOTS, slot_check
 
 TERMS_VERSION_KEY = "library:terms-version"
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.tsv"
+SPOKEN_SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms_spoken.tsv"
 _local = {"version": None, "words": set()}
 
 

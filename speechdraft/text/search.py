@@ -33,6 +33,27 @@ STOP_TERMS = frozenset(
     "的 了 和 与 及 是 在 要 把 将 对 为 以 等 中 上 下 也 都 就 而 并 我们 各位 同志 同志们".split()
 )
 
+# How a drafter asks in speech rather than in the speech's words (怎么吸引企业来投资, 经济形势怎么
+# 讲): question words and verbs of asking. Left out of a query that has other words.
+SPOKEN_FILLER = frozenset(
+    "怎么 怎样 怎么样 怎么办 如何 什么 哪些 哪里 咋 咋办 咋样 为啥 讲讲 说说 谈谈 写写 一下"
+    " 讲 说 谈 写 搞 弄 来 去 呢 吗 啊 吧 呀 些 应该 能 会".split()
+)
+# Words that name a part of the speech (形势, 开场白, 结尾): a paragraph of that part has the
+# word, in the sense the drafter means, whether or not its text does.
+ROLE_CUES = {
+    "形势": "situation",
+    "开场白": "opening",
+    "开场": "opening",
+    "开头": "opening",
+    "开头语": "opening",
+    "开篇": "opening",
+    "结尾": "closing",
+    "结束语": "closing",
+    "结语": "closing",
+    "收尾": "closing",
+}
+
 
 def normalize(text: str) -> str:
     """The form text is compared in: simplified, NFKC (full-width Latin → ASCII), lower case."""
@@ -61,6 +82,11 @@ class Query:
     truncated: bool = False
 
     @property
+    def cues(self) -> dict[str, str]:
+        """{term: role} for the terms that name a part of the speech (ROLE_CUES)."""
+        return {t: ROLE_CUES[t] for t in self.terms if t in ROLE_CUES}
+
+    @property
     def empty(self) -> bool:
         return not self.terms
 
@@ -69,8 +95,9 @@ class Query:
         return [term_tokens(term) for term in self.terms]
 
 
-def parse_query(raw: str) -> Query:
-    """Query terms: jieba words of the query (user dictionary included), stop words dropped."""
+def parse_query(raw: str, *, spoken: bool = True) -> Query:
+    """Query terms: jieba words of the query (user dictionary included), stop words dropped,
+    and (`spoken`) the SPOKEN_FILLER words when others remain."""
     raw = raw or ""
     truncated = len(raw) > MAX_QUERY_CHARS
     plain = normalize(raw[:MAX_QUERY_CHARS])
@@ -83,7 +110,8 @@ def parse_query(raw: str) -> Query:
             word = _STRIP.sub("", token)
             if word and word not in STOP_TERMS:
                 words.setdefault(word, None)
-    terms = sorted(words, key=lambda w: -len(w))[:MAX_TERMS]
+    meant = [w for w in words if w not in SPOKEN_FILLER] if spoken else []
+    terms = sorted(meant or words, key=lambda w: -len(w))[:MAX_TERMS]
     return Query(text=compact, terms=tuple(terms), truncated=truncated)
 
 
@@ -260,14 +288,19 @@ def document_frequencies(terms: Sequence[str], docs: Iterable[Doc]) -> dict[str,
 def clean_expansions(query: Query, expanded: Mapping[str, Sequence[str]]) -> dict[str, tuple]:
     """Expansions worth searching for, per query term: normalized, at most MAX_EXPANSIONS.
 
+    `expanded` may also have keys that several terms spell together (压实 + 责任 → 压实责任,
+    see SynonymIndex.expand): their alternatives count for each of those terms.
     Dropped: stop words, the query's own terms, and anything containing the term or contained
     in it (every row with 安全生产 has 安全: counting both would count one occurrence twice).
     """
     out: dict[str, tuple] = {}
     seen = set(query.terms)
+    joint = [(key, words) for key, words in expanded.items() if key not in seen]
     for term in query.terms:
         kept: list[str] = []
-        for word in expanded.get(term, ()) or ():
+        words = list(expanded.get(term, ()) or ())
+        words += [w for key, ws in joint if term in key for w in ws]
+        for word in words:
             word = _STRIP.sub("", normalize(str(word)))
             if (
                 not word
@@ -303,11 +336,14 @@ def relevance(
     idfs: Mapping[str, float],
     avg_length: float,
     expansions: Mapping[str, Sequence[str]] | None = None,
+    role: str = "",
 ) -> Relevance:
     """BM25 score of `doc` for `query`, with field weights, the exact query and expansions.
 
     The sum is scaled by the idf-weighted share of terms the row has (an expansion counts
     NEAR_WEIGHT of its term), so that a row with every term outranks one repeating a few.
+    `role`: the part of the speech the row belongs to; a term naming that part (ROLE_CUES:
+    形势 for a situation paragraph) counts as found once, in the lead sentence.
     """
     # saturated(tf) = tf (K1 + 1) / (tf + norm), norm the length-normalized K1. The loop is
     # Doc.weighted_count written out: it runs for every term of every candidate.
@@ -319,7 +355,11 @@ def relevance(
         weight = idfs.get(term, 1.0)
         weight_all += weight
         tf = text.count(term)
-        if tf:
+        if not tf and role and ROLE_CUES.get(term) == role:
+            tf = 1 + LEAD_WEIGHT
+            literal += 1
+            weight_matched += weight
+        elif tf:
             literal += 1
             weight_matched += weight
             if heading_len:

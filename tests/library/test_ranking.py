@@ -5,6 +5,7 @@ import pytest
 from speechdraft.corpus.models import Status
 from speechdraft.library import synonyms
 from speechdraft.library.selectors import library_search
+from speechdraft.library.services import synonyms_seed
 from speechdraft.text.search import parse_query, rank_key
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +216,23 @@ def test_the_same_search_gives_the_same_order_twice(safety_library):
 def test_unknown_ranking_is_refused():
     with pytest.raises(ValueError):
         library_search("安全", ranking="best")
+
+
+def test_a_spoken_query_finds_the_paragraph_in_the_speeches_words(make_paragraph):
+    from speechdraft.library.services import SPOKEN_SYNONYMS_FILE
+
+    synonyms_seed(path=SPOKEN_SYNONYMS_FILE)
+    petition = make_paragraph("要畅通信访渠道，及时就地解决群众合理诉求，把矛盾化解在基层。")
+    make_paragraph("要严格落实河长制，对发现的问题严肃处理。")
+    results = library_search("上访怎么处理", expand=True).results
+    assert results[0].obj == petition and results[0].near
+
+
+def test_asking_for_the_situation_finds_situation_paragraphs(make_paragraph):
+    situation = make_paragraph(
+        "今年以来，全市经济运行总体平稳，但下行压力依然较大。", role="situation"
+    )
+    make_paragraph("今天召开全市经济工作会议，分析经济形势，部署今年工作。", role="opening")
+    make_paragraph("要抓项目稳投资，推动经济持续回升。", role="tasks")
+    results = library_search("经济形势怎么讲", kinds=["paragraph"]).results
+    assert situation in [r.obj for r in results[:2]]

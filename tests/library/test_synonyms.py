@@ -154,3 +154,13 @@ def test_with_the_cache_down_the_copy_is_kept_a_while(monkeypatch, django_assert
         assert synonyms.expand(["甲方提法"])
     monkeypatch.setattr(synonyms, "STALE_SECONDS", 0.0)
     assert synonyms.expand(["甲方提法"]) == {}
+
+
+def test_spoken_words_lead_to_the_formulations_speeches_use(seeded):
+    from speechdraft.library.services import SPOKEN_SYNONYMS_FILE
+
+    groups = parse_tsv(SPOKEN_SYNONYMS_FILE.read_text(encoding="utf-8"))
+    assert len(groups) >= 20
+    synonyms_seed(path=SPOKEN_SYNONYMS_FILE)  # a transactional test may have flushed them
+    assert synonyms_seed(path=SPOKEN_SYNONYMS_FILE) == 0
+    assert "信访" in synonyms.expand(["上访"])["上访"]

@@ -59,3 +59,27 @@ def test_expansions_are_normalized_and_never_the_term_again():
     cleaned = clean_expansions(query, {"防汛": ["抗洪", "防汛", "防汛工作", "汛", "的", "抗洪"]})
     assert cleaned == {"防汛": ("抗洪",)}
     assert clean_expansions(query, {"其他": ["词"]}) == {}
+
+
+def test_question_words_of_a_spoken_query_are_not_searched_for():
+    assert parse_query("怎么吸引企业来投资").terms == parse_query("吸引企业投资").terms
+    assert "怎么" not in parse_query("经济形势怎么讲").terms
+    assert parse_query("怎么办").terms  # nothing else asked: the words stay
+    assert "怎么" in parse_query("怎么吸引企业来投资", spoken=False).terms
+
+
+def test_a_word_naming_a_part_is_found_in_a_paragraph_of_that_part():
+    query = parse_query("经济形势")
+    assert query.cues == {"形势": "situation"}
+    doc = paragraph_doc("", "今年以来全市经济运行总体平稳，但下行压力依然较大。")
+    idfs = {"经济": 1.0, "形势": 1.0}
+    situation = relevance(query, doc, idfs, 30, role="situation")
+    tasks = relevance(query, doc, idfs, 30, role="tasks")
+    assert situation.tier == 1 and tasks.tier == 2
+    assert situation.score > tasks.score
+
+
+def test_alternatives_of_a_formulation_two_terms_spell_count_for_each_term():
+    query = parse_query("压实 责任")
+    found = clean_expansions(query, {"压实责任": ["落实主体责任"]})
+    assert found == {"压实": ("落实主体责任",)}  # 责任 is in it: counting it twice is dropped

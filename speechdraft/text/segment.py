@@ -6,7 +6,8 @@
 * Text is always converted to simplified Chinese before segmenting: jieba's HMM paths are
   pathological on traditional text.
 * Only ``lcut`` and TF-IDF ``extract_tags`` are used; ``posseg`` and ``textrank`` are far too
-  slow for any hot path.
+  slow for any hot path. Part of speech comes from :func:`word_tag`, a plain look-up of a
+  dictionary word's tag (for the few candidate strings phrase mining scores).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 import marshal
 import os
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable
@@ -24,6 +26,7 @@ from .convert import to_simplified
 _lock = threading.Lock()
 _tokenizer: Any = None
 _tfidf: Any = None
+_tags: dict[str, str] | None = None
 # Words this process added to jieba: only these may be removed again (never its own words).
 _added: set[str] = set()
 
@@ -133,3 +136,62 @@ def remove_terms(words: Iterable[str]) -> int:
             _added.discard(word)
             removed += 1
     return removed
+
+
+# jieba's noun tags: stored as one class ("n") and not stored at all (see _word_tags).
+_NOUN_TAGS = frozenset("n nr nr1 nr2 nrj nrf nrfg nrt ns nt nz".split())
+
+
+def _word_tags() -> dict[str, str]:
+    """Tags of the dictionary's words of up to four characters, nouns left out.
+
+    Nouns are two thirds of jieba's dictionary; a known word without an entry here is a noun,
+    which keeps this table near 12 MB. Read once per process (about 0.3 s), lazily.
+    """
+    global _tags
+    if _tags is not None:
+        return _tags
+    tokenizer = _load()
+    with _lock:
+        if _tags is None:
+            try:
+                with tokenizer.get_dict_file() as fh:
+                    text = fh.read().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = ""
+            fields = text.split()
+            if len(fields) % 3 == 0 and all(map(str.isdigit, fields[1::3])):
+                pairs = zip(fields[0::3], fields[2::3], strict=True)
+            else:  # a dictionary with optional fields: read it line by line
+                pairs = (
+                    (parts[0], parts[2])
+                    for parts in map(str.split, text.splitlines())
+                    if len(parts) >= 3
+                )
+            _tags = {
+                word: sys.intern(tag)
+                for word, tag in pairs
+                if len(word) <= 4 and tag not in _NOUN_TAGS
+            }
+    return _tags
+
+
+def word_tag(word: str) -> str | None:
+    """jieba's part-of-speech tag of a dictionary word (``v``, ``a``, ``d``, ``i``, ``l``, ``m`` …).
+
+    Every noun tag (n, nr, ns, nt, nz …) reads ``"n"``. None for a word jieba does not know,
+    for a user-dictionary term (it has no tag) and for words longer than four characters.
+    """
+    if not word or len(word) > 4:
+        return None
+    tag = _word_tags().get(word)
+    if tag is not None:
+        return tag
+    if word in _added or not _load().FREQ.get(word):
+        return None
+    return "n"
+
+
+def word_freq(word: str) -> int:
+    """jieba's dictionary frequency of ``word`` (0 when it is no word of the dictionary)."""
+    return int(_load().FREQ.get(word) or 0) if word else 0

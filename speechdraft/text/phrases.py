@@ -254,11 +254,17 @@ def mine_phrases(speech: Speech, speech_index: int) -> list[PhraseCandidate]:
     return list(out.values())
 
 
+def dictionary_term(slogan: str) -> bool:
+    """Whether a slogan can be one word of jieba's user dictionary (“四个聚焦”, not
+    “马上就办、办就办好”: jieba never joins across punctuation)."""
+    return 2 <= len(slogan) <= 40 and not _SLOGAN_BAD_RE.search(slogan)
+
+
 def slogans(speech: Speech, min_score: float = quality.MIN_QUALITY) -> list[str]:
-    """Slogans of a speech worth a place in the jieba user dictionary (one word each: no
-    punctuation, and at least ``min_score``)."""
+    """Slogans of a speech worth a place in the jieba user dictionary (one word each, scoring
+    at least ``min_score``)."""
     return [
         p.text
         for p in speech.phrases
-        if p.kind == "slogan" and p.score >= min_score and not _SLOGAN_BAD_RE.search(p.text)
+        if p.kind == "slogan" and p.score >= min_score and dictionary_term(p.text)
     ]

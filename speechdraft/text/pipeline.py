@@ -91,8 +91,9 @@ def _number_slots(speech: Speech) -> None:
 
 
 # Bumped when a change of the rules changes what a stored document would hold (2: one blank per
-# placeholder, typed and numbered; incomplete sources flagged. 3: rules for real pages of other sites).
-PARSER_VERSION = 3
+# placeholder, typed and numbered; incomplete sources flagged. 3: rules for real pages of other sites.
+# 4: phrase candidates scored, cut words and counted nouns left out).
+PARSER_VERSION = 4
 
 
 def speech_incompleteness(speech: Speech, removed) -> list[str]:

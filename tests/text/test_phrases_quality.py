@@ -15,7 +15,7 @@ from speechdraft.text.structure import build_speech
 # A safety paragraph: four-character-looking items, a five-character word at the list's end.
 SAFETY = (
     "要紧盯矿山开采、建筑施工、道路交通、危险化学品等重点领域，扎实开展隐患排查。"
-    "要加强对专业人员、一般干部、不同层次人才的教育培训。"
+    "要加强对专业人员、一般干部、基层骨干、不同层次人才的教育培训。"
 )
 STYLE = (
     "要真抓实干、久久为功、凝心聚力、能上能下，以转变作风、解决问题、认真学习的实际行动推动发展。"

@@ -1,8 +1,10 @@
 """Quality of mined phrase candidates: a score in [0, 1] per kind, and the cut-word test.
 
-Cheap by design: jieba's ``lcut`` runs on a candidate's own clause (a few characters) and
-part of speech is a look-up of dictionary tags (:func:`speechdraft.text.segment.word_tag`);
-``posseg`` never runs over whole texts.
+Cheap by design: only a candidate's own clause (a few characters) is segmented, along jieba's
+dictionary route (:func:`speechdraft.text.segment.dict_cut`: the user dictionary counts, the
+HMM guess of unknown words does not, so "one token" means one dictionary word), and part of
+speech is a look-up of dictionary tags (:func:`speechdraft.text.segment.word_tag`); ``posseg``
+never runs, and no whole text is segmented.
 
 Signals:
 
@@ -68,6 +70,7 @@ NUMERALS = "一二三四五六七八九十两百千万双0-9０-９"
 _NUMERAL_RE = re.compile(f"[{NUMERALS}]+")
 _DIGIT_RE = re.compile(r"[0-9０-９%％]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_SLOT_SPLIT_RE = re.compile(r"(\{\{ [^{}]* \}\})")
 
 # A pair of halves → base score of a four-character phrase.
 _PAIRS: dict[tuple[str | None, str | None], float] = {
@@ -152,7 +155,7 @@ def whole_span(tokens: list[str], start: int, length: int = 4) -> list[str] | No
 def four_char_tokens(context: str, start: int) -> list[str] | None:
     """jieba's tokens of the four characters at ``start`` in ``context`` (their clause), or None
     when jieba does not keep them apart from their neighbours (危险化学 in 危险化学品)."""
-    return whole_span(segment.lcut(context), start)
+    return whole_span(segment.dict_cut(context), start)
 
 
 def idiom_shape(text: str) -> bool:
@@ -205,8 +208,8 @@ def four_char_score(text: str, tokens: list[str]) -> float:
         score = max(score, 0.6)  # 表里如一 狠抓落实, but not 消防安全 (l, noun + noun)
     if whole:
         score += 0.05
-    elif not shape and any(len(t) != 2 for t in tokens):
-        score -= 0.1  # 1+3, 3+1 or single characters: rarely one unit
+    elif not shape and any(len(t) == 3 for t in tokens):
+        score -= 0.1  # 1+3 or 3+1 (近距离考): rarely one unit
     return _clamp(score)
 
 
@@ -227,7 +230,7 @@ def _lead_class(text: str) -> str | None:
     """Class of ``text`` as a word, else of its first jieba token."""
     cls = tag_class(text, head=True)
     if cls is None and len(text) > 1:
-        tokens = segment.lcut(text)
+        tokens = segment.dict_cut(text)
         if tokens and tokens[0] != text:
             cls = tag_class(tokens[0], head=True)
     return cls
@@ -312,26 +315,63 @@ def is_nominal(part: str) -> bool:
     (认可{{ 地区 }}); an unknown last word after known ones is read by its last character
     (机遇之城: 之城 → 城), after unknown ones it tells nothing (以城兴城).
     """
-    tokens = [t for t in segment.lcut(part) if _CJK_RE.search(t) or t.startswith("{{")]
-    if not tokens:
+    raw = [
+        t
+        for piece in _SLOT_SPLIT_RE.split(part)
+        for t in ([piece] if piece.startswith("{{") else segment.dict_cut(piece))
+    ]
+    words = [k for k, t in enumerate(raw) if _CJK_RE.search(t) or t.startswith("{{")]
+    if not words:
         return False
-    last = tokens[-1]
-    before = [t for t in tokens[:-1] if not t.startswith("{{")]
+    last = raw[words[-1]]
+    before = [k for k in words[:-1] if not raw[k].startswith("{{")]
     if last.startswith("{{"):
         final = "n"
     else:
         final = segment.word_tag(last)
-        if final is None and all(segment.word_tag(t) for t in before):
+        if final is None and all(segment.word_tag(raw[k]) for k in before):
             final = segment.word_tag(last[-1])
     if final not in _NOMINAL_FINAL_TAGS:
         return False
-    if before and segment.word_tag(before[0]) == "vn":
+    if before and segment.word_tag(raw[before[0]]) == "vn":
         return False
-    return not any(segment.word_tag(t) in _PREDICATE_TAGS for t in before)
+
+    def single_han(k: int) -> bool:
+        return 0 <= k < len(raw) and len(raw[k]) == 1 and _CJK_RE.match(raw[k]) is not None
+
+    # A one-character verb is a predicate in front (有目标) or between words (今年是开局,
+    # “问”出正气); next to another single character it is part of a name jieba does not know
+    # (碧石渡八戒小镇, 汀祖康养小镇).
+    for n, k in enumerate(before):
+        tag = segment.word_tag(raw[k])
+        if tag not in _PREDICATE_TAGS:
+            continue
+        if n > 0 and len(raw[k]) == 1 and tag in _VERB_TAGS:
+            if single_han(k - 1) or single_han(k + 1):
+                continue
+        return False
+    return True
 
 
 def _mostly_nominal(parts: list[str]) -> bool:
-    return sum(map(is_nominal, parts)) * 3 >= len(parts) * 2
+    """At least two thirds of ``parts`` are noun phrases (segmenting no more parts than needed).
+
+    Only short parts (重大项目、重点工作、重要任务) or parts with one last character
+    (城控集团、水利集团、交通集团; 机遇之城、文旅之城) can make a list of names; longer
+    clauses with different ends are sentences, and are not segmented at all.
+    """
+    if max(map(len, parts)) > 6 and len({p[-1] for p in parts}) > 1:
+        return False
+    need = -(-2 * len(parts) // 3)
+    nominal = 0
+    for k, part in enumerate(parts):
+        if is_nominal(part):
+            nominal += 1
+            if nominal >= need:
+                return True
+        elif nominal + len(parts) - k - 1 < need:
+            return False
+    return False
 
 
 def parallel_score(parts: list[str]) -> float:

@@ -96,6 +96,11 @@ def _aligned_head(first: str, second: str) -> str | None:
     return None
 
 
+# Characters of a clause read on either side of four characters to tell whether jieba keeps them
+# whole (危险化学品等重点领域: 危险化学 is cut from 化学品).
+_CONTEXT = 5
+
+
 def _four_char(context: str, start: int) -> Iterator[tuple[str, str, float]]:
     """The four characters at ``start`` of ``context`` (their clause) as a candidate, unless
     they are cut from a longer word."""
@@ -179,10 +184,12 @@ def _list_ends(clauses: list[tuple[str, str]]) -> Iterator[tuple[str, str, float
             middle = [c for c, _ in clauses[k + 1 : j]]
             if middle and all(_is_four(c) for c in middle):
                 head, tail = clauses[k][0], clauses[j][0]
+                # jieba's route near the four characters decides; a few characters beyond
+                # them are context enough (words are rarely longer)
                 if len(head) > 4 and _is_four(head[-4:]):
-                    yield from _four_char(head, len(head) - 4)
+                    yield from _four_char(head[-4 - _CONTEXT :], min(len(head) - 4, _CONTEXT))
                 if len(tail) > 4 and _is_four(tail[:4]):
-                    yield from _four_char(tail, 0)
+                    yield from _four_char(tail[: 4 + _CONTEXT], 0)
         k = j + 1
 
 

@@ -68,6 +68,7 @@ _PREDICATE_LEADS = frozenset("不无敢勇善争更再狠严真必须")
 RARE_WORD_FREQ = 200
 NUMERALS = "一二三四五六七八九十两百千万双0-9０-９"
 _NUMERAL_RE = re.compile(f"[{NUMERALS}]+")
+_NUMERAL_CHARS = frozenset("一二三四五六七八九十两百千万双0123456789０１２３４５６７８９")
 _DIGIT_RE = re.compile(r"[0-9０-９%％]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 _SLOT_SPLIT_RE = re.compile(r"(\{\{ [^{}]* \}\})")
@@ -97,16 +98,7 @@ _PAIRS: dict[tuple[str | None, str | None], float] = {
 _NOMINAL_PAIRS = frozenset({(NOUN, NOUN), (NOUN, VERB), (ADJ, NOUN), (VNOUN, NOUN)})
 
 
-def tag_class(word: str, *, head: bool = True) -> str | None:
-    """The class of a dictionary word's tag; ``head`` is its place (first half or not).
-
-    A verbal noun (vn: 建设, 服务) is VN in front and a noun at the end (项目建设); 区别词
-    (b: 主动, 绩效) and adjectival nouns (an: 安全) are attributes in front and nouns at the
-    end (干部绩效, 消防安全); an adverb at the end is no predicate (城市更新: 更新 is d).
-    """
-    tag = segment.word_tag(word)
-    if tag is None:
-        return None
+def _tag_class(tag: str, head: bool) -> str | None:
     if tag in ("vn", "an", "b"):
         if not head:
             return NOUN
@@ -124,6 +116,23 @@ def tag_class(word: str, *, head: bool = True) -> str | None:
     if tag in _FUNC_TAGS:
         return FUNC
     return None
+
+
+_ALL_TAGS = (
+    _VERB_TAGS | _ADJ_TAGS | _NOUN_TAGS | _NUM_TAGS | _FUNC_TAGS | {"vn", "an", "b", "i", "l"}
+)
+_HEAD_CLASS = {tag: _tag_class(tag, True) for tag in _ALL_TAGS}
+_TAIL_CLASS = {tag: _tag_class(tag, False) for tag in _ALL_TAGS}
+
+
+def tag_class(word: str, *, head: bool = True) -> str | None:
+    """The class of a dictionary word's tag; ``head`` is its place (first half or not).
+
+    A verbal noun (vn: 建设, 服务) is VN in front and a noun at the end (项目建设); 区别词
+    (b: 主动, 绩效) and adjectival nouns (an: 安全) are attributes in front and nouns at the
+    end (干部绩效, 消防安全); an adverb at the end is no predicate (城市更新: 更新 is d).
+    """
+    return (_HEAD_CLASS if head else _TAIL_CLASS).get(segment.word_tag(word))
 
 
 def word_freq(word: str) -> int:
@@ -167,7 +176,7 @@ def idiom_shape(text: str) -> bool:
         return True
     if a == b and c == d:
         return True
-    return _NUMERAL_RE.fullmatch(a) is not None and _NUMERAL_RE.fullmatch(c) is not None
+    return a in _NUMERAL_CHARS and c in _NUMERAL_CHARS
 
 
 def _clamp(value: float) -> float:

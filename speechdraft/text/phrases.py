@@ -101,17 +101,28 @@ def _aligned_head(first: str, second: str) -> str | None:
 _CONTEXT = 5
 
 
-def _four_char(context: str, start: int) -> Iterator[tuple[str, str, float]]:
+def _four_char(context: str, start: int, memo: dict) -> tuple[str, str, float] | None:
     """The four characters at ``start`` of ``context`` (their clause) as a candidate, unless
-    they are cut from a longer word."""
+    they are cut from a longer word. ``memo`` keeps the answers of one speech (its set
+    phrases come back)."""
+    key = (context, start)
+    if key in memo:
+        return memo[key]
     text = context[start : start + 4]
-    tokens = quality.four_char_tokens(context, start)
-    if tokens is not None:
-        yield "four_char", text, quality.four_char_score(text, tokens)
+    found = None
+    if len(context) == 4 and text in quality.GENRE_FOUR_CHAR:
+        found = ("four_char", text, quality.four_char_score(text, [text]))
+    else:
+        tokens = quality.four_char_tokens(context, start)
+        if tokens is not None:
+            found = ("four_char", text, quality.four_char_score(text, tokens))
+    memo[key] = found
+    return found
 
 
-def _mine_text(text: str) -> Iterator[tuple[str, str, float]]:
+def _mine_text(text: str, memo: dict | None = None) -> Iterator[tuple[str, str, float]]:
     """(kind, text, score) candidates of one paragraph."""
+    memo = {} if memo is None else memo
     for sentence in _sentences(text):
         clauses = _clauses(sentence)
         # four-character phrases standing in a list
@@ -123,8 +134,10 @@ def _mine_text(text: str) -> Iterator[tuple[str, str, float]]:
             if (sep in ("、", "，") and _is_four(next_clause)) or (
                 prev_sep in ("、", "，") and _is_four(prev_clause)
             ):
-                yield from _four_char(clause, 0)
-        yield from _list_ends(clauses)
+                found = _four_char(clause, 0, memo)
+                if found is not None:
+                    yield found
+        yield from _list_ends(clauses, memo)
         # parallel clauses
         k = 0
         while k < len(clauses) - 2:
@@ -170,7 +183,7 @@ def _mine_text(text: str) -> Iterator[tuple[str, str, float]]:
             yield "slogan", inner, quality.slogan_score(inner)
 
 
-def _list_ends(clauses: list[tuple[str, str]]) -> Iterator[tuple[str, str, float]]:
+def _list_ends(clauses: list[tuple[str, str]], memo: dict) -> Iterator[tuple[str, str, float]]:
     """In a 、-list of four-character items, the first and last items often carry the words
     around the list (要心悦诚服、不带杂质、表里如一、言行一致地推动): take their four
     characters next to the list, when jieba keeps them whole in their clause (not 危险化学
@@ -186,10 +199,15 @@ def _list_ends(clauses: list[tuple[str, str]]) -> Iterator[tuple[str, str, float
                 head, tail = clauses[k][0], clauses[j][0]
                 # jieba's route near the four characters decides; a few characters beyond
                 # them are context enough (words are rarely longer)
+                found = None
                 if len(head) > 4 and _is_four(head[-4:]):
-                    yield from _four_char(head[-4 - _CONTEXT :], min(len(head) - 4, _CONTEXT))
+                    found = _four_char(head[-4 - _CONTEXT :], min(len(head) - 4, _CONTEXT), memo)
+                    if found is not None:
+                        yield found
                 if len(tail) > 4 and _is_four(tail[:4]):
-                    yield from _four_char(tail[: 4 + _CONTEXT], 0)
+                    found = _four_char(tail[: 4 + _CONTEXT], 0, memo)
+                    if found is not None:
+                        yield found
         k = j + 1
 
 
@@ -222,8 +240,10 @@ def mine_phrases(speech: Speech, speech_index: int) -> list[PhraseCandidate]:
             found.score = max(found.score, score)
             places[key].add(position)
 
+    memo: dict = {}
+
     def mine(text: str, position: str) -> None:
-        for kind, phrase, score in _mine_text(text):
+        for kind, phrase, score in _mine_text(text, memo):
             add(kind, phrase, position, score)
 
     for i, para in enumerate(speech.opening):

@@ -222,5 +222,5 @@ def reusable_paragraphs(speech: Speech, *, k: int = 8) -> list[ParagraphUnit]:
     for i, para in enumerate(speech.closing):
         units.append(ParagraphUnit(para, "", None, "closing", 0, f"closing:p{i}"))
     for unit in units:
-        unit.keywords = segment.keywords(strip_slots(unit.text), k=k)
+        unit.keywords = segment.keywords(strip_slots(unit.text), k=k, simplified=True)
     return units

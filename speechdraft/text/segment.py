@@ -163,11 +163,12 @@ def add_terms(words: Iterable[str]) -> int:
     return added
 
 
-def keywords(text: str, k: int = 8) -> list[str]:
-    """Top ``k`` TF-IDF keywords of ``text`` (jieba.analyse.extract_tags)."""
+def keywords(text: str, k: int = 8, *, simplified: bool = False) -> list[str]:
+    """Top ``k`` TF-IDF keywords of ``text`` (jieba.analyse.extract_tags); ``simplified`` when
+    the text is simplified already (the pipeline's), which spares the conversion."""
     if not text or k <= 0:
         return []
-    return list(_extractor().extract_tags(to_simplified(text), topK=k))
+    return list(_extractor().extract_tags(text if simplified else to_simplified(text), topK=k))
 
 
 def cut_for_search(text: str) -> list[str]:

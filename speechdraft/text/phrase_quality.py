@@ -11,19 +11,21 @@ Signals:
 * ``four_char`` (四字短语) – the genre's evaluative and action idioms (真抓实干, 心悦诚服,
   转变作风, 扎实推进) score high; plain nouns and noun phrases (建筑施工, 专业人员,
   一般干部, 乡村振兴) score low. In order: the curated genre list and jieba's 成语 (tag
-  ``i``); the idiom shapes AABB, ABAB, AxAy, xAyA and number-x-number-y (敢闯敢试, 以城建城,
+  ``i``); the idiom shapes AABB, ABAB, AxAy, xAyA and number-x-number-y (敢闯敢试, 大干快干,
   五湖四海); the parts of speech of the two halves (verb + object, adverb + verb, verb +
   verb, adjective + adjective are action/evaluative; noun + noun, noun + verbal noun,
-  attribute + noun, number + noun are nominal); jieba's 习用语/状态词 tags (``l``, ``z``)
-  unless the halves are plainly nominal; one jieba token is better than a string of single
-  characters; particles (的, 之, 等 …) inside mean a fragment. A window cut from a longer word
-  (危险化学 from 危险化学品) is not a candidate at all (:func:`whole_span`).
+  attribute + noun, number + noun are nominal); two halves both rare as words make a
+  lexicalised phrase (墨守成规, 建章立制), two common words a free one that their parts of
+  speech judge; jieba's 习用语/状态词 tags (``l``, ``z``) unless the halves are plainly
+  nominal; one dictionary word is better than 1+3 or 3+1; particles (的, 之, 等 …) inside mean
+  a fragment. A window cut from a longer word (危险化学 from 危险化学品) is not a candidate
+  at all (:func:`whole_span`).
 * ``slogan`` (口号) – a quoted numbering shape with two or more numbers (一主三优多特色),
   N个 + verb (四个聚焦, 两个维护) or a quoted parallel pair (马上就办、办就办好) score high;
   a plain count of a noun (五种作风, 六件要事, 三大专题) scores low; other quoted terms with a
   number (一盘棋, 十四五) sit just above the threshold.
 * ``parallel`` (排比) – balanced lengths and a shared anchor (比…、比…、比…) score high; a
-  list of nouns (城控集团、水利集团、交通集团) scores low; figures and long clauses lower it.
+  list of nouns (东湖公园、西湖公园、南湖公园) scores low; figures and long clauses lower it.
 * ``golden`` (金句) – balance and a shared anchor; figures make it a statement of fact.
 * ``transition`` / ``opening`` / ``closing`` – a matched pattern scores higher than a
   sentence taken by position only; very long sentences lower it.
@@ -92,7 +94,7 @@ _PAIRS: dict[tuple[str | None, str | None], float] = {
     (ADJ, None): 0.45,
     (None, ADJ): 0.4,
     (NOUN, None): 0.25,
-    (None, NOUN): 0.25,  # 城控集团 十巫高速: a name
+    (None, NOUN): 0.25,  # 某某集团 某某高速: a name
     (None, None): 0.4,
 }
 _NOMINAL_PAIRS = frozenset({(NOUN, NOUN), (NOUN, VERB), (ADJ, NOUN), (VNOUN, NOUN)})
@@ -168,7 +170,7 @@ def four_char_tokens(context: str, start: int) -> list[str] | None:
 
 
 def idiom_shape(text: str) -> bool:
-    """AABB (扎扎实实), ABAB, AxAy (敢闯敢试), xAyA (以城建城), 1x2y (五湖四海, 一岗双责)."""
+    """AABB (扎扎实实), ABAB, AxAy (敢闯敢试), xAyA (大干快干), 1x2y (五湖四海, 一岗双责)."""
     if len(text) != 4:
         return False
     a, b, c, d = text
@@ -202,7 +204,7 @@ def four_char_score(text: str, tokens: list[str]) -> float:
     if whole_tag == "i":
         return 0.9
     if any(len(t) == 1 and t in _PARTICLES for t in tokens[1:]) or text[2] == "之":
-        return 0.1  # 优秀的人 光电子等 机遇之城 (idioms such as 当务之急 are jieba's 成语)
+        return 0.1  # 优秀的人 新材料等 书香之城 (idioms such as 当务之急 are jieba's 成语)
     head, tail = _halves(text)
     if head == NUM:
         score = 0.15  # 千亿产值 一个中心 三方力量
@@ -318,11 +320,11 @@ _NOMINAL_FINAL_TAGS = frozenset("n vn an b j m q ng".split())  # 集团 考核 �
 
 def is_nominal(part: str) -> bool:
     """Whether ``part`` is a noun phrase: it ends in a noun (or a verbal noun: 项目建设) and no
-    verb, adverb or preposition comes before it (重大项目, 城控集团, 项目服务局, 机遇之城).
+    verb, adverb or preposition comes before it (重大项目, 东湖公园, 项目服务中心, 书香之城).
 
     A slot (``{{ 地区 }}``) is a noun; a verbal noun in front governs what follows
     (认可{{ 地区 }}); an unknown last word after known ones is read by its last character
-    (机遇之城: 之城 → 城), after unknown ones it tells nothing (以城兴城).
+    (书香之城: 之城 → 城), after unknown ones it tells nothing.
     """
     raw = [
         t
@@ -350,7 +352,7 @@ def is_nominal(part: str) -> bool:
 
     # A one-character verb is a predicate in front (有目标) or between words (今年是开局,
     # “问”出正气); next to another single character it is part of a name jieba does not know
-    # (碧石渡八戒小镇, 汀祖康养小镇).
+    # (a place name of single characters before 小镇).
     for n, k in enumerate(before):
         tag = segment.word_tag(raw[k])
         if tag not in _PREDICATE_TAGS:
@@ -366,7 +368,7 @@ def _mostly_nominal(parts: list[str]) -> bool:
     """At least two thirds of ``parts`` are noun phrases (segmenting no more parts than needed).
 
     Only short parts (重大项目、重点工作、重要任务) or parts with one last character
-    (城控集团、水利集团、交通集团; 机遇之城、文旅之城) can make a list of names; longer
+    (东湖公园、西湖公园、南湖公园; 书香之城、山水之城) can make a list of names; longer
     clauses with different ends are sentences, and are not segmented at all.
     """
     if max(map(len, parts)) > 6 and len({p[-1] for p in parts}) > 1:
@@ -392,7 +394,7 @@ def parallel_score(parts: list[str]) -> float:
     if len(parts) >= 4:
         score += 0.05
     if _mostly_nominal(parts):
-        score = min(score, 0.3)  # 城控集团、水利集团、交通集团: a list of names
+        score = min(score, 0.3)  # 东湖公园、西湖公园、南湖公园: a list of names
     if any(_DIGIT_RE.search(p) for p in parts):
         score -= 0.2
     if max(map(len, parts)) > 14:

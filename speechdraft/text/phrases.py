@@ -14,7 +14,7 @@ Kinds:
 * ``golden`` – 金句: a short sentence of two or more balanced clauses
   (思想是行动的先导，理论是实践的指南。).
 * ``slogan`` – 口号: quoted short phrases with a numeral (“一主三优多特色”, “四个聚焦”)
-  or of two balanced parts (“马上就办、办就办好”); a counted noun (“五种作风”) scores low.
+  or of balanced parts (“马上就办、办就办好”); a counted noun (“五种作风”) scores low.
   Those without punctuation are also offered as jieba user-dictionary terms.
 * ``transition`` – 过渡语: ``下面，我讲{{ 部分数 }}点意见。`` and the like.
 * ``opening`` / ``closing`` – 开头语 / 结束语 sentences.
@@ -199,7 +199,6 @@ def _list_ends(clauses: list[tuple[str, str]], memo: dict) -> Iterator[tuple[str
                 head, tail = clauses[k][0], clauses[j][0]
                 # jieba's route near the four characters decides; a few characters beyond
                 # them are context enough (words are rarely longer)
-                found = None
                 if len(head) > 4 and _is_four(head[-4:]):
                     found = _four_char(head[-4 - _CONTEXT :], min(len(head) - 4, _CONTEXT), memo)
                     if found is not None:

@@ -166,6 +166,8 @@ def whole_span(tokens: list[str], start: int, length: int = 4) -> list[str] | No
 def four_char_tokens(context: str, start: int) -> list[str] | None:
     """jieba's tokens of the four characters at ``start`` in ``context`` (their clause), or None
     when jieba does not keep them apart from their neighbours (危险化学 in 危险化学品)."""
+    if len(context) == 4:  # a whole clause: nothing to be cut from
+        return segment.dict_cut(context)
     return whole_span(segment.dict_cut(context), start)
 
 
@@ -187,12 +189,12 @@ def _clamp(value: float) -> float:
 
 def _halves(text: str) -> tuple[str | None, str | None]:
     first, second = text[:2], text[2:]
-    head = tag_class(first, head=True)
+    head = _HEAD_CLASS.get(segment.word_tag(first))
     if head is None and first[0] in _PREDICATE_LEADS:
         head = VERB  # 不带杂质 敢打硬仗 更有温度
     elif first in SLOGAN_ADVERBS and head != VERB:
         head = ADJ  # 全力追赶 系统谋划: adverb + verb (全力, 系统 are tagged n)
-    return head, tag_class(second, head=False)
+    return head, _TAIL_CLASS.get(segment.word_tag(second))
 
 
 def four_char_score(text: str, tokens: list[str]) -> float:
@@ -203,20 +205,22 @@ def four_char_score(text: str, tokens: list[str]) -> float:
     whole_tag = segment.word_tag(text) if whole else None
     if whole_tag == "i":
         return 0.9
-    if any(len(t) == 1 and t in _PARTICLES for t in tokens[1:]) or text[2] == "之":
+    if text[2] == "之" or (not whole and any(t in _PARTICLES for t in tokens[1:])):
         return 0.1  # 优秀的人 新材料等 书香之城 (idioms such as 当务之急 are jieba's 成语)
     head, tail = _halves(text)
     if head == NUM:
         score = 0.15  # 千亿产值 一个中心 三方力量
     else:
         score = _PAIRS.get((head, tail), 0.4)
-        if max(word_freq(text[:2]), word_freq(text[2:])) < RARE_WORD_FREQ:
-            score = max(score, 0.55)  # lexicalised: 墨守成规 建章立制 遵规守纪
+        freq = segment.word_freq
+        if score < 0.55 and freq(text[:2]) < RARE_WORD_FREQ and freq(text[2:]) < RARE_WORD_FREQ:
+            score = 0.55  # lexicalised: 墨守成规 建章立制 遵规守纪
     shape = idiom_shape(text)
     if shape:
-        score = max(score, 0.7)
-    elif whole_tag in ("l", "z") and (head, tail) not in _NOMINAL_PAIRS:
-        score = max(score, 0.6)  # 表里如一 狠抓落实, but not 消防安全 (l, noun + noun)
+        if score < 0.7:
+            score = 0.7
+    elif whole_tag in ("l", "z") and score < 0.6 and (head, tail) not in _NOMINAL_PAIRS:
+        score = 0.6  # 表里如一 狠抓落实, but not 消防安全 (l, noun + noun)
     if whole:
         score += 0.05
     elif not shape and any(len(t) == 3 for t in tokens):
@@ -367,11 +371,11 @@ def is_nominal(part: str) -> bool:
 def _mostly_nominal(parts: list[str]) -> bool:
     """At least two thirds of ``parts`` are noun phrases (segmenting no more parts than needed).
 
-    Only short parts (重大项目、重点工作、重要任务) or parts with one last character
+    Only parts of four characters (重大项目、重点工作、重要任务) or with one last character
     (东湖公园、西湖公园、南湖公园; 书香之城、山水之城) can make a list of names; longer
     clauses with different ends are sentences, and are not segmented at all.
     """
-    if max(map(len, parts)) > 6 and len({p[-1] for p in parts}) > 1:
+    if max(map(len, parts)) > 4 and len({p[-1] for p in parts}) > 1:
         return False
     need = -(-2 * len(parts) // 3)
     nominal = 0

@@ -57,13 +57,8 @@ def _sentences(text: str) -> list[str]:
 
 def _clauses(sentence: str) -> list[tuple[str, str]]:
     """[(clause, separator after it)]"""
-    parts = _CLAUSE_SPLIT_RE.split(sentence)
-    out: list[tuple[str, str]] = []
-    for k in range(0, len(parts), 2):
-        clause = parts[k]
-        sep = parts[k + 1] if k + 1 < len(parts) else ""
-        out.append((clause, sep))
-    return out
+    parts = _CLAUSE_SPLIT_RE.split(sentence)  # clause, separator, clause, …, clause
+    return list(zip(parts[0::2], [*parts[1::2], ""], strict=True))
 
 
 def _is_four(clause: str) -> bool:
@@ -125,9 +120,11 @@ def _mine_text(text: str, memo: dict | None = None) -> Iterator[tuple[str, str, 
     memo = {} if memo is None else memo
     for sentence in _sentences(text):
         clauses = _clauses(sentence)
+        if len(clauses) < 2:
+            continue  # one clause: no list, no parallel, no balanced sentence
         # four-character phrases standing in a list
         for k, (clause, sep) in enumerate(clauses):
-            if not _is_four(clause) or _FOUR_BAD_START_RE.match(clause):
+            if len(clause) != 4 or not _is_four(clause) or _FOUR_BAD_START_RE.match(clause):
                 continue
             prev_clause, prev_sep = clauses[k - 1] if k > 0 else ("", "")
             next_clause = clauses[k + 1][0] if k + 1 < len(clauses) else ""
@@ -137,10 +134,16 @@ def _mine_text(text: str, memo: dict | None = None) -> Iterator[tuple[str, str, 
                 found = _four_char(clause, 0, memo)
                 if found is not None:
                     yield found
-        yield from _list_ends(clauses, memo)
+        if "、" in sentence:
+            yield from _list_ends(clauses, memo)
         # parallel clauses
         k = 0
+        lengths = [len(c) for c, _ in clauses]
         while k < len(clauses) - 2:
+            # _aligned_head needs two clauses of 3+ characters, the first at most 2 longer
+            if lengths[k + 1] < 3 or not -1 <= lengths[k] - lengths[k + 1] <= 2:
+                k += 1
+                continue
             head = _aligned_head(clauses[k][0], clauses[k + 1][0])
             if head is None:
                 k += 1
@@ -221,8 +224,14 @@ def _walk(sections: list[Section], prefix: str = "s") -> Iterator[tuple[str, Sec
 REPEAT_BONUS = 0.1
 
 
-def mine_phrases(speech: Speech, speech_index: int) -> list[PhraseCandidate]:
-    """All phrase candidates of ``speech`` (deduplicated per kind and text), scored."""
+def mine_phrases(
+    speech: Speech, speech_index: int, memo: dict | None = None
+) -> list[PhraseCandidate]:
+    """All phrase candidates of ``speech`` (deduplicated per kind and text), scored.
+
+    ``memo`` may be shared by the speeches of one file (a compilation repeats its set
+    phrases); it must not outlive a change of jieba's user dictionary.
+    """
     out: dict[tuple[str, str], PhraseCandidate] = {}
     places: dict[tuple[str, str], set[str]] = {}
 
@@ -239,7 +248,7 @@ def mine_phrases(speech: Speech, speech_index: int) -> list[PhraseCandidate]:
             found.score = max(found.score, score)
             places[key].add(position)
 
-    memo: dict = {}
+    memo = {} if memo is None else memo
 
     def mine(text: str, position: str) -> None:
         for kind, phrase, score in _mine_text(text, memo):

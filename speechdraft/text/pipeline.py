@@ -150,6 +150,7 @@ def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
     removed = list(cleaned.removed)
     # The page marker is looked for once per file, not once per speech of a compilation.
     page_marker = _page_marker(cleaned.removed)
+    phrase_memo: dict = {}  # the file's four-character answers, shared by its speeches
     for clean_speech in cleaned.speeches:
         speech = build_speech(clean_speech)
         if not _has_body(speech):
@@ -158,7 +159,7 @@ def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
         assign_roles(speech.sections, speech.title)
         _apply_slots(speech)
         speech.incomplete = speech_incompleteness(speech, page_marker)
-        speech.phrases = mine_phrases(speech, len(speeches))
+        speech.phrases = mine_phrases(speech, len(speeches), phrase_memo)
         speeches.append(speech)
     if not speeches:
         raise IngestError(

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from kombu import Queue
 
-from speechdraft.env import EnvError, env_bool, env_int, env_list, env_str, redis_url
+from speechdraft.env import EnvError, env_bool, env_float, env_int, env_list, env_str, redis_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -204,6 +204,12 @@ STORAGES = {
 
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+
+# Mined phrases scoring below this (0–1, speechdraft.text.phrase_quality) are not stored: cut
+# words, plain nouns and counted nouns stay out of the curators' 待审核 list. 0.5 keeps the
+# genre's idioms, numbered slogans and balanced parallels; re-ingest with a lower value to see
+# more. Keep the default equal to speechdraft.text.phrase_quality.MIN_QUALITY.
+PHRASE_MIN_QUALITY = env_float("PHRASE_MIN_QUALITY", 0.5, minimum=0.0, maximum=1.0)
 
 # Reading speed for 预计时长, in characters per minute (160-180 is usual when read aloud).
 READING_RATE = env_int("READING_RATE", 170, minimum=60)

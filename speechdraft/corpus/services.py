@@ -12,7 +12,11 @@ from speechdraft.corpus import duplicates
 from speechdraft.corpus.limits import TIMEOUTS
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, SourceDocument, Status
 from speechdraft.corpus.signals import document_stored
-from speechdraft.library.services import phrases_store_for_document, user_dictionary_ensure
+from speechdraft.library.services import (
+    phrase_min_quality,
+    phrases_store_for_document,
+    user_dictionary_ensure,
+)
 from speechdraft.text import model as text_model
 from speechdraft.text.errors import IngestError
 from speechdraft.text.pipeline import PARSER_VERSION, parse_bytes, reusable_paragraphs
@@ -42,7 +46,8 @@ def _checksum(data: bytes) -> str:
 def _summary(parsed: text_model.ParsedFile) -> str:
     speeches = len(parsed.speeches)
     sections = sum(len(s.sections) for s in parsed.speeches)
-    phrases = sum(len(s.phrases) for s in parsed.speeches)
+    threshold = phrase_min_quality()  # those below it are not stored
+    phrases = sum(p.score >= threshold for s in parsed.speeches for p in s.phrases)
     return (
         f"{speeches} 篇讲话，{sections} 个部分，{phrases} 条候选短语，清除 {len(parsed.removed)} 行"
     )

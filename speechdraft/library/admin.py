@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -201,13 +203,41 @@ class PrivateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QualityFilter(admin.SimpleListFilter):
+    title = "质量分"
+    parameter_name = "quality"
+
+    def lookups(self, request, model_admin):
+        return [("high", "0.8 以上"), ("mid", "0.5–0.8"), ("low", "0.5 以下"), ("none", "未评分")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "high":
+            return queryset.filter(quality__gte=0.8)
+        if value == "mid":
+            return queryset.filter(quality__gte=0.5, quality__lt=0.8)
+        if value == "low":
+            return queryset.filter(quality__lt=0.5)
+        if value == "none":
+            return queryset.filter(quality__isnull=True)
+        return queryset
+
+
 @admin.register(Phrase)
 class PhraseAdmin(CurationAdmin):
-    list_display = ["shown_text", "kind", "status", "tag_list", "usage_count", "source_count"]
+    list_display = [
+        "shown_text",
+        "kind",
+        "status",
+        "shown_quality",
+        "tag_list",
+        "usage_count",
+        "source_count",
+    ]
     list_editable = ["kind", "status"]
-    list_filter = ["kind", "status", PrivateFilter, "sources__document", "tags"]
-    fields = ["text", "kind", "status", "tag_names", "usage_count", "owner"]
-    readonly_fields = ["usage_count", "owner"]
+    list_filter = ["kind", "status", QualityFilter, PrivateFilter, "sources__document", "tags"]
+    fields = ["text", "kind", "status", "tag_names", "shown_quality", "usage_count", "owner"]
+    readonly_fields = ["shown_quality", "usage_count", "owner"]
     inlines = [PhraseSourceInline]
     actions = [*CurationAdmin.actions, "change_kind", "merge"]
     search_kinds = tuple(PhraseKind.values)
@@ -224,6 +254,12 @@ class PhraseAdmin(CurationAdmin):
     @admin.display(description="标签")
     def tag_list(self, obj: Phrase) -> str:
         return "、".join(t.name for t in obj.tags.all())
+
+    # Sorted descending: best first, phrases without a score (written by people) last, on
+    # SQLite and PostgreSQL alike (they put NULL at opposite ends).
+    @admin.display(description="质量分", ordering=Coalesce("quality", Value(-1.0)), empty_value="—")
+    def shown_quality(self, obj: Phrase) -> str | None:
+        return None if obj.quality is None else f"{obj.quality:.2f}"
 
     @admin.display(description="出处数")
     def source_count(self, obj: Phrase) -> int:

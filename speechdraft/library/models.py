@@ -32,6 +32,9 @@ class Phrase(SearchIndexed):
         verbose_name="私有（所属用户）",
     )
     usage_count = models.PositiveIntegerField("使用次数", default=0)
+    # Mining's score in [0, 1] (speechdraft.text.phrase_quality); None for a phrase a person
+    # wrote (admin, CSV import, a drafter's private phrase) or one mined before scores existed.
+    quality = models.FloatField("质量分", null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from speechdraft.corpus.models import Paragraph, Status
 from speechdraft.library.models import (
@@ -24,6 +25,8 @@ from speechdraft.library.models import (
 from speechdraft.library.synonyms import synonyms_changed
 from speechdraft.text import segment
 from speechdraft.text.errors import UserError
+from speechdraft.text.phrase_quality import MIN_QUALITY
+from speechdraft.text.phrases import dictionary_term
 from speechdraft.text.search import index_tokens, normalize
 from speechdraft.text.synonyms import compact, parse_tsv
 from speechdraft.text.templating import STANDARD_SLOTS, slot_check
@@ -130,32 +133,71 @@ def synonyms_seed(
 # --- mined phrases ---------------------------------------------------------------------
 
 
+# A phrase mined from more than one speech or document is one the genre leans on: each other
+# speech or document adds this much to its score (at most twice).
+REPEAT_BONUS = 0.05
+
+
+def phrase_min_quality() -> float:
+    return float(getattr(settings, "PHRASE_MIN_QUALITY", MIN_QUALITY))
+
+
 @transaction.atomic
 def phrases_store_for_document(document, parsed) -> None:
-    """Record the mined phrase candidates of a document, keeping one row per (kind, text)."""
+    """Record the mined phrase candidates of a document, keeping one row per (kind, text).
+
+    A phrase's quality is its best score in the document, plus a little for each other speech
+    of the document and each other document it was mined from. Below PHRASE_MIN_QUALITY no row
+    is made: cut words and plain nouns never reach the curators' 待审核 list (and a rejected row
+    per such string would bury the curators' own decisions); re-ingesting with a lower setting
+    brings them back. A phrase a curator already approved or rejected keeps every source.
+    """
     PhraseSource.objects.filter(document=document).delete()
-    slogans: set[str] = set()
-    seen: dict[tuple[str, str], Phrase] = {}
-    sources = []
+    threshold = phrase_min_quality()
+    found: dict[tuple[str, str], list] = {}
     for speech in parsed.speeches:
         for candidate in speech.phrases:
-            key = (candidate.kind, candidate.text)
-            phrase = seen.get(key)
-            if phrase is None:
-                phrase = Phrase.objects.filter(owner=None, kind=key[0], text=key[1]).first()
-                if phrase is None:
-                    phrase = Phrase.objects.create(kind=key[0], text=key[1])
-                seen[key] = phrase
-            sources.append(
-                PhraseSource(
-                    phrase=phrase,
-                    document=document,
-                    speech_index=candidate.speech_index,
-                    position=(candidate.position or "")[:60],
-                )
+            found.setdefault((candidate.kind, candidate.text), []).append(candidate)
+    existing = {
+        (p.kind, p.text): p
+        for p in Phrase.objects.filter(owner=None, text__in={t for _, t in found})
+        if (p.kind, p.text) in found
+    }
+    other_documents = dict(
+        PhraseSource.objects.filter(phrase__in=existing.values())
+        .values("phrase")
+        .annotate(n=Count("document", distinct=True))
+        .values_list("phrase", "n")
+    )
+    slogans: set[str] = set()
+    sources, rescored = [], []
+    for key, candidates in found.items():
+        phrase = existing.get(key)
+        repeats = len({c.speech_index for c in candidates}) - 1
+        if phrase is not None:
+            repeats += other_documents.get(phrase.pk, 0)
+        score = max(c.score for c in candidates) + REPEAT_BONUS * min(repeats, 2)
+        score = round(min(1.0, score), 3)
+        curated = phrase is not None and phrase.status != Status.CANDIDATE
+        if score < threshold and not curated:
+            continue
+        if phrase is None:
+            phrase = Phrase.objects.create(kind=key[0], text=key[1], quality=score)
+        elif phrase.quality is None or score > phrase.quality:
+            phrase.quality = score
+            rescored.append(phrase)
+        sources.extend(
+            PhraseSource(
+                phrase=phrase,
+                document=document,
+                speech_index=c.speech_index,
+                position=(c.position or "")[:60],
             )
-            if candidate.kind == "slogan" and 2 <= len(candidate.text) <= 40:
-                slogans.add(candidate.text)
+            for c in candidates
+        )
+        if key[0] == "slogan" and score >= threshold and dictionary_term(key[1]):
+            slogans.add(key[1])
+    Phrase.objects.bulk_update(rescored, ["quality"])
     PhraseSource.objects.bulk_create(sources, ignore_conflicts=True)
     # Candidates that lost their last source with this rebuild are dropped; curated ones stay.
     Phrase.objects.filter(

@@ -47,6 +47,7 @@ class PhraseCandidate:
     text: str
     speech_index: int
     position: str  # "opening:p0", "s2.1:p3", "s1:h", "closing:p0", "title"
+    score: float  # quality in [0, 1] (speechdraft.text.phrase_quality)
 
 
 @dataclass

@@ -91,8 +91,9 @@ def _number_slots(speech: Speech) -> None:
 
 
 # Bumped when a change of the rules changes what a stored document would hold (2: one blank per
-# placeholder, typed and numbered; incomplete sources flagged. 3: rules for real pages of other sites).
-PARSER_VERSION = 3
+# placeholder, typed and numbered; incomplete sources flagged. 3: rules for real pages of other sites.
+# 4: phrase candidates scored, cut words and counted nouns left out).
+PARSER_VERSION = 4
 
 
 def speech_incompleteness(speech: Speech, removed) -> list[str]:
@@ -149,6 +150,7 @@ def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
     removed = list(cleaned.removed)
     # The page marker is looked for once per file, not once per speech of a compilation.
     page_marker = _page_marker(cleaned.removed)
+    phrase_memo: dict = {}  # the file's four-character answers, shared by its speeches
     for clean_speech in cleaned.speeches:
         speech = build_speech(clean_speech)
         if not _has_body(speech):
@@ -157,7 +159,7 @@ def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTE
         assign_roles(speech.sections, speech.title)
         _apply_slots(speech)
         speech.incomplete = speech_incompleteness(speech, page_marker)
-        speech.phrases = mine_phrases(speech, len(speeches))
+        speech.phrases = mine_phrases(speech, len(speeches), phrase_memo)
         speeches.append(speech)
     if not speeches:
         raise IngestError(
@@ -221,5 +223,5 @@ def reusable_paragraphs(speech: Speech, *, k: int = 8) -> list[ParagraphUnit]:
     for i, para in enumerate(speech.closing):
         units.append(ParagraphUnit(para, "", None, "closing", 0, f"closing:p{i}"))
     for unit in units:
-        unit.keywords = segment.keywords(strip_slots(unit.text), k=k)
+        unit.keywords = segment.keywords(strip_slots(unit.text), k=k, simplified=True)
     return units

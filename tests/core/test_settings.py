@@ -73,6 +73,8 @@ def test_production_values_are_read():
         ({"DEBUG": "1", "REDIS_URL": "localhost:6379"}, "REDIS_URL='localhost:6379' must start"),
         ({"DEBUG": "1", "ALLOWED_HOSTS": "a,,b"}, "ALLOWED_HOSTS='a,,b' has an empty item"),
         ({"DEBUG": "1", "SESSION_COOKIE_AGE": "soon"}, "SESSION_COOKIE_AGE='soon' is not an int"),
+        ({"DEBUG": "1", "PHRASE_MIN_QUALITY": "high"}, "PHRASE_MIN_QUALITY='high' is not a numb"),
+        ({"DEBUG": "1", "PHRASE_MIN_QUALITY": "1.5"}, "PHRASE_MIN_QUALITY=1.5 must be at most"),
     ],
 )
 def test_malformed_values_fail_loudly(env, message):

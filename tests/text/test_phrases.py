@@ -1,4 +1,5 @@
 from speechdraft.text.clean import CleanSpeech
+from speechdraft.text.phrase_quality import MIN_QUALITY
 from speechdraft.text.phrases import mine_phrases, slogans
 from speechdraft.text.structure import build_speech
 
@@ -38,6 +39,10 @@ def test_phrase_kinds():
     assert _kinds(speech, "opening")[0].startswith("今天我们召开全县经济工作会议")
     assert _kinds(speech, "closing") == ["同志们，让我们团结一心，为完成全年目标任务而努力奋斗！"]
     assert slogans(speech) == ["一主三优多特色"]
+    # every one of them is worth a curator's time
+    assert all(p.score >= MIN_QUALITY for p in speech.phrases), [
+        (p.text, p.score) for p in speech.phrases if p.score < MIN_QUALITY
+    ]
 
 
 def test_positions_and_speech_index():

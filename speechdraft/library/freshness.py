@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 
 from speechdraft.corpus.models import Skeleton
-from speechdraft.text.freshness import stale_reasons
+from speechdraft.text.freshness import stale_reasons_each
 
 # How many more ranked results library_search looks at when stale ones are hidden, so that a
 # page of fresh material stays full.
@@ -35,10 +35,13 @@ def results_mark_stale(
             pk__in={r.obj.skeleton_id for r in results if r.is_paragraph}
         ).values_list("pk", "year")
     )
+    texts = []
     for r in results:
         r.year = years.get(r.obj.skeleton_id) if r.is_paragraph else None
         text = f"{r.obj.heading}\n{r.obj.text}" if r.is_paragraph else r.obj.text
-        r.stale = stale_reasons(text, rules, as_of=as_of, year=r.year)
+        texts.append((text, r.year))
+    for r, reasons in zip(results, stale_reasons_each(texts, rules, as_of=as_of), strict=True):
+        r.stale = reasons
     limit = max(1, min(limit, 200))
     if not fresh_only:
         return results[:limit], 0

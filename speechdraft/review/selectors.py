@@ -9,7 +9,6 @@ from speechdraft.text import review as checks
 def formulation_rules() -> list[checks.Formulation]:
     """The active entries as the pure checks take them (speechdraft.text.freshness picks
     the dated ones where only those count)."""
-    return [
-        checks.Formulation(f.wrong, f.right, f.note, f.kind, f.valid_from, f.superseded_on)
-        for f in Formulation.objects.filter(active=True).order_by("pk")
-    ]
+    fields = ("wrong", "right", "note", "kind", "valid_from", "superseded_on")
+    rows = Formulation.objects.filter(active=True).order_by("pk").values_list(*fields)
+    return [checks.Formulation(*row) for row in rows]

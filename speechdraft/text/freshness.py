@@ -141,8 +141,12 @@ def find_rules(text: str, rules: Iterable[Rule]) -> list[RuleMatch]:
     table = tuple(rules)
     if not text or not table:
         return []
-    pattern, exact, loose = _compiled(table)
-    if pattern is None:
+    return _find(text, _compiled(table))
+
+
+def _find(text: str, compiled) -> list[RuleMatch]:
+    pattern, exact, loose = compiled
+    if pattern is None or not text:
         return []
     found = []
     for m in pattern.finditer(text):
@@ -201,6 +205,16 @@ def _current_when_written(rule: Rule, year: int | None) -> bool | None:
     return rule.superseded_on is None or year <= rule.superseded_on.year
 
 
+@lru_cache(maxsize=32)
+def _dated_table(table: tuple, as_of: date) -> tuple[tuple, dict[str, Rule]]:
+    """The dated rules in force as of ``as_of`` and the lookup by wording: the same for every
+    text of a search (a list of results asks for each of them)."""
+    applicable = tuple(r for r in table if is_dated(r) and in_force(r, as_of))
+    if not applicable:
+        return (), {}, (None, {}, {})
+    return applicable, _lookup(table), _compiled(applicable)
+
+
 def dated_matches(
     text: str, rules: Iterable[Rule], *, as_of: date, year: int | None = None
 ) -> list[DatedMatch]:
@@ -208,13 +222,15 @@ def dated_matches(
 
     Only dated rules (with a ``superseded_on``) that are in force on ``as_of`` count.
     """
-    table = tuple(rules)
-    applicable = tuple(r for r in table if is_dated(r) and in_force(r, as_of))
+    return _dated(text, _dated_table(tuple(rules), as_of), as_of=as_of, year=year)
+
+
+def _dated(text: str, prepared, *, as_of: date, year: int | None) -> list[DatedMatch]:
+    applicable, by_wrong, compiled = prepared
     if not applicable:
         return []
-    by_wrong = _lookup(table)
     out = []
-    for m in find_rules(text, applicable):
+    for m in _find(text, compiled):
         chain = _chain(m.rule, by_wrong, as_of)
         matched = text[m.start : m.end]
         reason = _reason(chain) or f"{m.rule.superseded_on:%Y年%-m月}起已不再使用"
@@ -236,8 +252,20 @@ def stale_reasons(
     text: str, rules: Iterable[Rule], *, as_of: date, year: int | None = None
 ) -> list[str]:
     """Why ``text`` is dated for use on ``as_of``: one reason per wording, in text order."""
+    return stale_reasons_each([(text, year)], rules, as_of=as_of)[0]
+
+
+def stale_reasons_each(
+    texts: Iterable[tuple[str, int | None]], rules: Iterable[Rule], *, as_of: date
+) -> list[list[str]]:
+    """stale_reasons of each (text, year), the rules prepared once for all of them."""
+    prepared = _dated_table(tuple(rules), as_of)
+    return [_reasons(text, prepared, as_of, year) for text, year in texts]
+
+
+def _reasons(text: str, prepared, as_of: date, year: int | None) -> list[str]:
     reasons: dict[str, None] = {}
-    for m in dated_matches(text, rules, as_of=as_of, year=year):
+    for m in _dated(text, prepared, as_of=as_of, year=year):
         reason = m.reason
         if m.replacement and m.replacement not in reason:
             reason += f"，现称「{m.replacement}」"

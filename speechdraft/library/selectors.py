@@ -100,11 +100,14 @@ def _groups(query: Query, expansions: dict[str, tuple] | None = None) -> Groups:
     ]
 
 
+def _expansions(query: Query, expand: bool) -> dict[str, tuple]:
+    return clean_expansions(query, synonyms.expand(query.terms)) if expand else {}
+
+
 def search_groups(query: Query, *, expand: bool = True) -> Groups:
     """The token groups library_search(expand=...) looks for: what a count of a query's
     matches (the 素材库 facets) must filter on to agree with the results."""
-    expansions = clean_expansions(query, synonyms.expand(query.terms)) if expand else {}
-    return _groups(query, expansions)
+    return _groups(query, _expansions(query, expand))
 
 
 def _tsquery(groups: Groups, *, every: bool) -> str:
@@ -378,7 +381,7 @@ def library_search(
         results = _legacy(legacy_query, paragraphs, phrases, limit, candidate_cap)
         expansions: dict[str, tuple] = {}
     else:
-        expansions = clean_expansions(parsed, synonyms.expand(parsed.terms)) if expand else {}
+        expansions = _expansions(parsed, expand)
         filters = tuple(tuple(sorted(f)) for f in (statuses, roles, tags, years, meeting_kinds))
         results = _relevance(
             parsed,

@@ -49,6 +49,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/ingest.py
 	$(PY) bench/ingest_quality.py
 	$(PY) bench/ingest_linear.py
+	$(PY) bench/highlight_linear.py
 	$(PY) bench/library_search.py
 	$(PY) bench/library_quality.py
 	$(PY) bench/review_reuse.py

@@ -20,21 +20,28 @@ FRESH_ONLY_WINDOW = 3
 
 
 def results_mark_stale(
-    results: list, *, as_of: date | None = None, fresh_only: bool = False, limit: int = 20
+    results: list,
+    *,
+    as_of: date | None = None,
+    fresh_only: bool = False,
+    limit: int = 20,
+    years: dict[int, int | None] | None = None,
 ):
     """Set `year` and `stale` on each result (in rank order); return the results to show, at
-    most `limit`, and how many stale ones ranked among them were left out (`fresh_only`)."""
+    most `limit`, and how many stale ones ranked among them were left out (`fresh_only`).
+    `years`: {skeleton pk: year} of the paragraphs' speeches, when the caller has read them."""
     from speechdraft.review.selectors import formulation_rules
 
     if not results:
         return results, 0
     as_of = as_of or timezone.localdate()
     rules = tuple(formulation_rules())
-    years = dict(
-        Skeleton.objects.filter(
-            pk__in={r.obj.skeleton_id for r in results if r.is_paragraph}
-        ).values_list("pk", "year")
-    )
+    if years is None:
+        years = dict(
+            Skeleton.objects.filter(
+                pk__in={r.obj.skeleton_id for r in results if r.is_paragraph}
+            ).values_list("pk", "year")
+        )
     texts = []
     for r in results:
         r.year = years.get(r.obj.skeleton_id) if r.is_paragraph else None

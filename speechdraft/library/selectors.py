@@ -344,10 +344,15 @@ def library_search(
         limit = limit * FRESH_ONLY_WINDOW
 
     def finish(results: list[SearchResult], **extra) -> tuple[list[SearchResult], str, int]:
+        speeches = _speeches(results)
         results, hidden = results_mark_stale(
-            results, as_of=as_of, fresh_only=fresh_only, limit=shown_limit
+            results,
+            as_of=as_of,
+            fresh_only=fresh_only,
+            limit=shown_limit,
+            years={pk: year for pk, (year, _) in speeches.items()},
         )
-        _describe(results, parsed, snippet_width, **extra)
+        _describe(results, parsed, snippet_width, speeches=speeches, **extra)
         message = f"已隐藏 {hidden} 条过时素材。" if hidden else ""
         return results, message, hidden
 
@@ -425,8 +430,12 @@ def _legacy(
                 ranked.append((key, True, pk, kind))
     ranked.sort()
     top = ranked[:limit]
-    found_paragraphs = Paragraph.objects.in_bulk([pk for _, is_ph, pk, _ in top if not is_ph])
-    found_phrases = Phrase.objects.in_bulk([pk for _, is_ph, pk, _ in top if is_ph])
+    found_paragraphs = Paragraph.objects.defer("search_tokens").in_bulk(
+        [pk for _, is_ph, pk, _ in top if not is_ph]
+    )
+    found_phrases = Phrase.objects.defer("search_tokens").in_bulk(
+        [pk for _, is_ph, pk, _ in top if is_ph]
+    )
     results = []
     for key, is_phrase, pk, kind in top:
         if is_phrase:
@@ -514,8 +523,8 @@ def _relevance(
     top = arrange(ranked, limit)
     para_ids = [r.ref[1] for r in top if not r.is_phrase]
     phrase_ids = [r.ref[1] for r in top if r.is_phrase]
-    found_paragraphs = Paragraph.objects.in_bulk(para_ids)
-    found_phrases = Phrase.objects.in_bulk(phrase_ids)
+    found_paragraphs = Paragraph.objects.defer("search_tokens").in_bulk(para_ids)
+    found_phrases = Phrase.objects.defer("search_tokens").in_bulk(phrase_ids)
     results = []
     for r in top:
         kind, pk = r.ref
@@ -544,23 +553,33 @@ def _suggestions(
         )[:SUGGESTION_POOL]
     )
     pool.sort(key=lambda row: (-suggestion_score(*row[1:]), row[0]))
-    chosen = Paragraph.objects.in_bulk([row[0] for row in pool[:limit]])
+    chosen = Paragraph.objects.defer("search_tokens").in_bulk([row[0] for row in pool[:limit]])
     return [SearchResult(PARAGRAPH, chosen[row[0]], (), [], "", "段落") for row in pool[:limit]]
 
 
+def _speeches(results: list[SearchResult]) -> dict[int, tuple[int | None, str]]:
+    """{skeleton pk: (year, title)} of the speeches the paragraphs among `results` come from."""
+    pks = {r.obj.skeleton_id for r in results if r.is_paragraph}
+    if not pks:
+        return {}
+    rows = Skeleton.objects.filter(pk__in=pks).order_by().values_list("pk", "year", "title")
+    return {pk: (year, title) for pk, year, title in rows}
+
+
 def _describe(
-    results: list[SearchResult], parsed: Query, snippet_width: int, *, also: Sequence[str]
+    results: list[SearchResult],
+    parsed: Query,
+    snippet_width: int,
+    *,
+    also: Sequence[str],
+    speeches: dict[int, tuple[int | None, str]],
 ) -> None:
-    """Snippets and sources of the results, in three queries whatever their number."""
+    """Snippets and sources of the results (`speeches` as _speeches read them)."""
     phrase_sources = _phrase_sources([r.obj for r in results if not r.is_paragraph])
-    titles = dict(
-        Skeleton.objects.filter(
-            pk__in={r.obj.skeleton_id for r in results if r.is_paragraph}
-        ).values_list("pk", "title")
-    )
     for r in results:
         r.parts = _parts(r.obj.text, parsed, snippet_width, also)
         if r.is_paragraph:
-            r.source = f"《{titles.get(r.obj.skeleton_id, '')}》· {ROLE_LABELS.get(r.obj.role, '')}"
+            title = speeches.get(r.obj.skeleton_id, (None, ""))[1]
+            r.source = f"《{title}》· {ROLE_LABELS.get(r.obj.role, '')}"
         else:
             r.source = phrase_sources.get(r.obj.pk, "")

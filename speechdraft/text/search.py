@@ -145,20 +145,26 @@ def highlight_spans(text: str, query: Query, also: Iterable[str] = ()) -> list[t
         needles = [query.text]
     else:
         needles = [*query.terms, *also]
+    # Linear in the text's length (times the needles): which characters a span or a slot
+    # already covers is kept in masks, not compared span by span.
     spans: list[tuple[int, int]] = []
+    taken = bytearray(len(norm))
     for needle in sorted(set(needles), key=len, reverse=True):
         if not needle:
             continue
         start = norm.find(needle)
         while start != -1:
             end = start + len(needle)
-            if all(end <= s or start >= e for s, e in spans):
+            if taken.find(1, start, end) == -1:
                 spans.append((start, end))
+                taken[start:end] = b"\x01" * (end - start)
             start = norm.find(needle, end)
     # A match inside a slot's name ({{ 地区 }}) is not a match of the text: the page shows
     # the slot whole, as a chip.
-    slots = [(m.start(), m.end()) for m in _SLOT_TOKEN.finditer(text)]
-    return sorted(sp for sp in spans if all(sp[1] <= a or sp[0] >= b for a, b in slots))
+    in_slot = bytearray(len(text))
+    for m in _SLOT_TOKEN.finditer(text):
+        in_slot[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+    return sorted(sp for sp in spans if in_slot.find(1, sp[0], sp[1]) == -1)
 
 
 _SLOT_TOKEN = re.compile(r"\{\{ [^{}\s]+ \}\}")

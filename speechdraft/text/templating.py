@@ -49,8 +49,11 @@ def slot_label(name: str) -> str:
     return _SHOWN_AS.get(name, name)
 
 
-_BRACED = re.compile(r"\{\{\s*([\w\u4e00-\u9fff]{1,20})\s*\}\}")
-_BRACKETED = re.compile(r"【([\w\u4e00-\u9fff]{1,20})】")
+# A slot's name: Chinese characters, ASCII letters and digits (and "_" after the first
+# character), at most 20; never a Jinja name (RESERVED_NAMES).
+NAME_PATTERN = r"[A-Za-z\u3400-\u9fff][A-Za-z0-9_\u3400-\u9fff]{0,19}"
+_BRACED = re.compile(rf"\{{\{{\s*({NAME_PATTERN})\s*\}}\}}")
+_BRACKETED = re.compile(rf"【({NAME_PATTERN})】")
 
 
 def to_brackets(text: str) -> str:
@@ -79,11 +82,22 @@ def known_slot(name: str) -> bool:
 
 MAX_TEMPLATE_CHARS = 50_000
 MAX_VALUE_CHARS = 500
-_NAME = re.compile(r"^[\w\u4e00-\u9fff]{1,20}$")
+_NAME = re.compile(rf"^{NAME_PATTERN}$")
 
 _env = ImmutableSandboxedEnvironment(
     undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True, cache_size=0
 )
+# Names Jinja gives a meaning of its own (its globals, its template variables, its keywords):
+# a slot of that name would read Jinja's value, or not parse.
+RESERVED_NAMES = frozenset(
+    {*_env.globals, "self", "super", "loop", "caller", "varargs", "kwargs", "config"}
+    | {"and", "or", "not", "in", "is", "if", "else", "for", "true", "false", "none"}
+    | {"True", "False", "None"}
+)
+_SLOT_INSIDE = re.compile(rf"\s*({NAME_PATTERN})\s*")
+_ATTRIBUTE = re.compile(r"[\w)\]'\"]\s*[.\[]")
+_CALL = re.compile(r"\w\s*\(")
+_TRIM = re.compile(r"^[-+]|[-+]$")
 
 
 class SlotError(UserError):
@@ -126,12 +140,50 @@ def _describe(node: nodes.Node) -> str:
     return "填空中只能写变量名，请只写 {{ 名称 }}"
 
 
+def _inside_problem(inside: str) -> str:
+    """Why the text between {{ and }} is not a slot name (a Chinese message)."""
+    stripped = inside.strip()
+    if _TRIM.search(stripped):
+        return "填空只能写成 {{ 名称 }}，不能使用 {{- … -}} 或 {{+ … }} 的写法"
+    if "|" in stripped:
+        return "填空中不能使用过滤器（|），请只写 {{ 名称 }}"
+    if _ATTRIBUTE.search(stripped):
+        return "填空中不能访问属性或下标，请只写 {{ 名称 }}"
+    if _CALL.search(stripped):
+        return "填空中不能调用函数，请只写 {{ 名称 }}"
+    name = _SLOT_INSIDE.fullmatch(inside)
+    if name is None:
+        if stripped and re.fullmatch(r"[\w\u3400-\u9fff]+", stripped):
+            return (
+                f"填空名称“{stripped[:20]}”不合法：只能用汉字、字母、数字，且不以数字或下划线开头"
+            )
+        return "填空中不能写常量或表达式，请只写 {{ 名称 }}"
+    return f"填空名称“{name.group(1)}”是系统保留的名称，请换一个名称"
+
+
+def _check_slots_written_plainly(text: str) -> None:
+    """Every {{ … }} must be {{ 名称 }} with an acceptable name; refused before Jinja parses
+    anything, so no expression (however deeply nested) ever reaches its parser."""
+    at = text.find("{{")
+    while at != -1:
+        end = text.find("}}", at + 2)
+        if end == -1:
+            line = text.count("\n", 0, at) + 1
+            raise SlotError(f"填空语法错误（第 {line} 行）：请检查 {{{{ 和 }}}} 是否成对")
+        inside = text[at + 2 : end]
+        name = _SLOT_INSIDE.fullmatch(inside)
+        if name is None or name.group(1) in RESERVED_NAMES:
+            raise SlotError(_inside_problem(inside))
+        at = text.find("{{", end + 2)
+
+
 @lru_cache(maxsize=4096)
 def _parse(text: str) -> tuple[nodes.Node, ...]:
     if len(text) > MAX_TEMPLATE_CHARS:
         raise SlotError(f"文字过长（超过 {MAX_TEMPLATE_CHARS} 字），无法处理填空")
     if "{%" in text or "{#" in text:
         raise SlotError("只允许 {{ 名称 }} 形式的填空，不能使用 {% … %} 语句或 {# … #} 注释")
+    _check_slots_written_plainly(text)
     try:
         tree = _env.parse(text)
     except TemplateSyntaxError as exc:
@@ -141,12 +193,12 @@ def _parse(text: str) -> tuple[nodes.Node, ...]:
     parts = tuple(_walk_output(tree, text))
     for node in parts:
         if isinstance(node, nodes.Name) and not _NAME.match(node.name):
-            raise SlotError(f"填空名称“{node.name}”不合法：只能用汉字、字母、数字")
+            raise SlotError(f"填空名称“{node.name}”不合法：只能用汉字、字母、数字")  # a second wall
     return parts
 
 
 def valid_slot_name(name: str) -> bool:
-    return bool(_NAME.match(name or ""))
+    return bool(_NAME.match(name or "")) and name not in RESERVED_NAMES
 
 
 def slot_names(text: str) -> list[str]:

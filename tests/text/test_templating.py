@@ -1,3 +1,4 @@
+import re
 import time
 
 import pytest
@@ -84,3 +85,32 @@ def test_slots_as_a_person_writes_them_in_a_text_box():
     assert from_brackets("为【地区】发展，【姓名2】同志") == "为{{ 地区 }}发展，{{ 姓名2 }}同志"
     assert from_brackets("【重要】会议") == "【重要】会议"  # not a slot
     assert from_brackets("【书记】讲话", {"书记"}) == "{{ 书记 }}讲话"  # the draft's own
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{{- 地区 -}}", "{{- … -}}"),
+        ("{{+ 地区 }}", "{{- … -}}"),
+        ("{{ range }}", "保留"),
+        ("{{ lipsum }}", "保留"),
+        ("{{ self }}", "保留"),
+        ("{{ config }}", "保留"),
+        ("{{ __class__ }}", "不合法"),
+        ("{{ 2地区 }}", "不合法"),
+        ("{{ " + "(" * 5000 + "地区" + ")" * 5000 + " }}", "表达式"),
+        ("{{ " + "[" * 5000 + " }}", "表达式"),
+        ("{{ " + "not " * 5000 + "地区 }}", "表达式"),
+        ("前文{{ " + "(" * 5000, "语法错误"),
+    ],
+)
+def test_only_a_plain_name_is_a_slot(text, message):
+    """Jinja would accept these (or overflow its parser on them): a slot is {{ 名称 }} only."""
+    with pytest.raises(SlotError, match=re.escape(message)):
+        render(text, {"地区": "x", "range": "x", "self": "x"})
+    assert slot_check(text, set(STANDARD_SLOTS))
+
+
+def test_plain_names_in_any_spacing_are_slots():
+    assert slot_names("{{地区}}、{{  姓名2  }}和{{ Region_1 }}") == ["地区", "姓名2", "Region_1"]
+    assert render("{{地区}}", {"地区": "江北区"}) == "江北区"

@@ -4,6 +4,7 @@ Unset DATABASE_URL means a SQLite file in the project; unset REDIS_URL means Cel
 tasks in-process. Malformed values stop start-up with a message naming the variable.
 """
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -177,11 +178,21 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
-# Login throttling: after this many failed logins for one account from one address (or many
-# more from one address, or for one account from anywhere), further attempts are refused,
-# the right password included, until the window has passed.
+# Login throttling: after this many failed logins for one account from one address (or 4x
+# for one account from anywhere) attempts for it are refused, the right password included,
+# until the window has passed; 6x from one address only slows that address down.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60, minimum=1)
+# Reverse proxies (comma-separated IPs or CIDR networks, e.g. the TLS proxy) whose
+# X-Forwarded-For is believed: for a request from one of them the client's address, which login
+# throttling counts, is the right-most entry that is not a trusted proxy. Empty (the default):
+# the peer's address is the client's and X-Forwarded-For is ignored, since clients can forge it.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", default=[]) if env_str("TRUSTED_PROXIES") else []
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise EnvError(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -3,29 +3,44 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from speechdraft.accounts.throttle import (
+    LoginAttempt,
+    address_busy_message,
+    busy_message,
     client_address,
     lockout_message,
-    login_failure_record,
-    login_locked,
-    login_success,
+    slowed_message,
 )
 
 
 class ThrottledLoginMixin:
-    """Refuse logins while the account or address is locked out; count failures."""
+    """Refuse logins while the account is locked out, slow down a noisy address, count
+    failures (see speechdraft/accounts/throttle.py)."""
 
     def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        address = client_address(self.request)
-        if login_locked(username, address):
+        username = self.cleaned_data.get("username")
+        if username is None or not self.cleaned_data.get("password"):
+            return super().clean()  # no password is checked: nothing to count
+        attempt = LoginAttempt(username, client_address(self.request))
+        if attempt.refused:
+            if attempt.busy:
+                raise ValidationError(busy_message(), code="throttled")
             raise ValidationError(lockout_message(), code="throttled")
+        if not attempt.wait():
+            attempt.abandoned()
+            raise ValidationError(address_busy_message(), code="throttled")
         try:
             cleaned = super().clean()
         except ValidationError as exc:
-            if getattr(exc, "code", None) == "invalid_login":
-                login_failure_record(username, address)
+            if getattr(exc, "code", None) != "invalid_login":
+                attempt.abandoned()  # e.g. an inactive account: not a wrong guess
+                raise
+            attempt.failed()
+            if attempt.slowed:
+                raise ValidationError(
+                    [exc, ValidationError(slowed_message(), code="slowed")]
+                ) from exc
             raise
-        login_success(username, address)
+        attempt.succeeded()
         return cleaned
 
 

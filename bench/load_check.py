@@ -16,9 +16,10 @@ from itertools import pairwise
 
 from speechdraft.corpus.models import Paragraph, Role
 from speechdraft.drafts.models import Draft, DraftItem, Revision
-from speechdraft.drafts.services import ITEM_FIELDS, clean_text, snapshot_state
+from speechdraft.drafts.services import ITEM_FIELDS, snapshot_state
 from speechdraft.exports.models import ExportJob
 from speechdraft.library.models import Phrase
+from speechdraft.text.sanitize import plain_text
 from speechdraft.text.slots import renumber_slots, slot_names
 
 MARKER = re.compile(r"〔drafter\d+-\d{4}〕")
@@ -167,15 +168,15 @@ class Model:
                 parent,
                 position,
                 numbered=numbered,
-                heading=clean_text(heading).strip()[:300],
-                body=clean_text(body).strip(),
+                heading=plain_text(heading).strip()[:300],
+                body=plain_text(body).strip(),
                 source=source,
             )
         elif op == "edit":
             item = self.items[entry["item"]]
             if entry["heading"] is not None:  # an autosave without one leaves it
-                item.heading = clean_text(entry["heading"]).strip()[:300]
-            item.body = clean_text(entry["body"]).strip()
+                item.heading = plain_text(entry["heading"]).strip()[:300]
+            item.body = plain_text(entry["body"]).strip()
         elif op == "step":
             parent = self.items[entry["item"]].parent
             index = self.siblings(parent).index(entry["item"])

@@ -26,7 +26,7 @@ class SearchIndexed(models.Model):
     """
 
     # jieba words + CJK bigrams (speechdraft.text.search.index_tokens), GIN-indexed on PostgreSQL.
-    search_tokens = models.TextField(blank=True, editable=False)
+    search_tokens = models.TextField("检索词", blank=True, editable=False)
 
     # The fields whose text is searchable.
     search_text_fields: tuple[str, ...] = ("text",)
@@ -53,7 +53,7 @@ class SourceDocument(models.Model):
         FAILED = "failed", "失败"
 
     file_name = models.CharField("文件名", max_length=255, unique=True)
-    checksum = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)
+    checksum = models.CharField("SHA-256 校验值", max_length=64, blank=True, db_index=True)
     upload = models.FileField("上传文件", upload_to="sources/%Y/%m/", blank=True)
     size = models.PositiveIntegerField("字节数", default=0)
     encoding = models.CharField("编码", max_length=20, blank=True)
@@ -179,8 +179,14 @@ class SpeechBand(models.Model):
     """One LSH band hash of a stored speech's body: the index that finds the same speech
     scraped from another site (speechdraft.text.duplicates; the review index's bands)."""
 
-    skeleton = models.ForeignKey(Skeleton, on_delete=models.CASCADE, related_name="bands")
-    band_hash = models.BigIntegerField(db_index=True)
+    skeleton = models.ForeignKey(
+        Skeleton, on_delete=models.CASCADE, related_name="bands", verbose_name="讲话骨架"
+    )
+    band_hash = models.BigIntegerField("指纹值", db_index=True)
+
+    class Meta:
+        verbose_name = "讲话查重指纹"
+        verbose_name_plural = "讲话查重指纹"
 
     def __str__(self) -> str:
         return f"{self.skeleton_id}:{self.band_hash}"
@@ -191,7 +197,12 @@ class Section(models.Model):
         Skeleton, on_delete=models.CASCADE, related_name="sections", verbose_name="讲话骨架"
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级部分",
     )
     position = models.PositiveIntegerField("顺序")
     level = models.PositiveSmallIntegerField("层级")
@@ -240,8 +251,8 @@ class Paragraph(SearchIndexed):
     status = models.CharField(
         "状态", max_length=12, choices=Status.choices, default=Status.CANDIDATE, db_index=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
         verbose_name = "段落"

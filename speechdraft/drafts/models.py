@@ -39,7 +39,10 @@ class Draft(models.Model):
         FINAL = "final", "定稿"
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="drafts",
+        verbose_name="起草人",
     )
     title = models.CharField("标题", max_length=200)
     meeting_name = models.CharField("会议名称", max_length=200, blank=True)
@@ -50,12 +53,17 @@ class Draft(models.Model):
     stage = models.CharField("阶段", max_length=10, choices=Stage.choices, default=Stage.DRAFTING)
     version = models.PositiveIntegerField("版本", default=1)
     skeleton = models.ForeignKey(
-        Skeleton, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Skeleton,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="讲话骨架",
     )
     target_minutes = models.PositiveSmallIntegerField("目标时长（分钟）", null=True, blank=True)
     char_count = models.PositiveIntegerField("字数", default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
     # 删除 moves a draft to the 回收站; it can be restored until it is purged (TRASH_DAYS).
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
 
@@ -84,26 +92,45 @@ class DraftItem(models.Model):
     plain paragraphs: the opening and closing at the root, or body paragraphs under a part.
     """
 
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="items")
-    parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="items", verbose_name="讲话稿"
     )
-    position = models.PositiveIntegerField()
-    level = models.PositiveSmallIntegerField(default=0)
-    numbered = models.BooleanField(default=False)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级条目",
+    )
+    position = models.PositiveIntegerField("顺序")
+    level = models.PositiveSmallIntegerField("层级", default=0)
+    numbered = models.BooleanField("编号", default=False)
     heading = models.CharField("小标题", max_length=300, blank=True)
     body = models.TextField("正文", blank=True)
     source_paragraph = models.ForeignKey(
-        Paragraph, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Paragraph,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="来源段落",
     )
     # A draft begun from a skeleton's structure: the part this item stands for (its source
     # paragraphs are offered in 参考原文) and a quiet hint of what to write while it is empty.
     source_section = models.ForeignKey(
-        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Section,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="来源部分",
     )
     hint = models.CharField("提示", max_length=80, blank=True)
 
     class Meta:
+        verbose_name = "讲话稿条目"
+        verbose_name_plural = "讲话稿条目"
         ordering = ["position"]
         constraints = [
             models.CheckConstraint(
@@ -119,28 +146,34 @@ class DraftItem(models.Model):
 class Revision(models.Model):
     """Every change of a draft, with who and when; `snapshot` is the state after it."""
 
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="revisions")
-    version = models.PositiveIntegerField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
-    action = models.CharField(max_length=100)
-    stage = models.CharField(max_length=10, choices=Draft.Stage.choices)
-    stage_changed = models.BooleanField(default=False)
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="revisions", verbose_name="讲话稿"
+    )
+    version = models.PositiveIntegerField("版本")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, verbose_name="修改人"
+    )
+    action = models.CharField("操作", max_length=100)
+    stage = models.CharField("阶段", max_length=10, choices=Draft.Stage.choices)
+    stage_changed = models.BooleanField("阶段已变更", default=False)
     # The revision whose state precedes this one for 撤销: version - 1 for an ordinary change;
     # for an undo, the predecessor of the state it restored, so repeated undos walk back.
-    parent_version = models.PositiveIntegerField(null=True, blank=True)
+    parent_version = models.PositiveIntegerField("撤销到的版本", null=True, blank=True)
     # For an undo (or a redo that has more to redo): the version 重做 brings back.
-    redo_version = models.PositiveIntegerField(null=True, blank=True)
+    redo_version = models.PositiveIntegerField("重做到的版本", null=True, blank=True)
     # A text edit of one item: typing saved every second is one change while it goes on
     # (see services._commit), so one 撤销 takes back one stretch of typing.
-    item_id = models.PositiveIntegerField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    item_id = models.PositiveIntegerField("所改条目编号", null=True, blank=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
     # Something outside the draft refers to this version (an export job renders it): it is
     # never folded into the next stretch of typing.
-    pinned = models.BooleanField(default=False)
-    snapshot = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    pinned = models.BooleanField("已被引用", default=False)
+    snapshot = models.BinaryField("快照")
+    created_at = models.DateTimeField("修改时间", auto_now_add=True)
 
     class Meta:
+        verbose_name = "修改记录"
+        verbose_name_plural = "修改记录"
         ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(fields=["draft", "version"], name="revision_unique_version")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from speechdraft.core.params import parse_id
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, Status
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
 from speechdraft.library.models import Phrase
@@ -28,6 +29,7 @@ from speechdraft.text.outline import (
     slot_values,
     tree_from_rows,
 )
+from speechdraft.text.sanitize import one_line, plain_text
 from speechdraft.text.slots import doubled_suffix, renumber_slots
 from speechdraft.text.slots import slot_names as text_slot_names
 from speechdraft.text.templating import STANDARD_SLOTS, SlotError, slot_names, valid_slot_name
@@ -136,9 +138,17 @@ def _lock(draft: Draft, expected_version: int | None) -> Draft:
     # (or, for a stale change, what the other window saved) without reading the row again.
     for field in Draft._meta.concrete_fields:
         setattr(draft, field.attname, getattr(locked, field.attname))
-    if expected_version is not None and int(expected_version) != draft.version:
+    if expected_version is not None and _version_number(expected_version) != draft.version:
         raise StaleDraft()
     return draft
+
+
+def _version_number(value) -> int:
+    """A version the page sent; garbage is refused with a message, never taken as "any"."""
+    number = parse_id(value)
+    if number is None:
+        raise DraftError("页面的版本号不正确，请刷新页面后再操作。")
+    return number
 
 
 def _typing_to_extend(draft: Draft, user, item_id: int) -> Revision | None:
@@ -263,17 +273,18 @@ def draft_create(
 ) -> Draft:
     """A new draft from an approved skeleton (by its structure, or as a full copy), or from
     the blank four-part frame."""
-    title = (title or "").strip()
+    title, region = one_line(title), one_line(region)
+    meeting_name, speaker = one_line(meeting_name), one_line(speaker)
     if not title:
         raise DraftError("请填写标题。")
     if skeleton is not None:
         _check_startable(skeleton, mode)
-    variables = {"地区": region.strip()} if region.strip() else {}
+    variables = {"地区": region[:200]} if region else {}
     draft = Draft.objects.create(
         owner=owner,
         title=title[:200],
-        meeting_name=meeting_name.strip()[:200],
-        speaker=speaker.strip()[:100],
+        meeting_name=meeting_name[:200],
+        speaker=speaker[:100],
         date=date,
         variables=variables,
         numbering=default_numbering(),
@@ -540,15 +551,6 @@ def _depth(item_or_none: DraftItem | None) -> int:
     return level
 
 
-# Control characters (NUL breaks PostgreSQL text, others break Word's XML) and non-characters.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-
-
-def clean_text(text: str) -> str:
-    """User text as stored: no control characters, Windows/Mac line ends made plain."""
-    return _CONTROL.sub("", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def _check_text(*texts: str) -> None:
     """Refuse text whose slots are not plain `{{ 名称 }}` (custom variable names are fine)."""
     for text in texts:
@@ -582,8 +584,11 @@ class ItemMissing(DraftError):
 
 def _get_item(draft: Draft, item_id) -> DraftItem:
     try:
-        return DraftItem.objects.select_related("parent").get(draft=draft, pk=int(item_id))
-    except (DraftItem.DoesNotExist, TypeError, ValueError):
+        pk = parse_id(item_id)
+        if pk is None:
+            raise DraftItem.DoesNotExist
+        return DraftItem.objects.select_related("parent").get(draft=draft, pk=pk)
+    except DraftItem.DoesNotExist:
         raise ItemMissing() from None
 
 
@@ -714,7 +719,7 @@ def draft_item_insert(
     draft = _lock(draft, version)
     if draft.items.count() >= MAX_ITEMS:
         raise DraftError(f"一篇讲话稿最多 {MAX_ITEMS} 段。")
-    heading, body = clean_text(heading).strip()[:300], clean_text(body).strip()
+    heading, body = plain_text(heading).strip()[:300], plain_text(body).strip()
     _check_text(heading, body)
     parent = _get_item(draft, placement.parent_id) if placement.parent_id else None
     if parent is not None and not parent.numbered:
@@ -766,8 +771,8 @@ class ItemConflict(StaleDraft):
 def _apply_edit(draft: Draft, edit: ItemEdit) -> DraftItem | None:
     """Write one edit to its row; None when the text is what is stored already."""
     item = _get_item(draft, edit.item_id)
-    heading = item.heading if edit.heading is None else clean_text(edit.heading).strip()[:300]
-    body = clean_text(edit.body).strip()
+    heading = item.heading if edit.heading is None else plain_text(edit.heading).strip()[:300]
+    body = plain_text(edit.body).strip()
     _check_text(heading, body)
     if (item.heading, item.body) == (heading, body):
         return None
@@ -801,9 +806,9 @@ def draft_item_save(
     there now. `force` (仍然保存我的修改) overwrites it.
     """
     draft = _lock(draft, None)
-    stale = version is not None and int(version) != draft.version
+    stale = version is not None and _version_number(version) != draft.version
     if stale and not force:
-        _check_unchanged_since(draft, replace(edit, base_version=int(version)))
+        _check_unchanged_since(draft, replace(edit, base_version=_version_number(version)))
     if _apply_edit(draft, edit) is not None:
         _commit(draft, user, TYPING, item_id=edit.item_id)
     return stale
@@ -822,10 +827,10 @@ def _item_at(draft: Draft, version: int, item_id: int) -> dict | None:
 def _check_unchanged_since(draft: Draft, edit: ItemEdit) -> None:
     """Refuse text typed over an item that another window has changed since."""
     base = edit.base_version
-    if base is None or int(base) == draft.version:
+    if base is None or _version_number(base) == draft.version:
         return
     item = _get_item(draft, edit.item_id)
-    before = _item_at(draft, int(base), item.pk)
+    before = _item_at(draft, _version_number(base), item.pk)
     if before is None or (before["heading"], before["body"]) != (item.heading, item.body):
         raise ItemConflict(item)
 
@@ -1034,16 +1039,16 @@ def draft_details_update(draft: Draft, *, user, version, details: Details) -> Dr
             continue  # these come from the fields above
         if not valid_slot_name(name):
             raise DraftError(f"变量名“{name}”不合法：只能用汉字、字母、数字，最多 20 个字。")
-        value = clean_text(value).strip()[:200]
+        value = one_line(value)[:200]
         if value:
             variables[name] = value
         else:
             variables.pop(name, None)
     _check_suffixes(draft, {n: v for n, v in variables.items() if draft.variables.get(n) != v})
     before = _details_tuple(draft)
-    draft.title = clean_text(details.title).strip()[:200]
-    draft.meeting_name = clean_text(details.meeting_name).strip()[:200]
-    draft.speaker = clean_text(details.speaker).strip()[:100]
+    draft.title = one_line(details.title)[:200]
+    draft.meeting_name = one_line(details.meeting_name)[:200]
+    draft.speaker = one_line(details.speaker)[:100]
     draft.date = details.date
     draft.target_minutes = details.target_minutes
     stage_changed = details.stage != draft.stage
@@ -1324,7 +1329,7 @@ def reference_insert(draft: Draft, *, user, version, anchor_id, paragraph: Parag
     draft = _lock(draft, version)
     anchor = _get_item(draft, anchor_id) if anchor_id not in (None, "") else None
     if anchor is not None and not anchor.body.strip():
-        anchor.body = clean_text(paragraph.text).strip()
+        anchor.body = plain_text(paragraph.text).strip()
         _check_text(anchor.body)
         anchor.source_paragraph = paragraph
         anchor.save(update_fields=["body", "source_paragraph"])

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
 from speechdraft.drafts import services
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
@@ -284,7 +285,7 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
     editing = request.GET.get("edit", "")  # ?edit=<id>: the no-JavaScript way to open an editor
     context = _editor_context(
         draft,
-        editing=int(editing) if editing.isdigit() else None,
+        editing=parse_id(editing),
         reference=services.reference_of(draft),
         reference_keys=services.reference_keys(draft),
     )
@@ -665,10 +666,12 @@ def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
     paragraph = phrase = None
     if request.POST.get("paragraph"):
         paragraph = get_object_or_404(
-            Paragraph, pk=request.POST["paragraph"], status=Status.APPROVED
+            Paragraph, pk=id_param(request.POST, "paragraph"), status=Status.APPROVED
         )
     elif request.POST.get("phrase"):
-        phrase = get_object_or_404(phrases_visible_to(request.user), pk=request.POST["phrase"])
+        phrase = get_object_or_404(
+            phrases_visible_to(request.user), pk=id_param(request.POST, "phrase")
+        )
     try:
         placement = services.placement_for_material(
             draft,
@@ -694,7 +697,7 @@ def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
 def reference_insert(request: HttpRequest, pk: int) -> HttpResponse:
     """参考原文 → the draft: one click puts a paragraph of the source speech in."""
     draft = _get_draft_for_user(request, pk)
-    paragraph = get_object_or_404(Paragraph, pk=request.POST.get("paragraph") or 0)
+    paragraph = get_object_or_404(Paragraph, pk=id_param(request.POST, "paragraph"))
     try:
         item = services.reference_insert(
             draft,
@@ -712,6 +715,8 @@ def reference_insert(request: HttpRequest, pk: int) -> HttpResponse:
 def phrase_used(request: HttpRequest, pk: int) -> HttpResponse:
     """A phrase typed into an open editor by the browser: count the use."""
     _get_draft_for_user(request, pk)
-    phrase = get_object_or_404(phrases_visible_to(request.user), pk=request.POST.get("phrase") or 0)
+    phrase = get_object_or_404(
+        phrases_visible_to(request.user), pk=id_param(request.POST, "phrase")
+    )
     services.phrase_used(phrase, user=request.user)
     return HttpResponse(status=204)

@@ -34,6 +34,7 @@ from lxml import etree
 
 from speechdraft.text.numbering import DATE_STYLES, format_date
 from speechdraft.text.outline import heading_and_stop
+from speechdraft.text.sanitize import plain_text
 
 __all__ = [
     "DATE_STYLES",
@@ -46,6 +47,7 @@ __all__ = [
     "Profile",
     "format_date",
     "reference_check",
+    "reference_sanitize",
     "render_docx",
     "split_title",
 ]
@@ -63,6 +65,7 @@ RT_SETTINGS = _RT + "settings"
 RT_FONT_TABLE = _RT + "fontTable"
 RT_FOOTER = _RT + "footer"
 RT_HEADER = _RT + "header"
+RT_ATTACHED_TEMPLATE = _RT + "attachedTemplate"
 RT_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
 
@@ -307,19 +310,13 @@ _MAX_REFERENCE_BYTES = 50 * 1024 * 1024
 # ---------------------------------------------------------------------------------------------
 # Text hygiene
 
-# XML 1.0 forbids C0 controls (but tab/newline/CR), surrogates, U+FFFE/U+FFFF; C1 controls and
-# the BOM are legal but never meant in a speech.
-_STRIP = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff]")
-_NEWLINES = re.compile("\r\n|[\r\x0b\x0c\u2028\u2029]")
 _SLOT = re.compile(r"\{\{|\{%")
 
 
 def _clean(text: str | None) -> str:
-    """Drop characters that cannot (or should not) go into the XML; normalise line breaks."""
-    if not text:
-        return ""
-    text = _NEWLINES.sub("\n", _STRIP.sub("", str(text)))
-    return text.replace("\t", " ")
+    """Drop what is not text (speechdraft.text.sanitize: XML 1.0 forbids most controls, and the
+    rest is never meant in a speech); normalise line breaks; a tab is a space."""
+    return plain_text(text).replace("\t", " ")
 
 
 def _one_line(text: str | None) -> str:
@@ -595,6 +592,105 @@ def _missing_styles(index: dict[str, tuple[str, str, etree._Element]]) -> list[s
         for role in _ROLES
         if role.required and (role.name not in index or index[role.name][1] != role.kind)
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Links out of a reference: an attached template on a share or a web server, hyperlinks, linked
+# images and the like would be copied into every export, and Word or WPS would fetch them (and
+# send the reader's credentials to a share) when the export is opened.
+
+# Elements that are nothing but their link: removed with it (anything else loses the attribute).
+_LINK_ONLY = {_w("attachedTemplate"), _w("subDoc"), _w("sourceFileName")}
+
+
+def _rels_source(rels: str) -> str | None:
+    """The part whose relationships ``rels`` holds ('' = the package); None if not a .rels."""
+    folder, name = posixpath.split(rels)
+    if posixpath.basename(folder) != "_rels" or not name.endswith(".rels"):
+        return None
+    return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
+
+
+# A target that is not a part of the package, whatever its TargetMode says: a URL, a drive path
+# (C:), a UNC path (\\host\share) or a network-path reference (//host).
+_OUTSIDE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|[\\/]{2}")
+
+
+def _links_out(rel: etree._Element) -> bool:
+    mode = (rel.get("TargetMode") or "").strip().lower()
+    return mode == "external" or bool(_OUTSIDE.match((rel.get("Target") or "").strip()))
+
+
+def _mentions(blob: bytes, word: str) -> bool:
+    """Whether ``word`` may occur in an XML part (UTF-8 or UTF-16, as OPC allows)."""
+    return any(word.encode(codec) in blob for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _strip_external(package: _Package) -> int:
+    """Remove every external relationship and every ``w:attachedTemplate`` (with the
+    relationship it names) from ``package``, and every reference to a removed relationship.
+
+    Returns how many links were removed (an attached template and its relationship count once).
+    Every relationship part is parsed (a byte search would miss ``&#69;xternal``); of the other
+    parts only those that change are, so everything else is still copied byte for byte.
+    """
+    removed = 0
+    doomed: dict[str, set[str]] = {}  # source part → rIds named by removed attachedTemplates
+    for name in package.names:
+        if name.endswith(".xml") and _mentions(package.blobs[name], "attachedTemplate"):
+            root = package.xml(name)
+            for element in list(root.iter(_w("attachedTemplate"))):
+                doomed.setdefault(name, set()).add(element.get(f"{{{R_NS}}}id", ""))
+                element.getparent().remove(element)
+                removed += 1
+    gone: dict[str, set[str]] = {}  # source part → rIds of removed relationships
+    for rels in package.names:
+        source = _rels_source(rels)
+        if source is None:
+            continue
+        named = doomed.get(source, set())
+        for rel in list(package.xml(rels)):
+            if not isinstance(rel.tag, str):
+                continue
+            rel_id = rel.get("Id", "")
+            if _links_out(rel) or rel.get("Type") == RT_ATTACHED_TEMPLATE or rel_id in named:
+                rel.getparent().remove(rel)
+                gone.setdefault(source, set()).add(rel_id)
+                if rel_id not in named:
+                    removed += 1
+    for source, ids in gone.items():
+        if not source.endswith(".xml") or source not in package.blobs:
+            continue
+        root = package.xml(source)
+        doomed_elements = []
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            for attr in [a for a in element.attrib if a.startswith(f"{{{R_NS}}}")]:
+                if element.get(attr) not in ids:
+                    continue
+                mail_merge = next(element.iterancestors(_w("mailMerge")), None)
+                if mail_merge is not None:
+                    doomed_elements.append(mail_merge)
+                elif element.tag in _LINK_ONLY:
+                    doomed_elements.append(element)
+                else:
+                    del element.attrib[attr]  # a hyperlink keeps its text, a picture its place
+        for element in doomed_elements:
+            if element.getparent() is not None:
+                element.getparent().remove(element)
+    return removed
+
+
+def reference_sanitize(data: bytes) -> tuple[bytes, int]:
+    """``data`` without links out of the package (see :func:`_strip_external`), and how many
+    were removed; ``data`` itself when there were none.
+
+    Raises ``ValueError`` (Chinese message) when ``data`` is not a readable .docx.
+    """
+    package = _Package(data)
+    removed = _strip_external(package)
+    return (package.to_bytes() if removed else data), removed
 
 
 def reference_check(data: bytes) -> list[str]:
@@ -973,6 +1069,8 @@ def _render(
     if section is None:
         section = etree.fromstring(_EMPTY_SECTION)
     if not builtin:
+        # References stored before uploads were sanitised may still link out of the package.
+        _strip_external(package)
         # An office's reference made in Word carries theme fonts, which would win over names.
         for name in package.names:
             if name.endswith(".xml") and not name.startswith("word/theme/"):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from speechdraft.drafts.models import Draft
+from speechdraft.text.sanitize import one_line
 
 
 class Profile(models.TextChoices):
@@ -17,21 +18,27 @@ class ExportJob(models.Model):
         FAILED = "failed", "失败"
 
     # SET_NULL: a draft deleted while its job waits leaves a job that says so, not a 404.
-    draft = models.ForeignKey(Draft, on_delete=models.SET_NULL, null=True, related_name="exports")
-    draft_version = models.PositiveIntegerField()
-    title = models.CharField(max_length=200)
-    profile = models.CharField(max_length=10, choices=Profile.choices, default=Profile.GONGWEN)
+    draft = models.ForeignKey(
+        Draft, on_delete=models.SET_NULL, null=True, related_name="exports", verbose_name="讲话稿"
+    )
+    draft_version = models.PositiveIntegerField("讲话稿版本")
+    title = models.CharField("标题", max_length=200)
+    profile = models.CharField(
+        "格式", max_length=10, choices=Profile.choices, default=Profile.GONGWEN
+    )
     placeholders = models.BooleanField("征求意见稿（未填写处显示×××）", default=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    error = models.TextField(blank=True)
-    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField("错误信息", blank=True)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     # Set when 重试 queues the job again: how long it has waited counts from then.
-    requeued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    requeued_at = models.DateTimeField("重新排队时间", null=True, blank=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "导出任务"
@@ -49,7 +56,8 @@ class ExportJob(models.Model):
     def download_name(self) -> str:
         suffix = "（征求意见稿）" if self.placeholders else ""
         large = "（大字版）" if self.profile == Profile.LARGE else ""
-        safe = "".join(ch for ch in self.title if ch not in '\\/:*?"<>|\r\n\t')[:80] or "讲话稿"
+        title = one_line(self.title)
+        safe = "".join(ch for ch in title if ch not in '\\/:*?"<>|')[:80].strip() or "讲话稿"
         return f"{safe}{suffix}{large}.docx"
 
 
@@ -59,7 +67,7 @@ class OfficeReference(models.Model):
     name = models.CharField("名称", max_length=100)
     file = models.FileField("参考文档", upload_to="references/")
     is_default = models.BooleanField("设为默认", default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "单位参考文档"

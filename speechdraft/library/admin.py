@@ -87,6 +87,10 @@ class CurationAdmin(admin.ModelAdmin):
     csv_import = None
     change_list_template = "admin/library/curation_change_list.html"
 
+    class Media:
+        # Readable columns on a 1024 px screen: the text wraps, the short columns stay narrow.
+        css = {"all": ["admin/css/speechdraft_curation.css"]}
+
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         tags_set(form.instance, tags_parse(form.cleaned_data.get("tag_names", "")))
@@ -225,6 +229,9 @@ class QualityFilter(admin.SimpleListFilter):
 
 @admin.register(Phrase)
 class PhraseAdmin(CurationAdmin):
+    """The library's phrases. A drafter's private phrase (owner set) is their own work: only
+    superusers see it here, curators see and change the library's phrases only."""
+
     list_display = [
         "shown_text",
         "kind",
@@ -240,12 +247,30 @@ class PhraseAdmin(CurationAdmin):
     readonly_fields = ["shown_quality", "usage_count", "owner"]
     inlines = [PhraseSourceInline]
     actions = [*CurationAdmin.actions, "change_kind", "merge"]
+    # Shows the search box; the search itself is get_search_results (Chinese search).
+    search_fields = ["text"]
     search_kinds = tuple(PhraseKind.values)
     csv_export = csv_io.phrases_export
     csv_import = csv_io.phrases_import
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags", "sources")
+        queryset = super().get_queryset(request).prefetch_related("tags", "sources")
+        if not request.user.is_superuser:
+            # Lists, change and delete pages, actions and the CSV export all start here.
+            queryset = queryset.filter(owner__isnull=True)
+        return queryset
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return [f for f in filters if f is not PrivateFilter]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return [f for f in fields if f != "owner"]
 
     @admin.display(description="内容", ordering="text")
     def shown_text(self, obj: Phrase) -> str:
@@ -317,6 +342,8 @@ class ParagraphAdmin(CurationAdmin):
     list_select_related = ["skeleton"]
     fields = ["heading", "text", "role", "status", "tag_names", "skeleton", "number", "keywords"]
     readonly_fields = ["skeleton", "number", "keywords"]
+    # Shows the search box; the search itself is get_search_results (Chinese search).
+    search_fields = ["text"]
     search_kinds = (PARAGRAPH,)
     csv_export = csv_io.paragraphs_export
     csv_import = csv_io.paragraphs_import

@@ -2,16 +2,23 @@
 
 Export writes UTF-8 with a BOM. Import refuses a malformed or wrongly encoded file as a whole
 (nothing changes); otherwise it applies each valid row and reports every row's fate.
+
+A cell that Excel or WPS would read as a formula (first character ``=``, ``+``, ``-``, ``@``, tab
+or CR) is exported behind a single quote, and import removes that quote again, so text comes
+back as it was exported. Quotes already in front of such a character get one more quote on
+export and lose one on import; any other leading quote is the text's own and stays.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from speechdraft.core.params import parse_id
 from speechdraft.corpus.models import Paragraph, Role, Status
 from speechdraft.library.models import Phrase, PhraseKind
 from speechdraft.library.services import material_text_check, tags_parse, tags_set
@@ -50,6 +57,24 @@ ROLES = _label_map(Role.choices)
 STATUSES = _label_map(Status.choices)
 
 
+# A formula trigger, behind any number of quotes (which export escapes with one more).
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def _neutralise(cell):
+    """A cell as written to the file: a text Excel/WPS would run as a formula gets a quote."""
+    if isinstance(cell, str) and _FORMULA.match(cell):
+        return "'" + cell
+    return cell
+
+
+def _restore(cell: str) -> str:
+    """The inverse of :func:`_neutralise` for a cell read from a file."""
+    if cell.startswith("'") and _FORMULA.match(cell, 1):
+        return cell[1:]
+    return cell
+
+
 def _tags(obj) -> str:
     return "、".join(t.name for t in obj.tags.all())
 
@@ -58,7 +83,7 @@ def _write(header: list[str], rows) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_neutralise(cell) for cell in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -117,7 +142,8 @@ def _read(data: bytes, required: list[str]) -> list[tuple[int, dict[str, str]]]:
         for row in reader:
             if None in row:
                 raise CsvRefused(f"第 {reader.line_num} 行的列数多于表头，未导入。")
-            rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+            cells = {k: _restore((v or "").strip()) for k, v in row.items()}
+            rows.append((reader.line_num, cells))
             if len(rows) > MAX_ROWS:
                 raise CsvRefused(f"超过 {MAX_ROWS} 行，请分批导入。")
     except csv.Error as exc:
@@ -129,7 +155,7 @@ def _read(data: bytes, required: list[str]) -> list[tuple[int, dict[str, str]]]:
 def phrases_import(data: bytes) -> list[RowReport]:
     reports = []
     for line, row in _read(data, ["类型", "内容"]):
-        text = row["内容"]
+        text = from_brackets(row["内容"])  # the export writes slots as 【地区】
         kind = KINDS.get(row["类型"])
         status = STATUSES.get(row.get("状态") or "待审核")
         problems = material_text_check(text)
@@ -142,10 +168,10 @@ def phrases_import(data: bytes) -> list[RowReport]:
             continue
         phrase = None
         if row.get("编号"):
-            if not row["编号"].isdigit():
+            if parse_id(row["编号"]) is None:
                 reports.append(RowReport(line, "拒绝", text[:40], f"编号“{row['编号']}”不是数字"))
                 continue
-            phrase = Phrase.objects.filter(pk=int(row["编号"]), owner__isnull=True).first()
+            phrase = Phrase.objects.filter(pk=parse_id(row["编号"]), owner__isnull=True).first()
             if phrase is None:
                 reports.append(RowReport(line, "拒绝", text[:40], f"编号 {row['编号']} 不存在"))
                 continue
@@ -179,10 +205,10 @@ def paragraphs_import(data: bytes) -> list[RowReport]:
     reports = []
     for line, row in _read(data, ["编号", "内容"]):
         text = from_brackets(row["内容"])
-        if not row["编号"].isdigit():
+        if parse_id(row["编号"]) is None:
             reports.append(RowReport(line, "拒绝", text[:40], "段落只能按编号更新，不能新建"))
             continue
-        paragraph = Paragraph.objects.filter(pk=int(row["编号"])).first()
+        paragraph = Paragraph.objects.filter(pk=parse_id(row["编号"])).first()
         problems = material_text_check(text)
         role = ROLES.get(row.get("功能") or "") if row.get("功能") else None
         status = STATUSES.get(row.get("状态") or "") if row.get("状态") else None

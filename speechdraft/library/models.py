@@ -35,8 +35,8 @@ class Phrase(SearchIndexed):
     # Mining's score in [0, 1] (speechdraft.text.phrase_quality); None for a phrase a person
     # wrote (admin, CSV import, a drafter's private phrase) or one mined before scores existed.
     quality = models.FloatField("质量分", null=True, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
         verbose_name = "短语"
@@ -61,8 +61,10 @@ class Phrase(SearchIndexed):
 
 class Tag(models.Model):
     name = models.CharField("标签", max_length=30, unique=True)
-    phrases = models.ManyToManyField(Phrase, blank=True, related_name="tags")
-    paragraphs = models.ManyToManyField(Paragraph, blank=True, related_name="tags")
+    phrases = models.ManyToManyField(Phrase, blank=True, related_name="tags", verbose_name="短语")
+    paragraphs = models.ManyToManyField(
+        Paragraph, blank=True, related_name="tags", verbose_name="段落"
+    )
 
     class Meta:
         verbose_name = "标签"
@@ -76,12 +78,17 @@ class Tag(models.Model):
 class PhraseSource(models.Model):
     """Where a phrase was found; a phrase keeps every source, also after merges."""
 
-    phrase = models.ForeignKey(Phrase, on_delete=models.CASCADE, related_name="sources")
-    document = models.ForeignKey(
-        SourceDocument, on_delete=models.CASCADE, related_name="phrase_sources"
+    phrase = models.ForeignKey(
+        Phrase, on_delete=models.CASCADE, related_name="sources", verbose_name="短语"
     )
-    speech_index = models.PositiveSmallIntegerField(default=0)
-    position = models.CharField(max_length=60, blank=True)
+    document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.CASCADE,
+        related_name="phrase_sources",
+        verbose_name="源文档",
+    )
+    speech_index = models.PositiveSmallIntegerField("篇序", default=0)
+    position = models.CharField("位置", max_length=60, blank=True)
 
     class Meta:
         verbose_name = "短语出处"
@@ -107,7 +114,7 @@ class Term(models.Model):
     word = models.CharField("词语", max_length=40, unique=True)
     note = models.CharField("说明", max_length=100, blank=True)
     origin = models.CharField("来源", max_length=8, choices=Origin.choices, default=Origin.MANUAL)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("添加时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "词典词条"
@@ -166,10 +173,20 @@ class _MaterialRef(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
     )
     paragraph = models.ForeignKey(
-        Paragraph, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Paragraph,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="段落",
     )
     phrase = models.ForeignKey(
-        Phrase, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Phrase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="短语",
     )
 
     class Meta:

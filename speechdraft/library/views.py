@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from speechdraft.core.params import id_param
 from speechdraft.corpus.models import Paragraph, Status
 from speechdraft.drafts.models import Draft
 from speechdraft.library import listing
@@ -54,8 +55,12 @@ def paragraph_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Paragraph.objects.select_related("skeleton"), pk=pk, status=Status.APPROVED
     )
     draft = None
-    if request.GET.get("draft", "").isdigit():
-        draft = Draft.objects.live().filter(owner=request.user, pk=request.GET["draft"]).first()
+    if id_param(request.GET, "draft"):
+        draft = (
+            Draft.objects.live()
+            .filter(owner=request.user, pk=id_param(request.GET, "draft"))
+            .first()
+        )
     context = {
         "view": listing.paragraph_view(paragraph, user=request.user),
         "result": listing.results_for([paragraph], user=request.user)[0],
@@ -75,14 +80,13 @@ def favourite_target(request: HttpRequest) -> dict:
     if request.POST.get("paragraph"):
         paragraph = get_object_or_404(
             Paragraph,
-            pk=request.POST["paragraph"] if request.POST["paragraph"].isdigit() else 0,
+            pk=id_param(request.POST, "paragraph"),
             status=Status.APPROVED,
         )
         return {"paragraph": paragraph}
-    raw = request.POST.get("phrase", "")
     return {
         "phrase": get_object_or_404(
-            phrases_visible_to(request.user), pk=raw if raw.isdigit() else 0
+            phrases_visible_to(request.user), pk=id_param(request.POST, "phrase")
         )
     }
 
@@ -142,16 +146,16 @@ def insert_into_draft(request: HttpRequest) -> HttpResponse:
     from speechdraft.drafts.services import DraftError, material_insert, placement_for_material
 
     draft = get_object_or_404(
-        Draft.objects.live(), pk=request.POST.get("draft") or 0, owner=request.user
+        Draft.objects.live(), pk=id_param(request.POST, "draft"), owner=request.user
     )
     paragraph = phrase = None
     if request.POST.get("paragraph"):
         paragraph = get_object_or_404(
-            Paragraph, pk=request.POST["paragraph"], status=Status.APPROVED
+            Paragraph, pk=id_param(request.POST, "paragraph"), status=Status.APPROVED
         )
     else:
         phrase = get_object_or_404(
-            phrases_visible_to(request.user), pk=request.POST.get("phrase") or 0
+            phrases_visible_to(request.user), pk=id_param(request.POST, "phrase")
         )
     try:
         material_insert(

@@ -57,9 +57,13 @@ class ReuseSignature(models.Model):
     """A corpus paragraph is in the reuse index as of `indexed_at`."""
 
     paragraph = models.OneToOneField(
-        Paragraph, on_delete=models.CASCADE, related_name="reuse_signature"
+        Paragraph, on_delete=models.CASCADE, related_name="reuse_signature", verbose_name="段落"
     )
-    indexed_at = models.DateTimeField(auto_now=True)
+    indexed_at = models.DateTimeField("索引时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "复用索引记录"
+        verbose_name_plural = "复用索引记录"
 
     def __str__(self) -> str:
         return f"#{self.paragraph_id}"
@@ -68,8 +72,14 @@ class ReuseSignature(models.Model):
 class ReuseBand(models.Model):
     """One LSH band hash of a paragraph's MinHash signature: the reuse index on disk."""
 
-    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="reuse_bands")
-    band_hash = models.BigIntegerField(db_index=True)
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.CASCADE, related_name="reuse_bands", verbose_name="段落"
+    )
+    band_hash = models.BigIntegerField("指纹值", db_index=True)
+
+    class Meta:
+        verbose_name = "复用索引指纹"
+        verbose_name_plural = "复用索引指纹"
 
     def __str__(self) -> str:
         return f"{self.paragraph_id}:{self.band_hash}"
@@ -78,11 +88,15 @@ class ReuseBand(models.Model):
 class ReviewDismissal(models.Model):
     """A finding the drafter dismissed: not shown again for this draft."""
 
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="review_dismissals")
-    key = models.CharField(max_length=40)
-    created_at = models.DateTimeField(auto_now_add=True)
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="review_dismissals", verbose_name="讲话稿"
+    )
+    key = models.CharField("提示标识", max_length=40)
+    created_at = models.DateTimeField("忽略时间", auto_now_add=True)
 
     class Meta:
+        verbose_name = "已忽略的审稿提示"
+        verbose_name_plural = "已忽略的审稿提示"
         constraints = [models.UniqueConstraint(fields=["draft", "key"], name="dismissal_unique")]
 
     def __str__(self) -> str:
@@ -98,16 +112,20 @@ class ReviewRun(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
-    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="review_runs")
-    version = models.PositiveIntegerField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    findings = models.JSONField(default=list, blank=True)
-    summary = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="review_runs", verbose_name="讲话稿"
+    )
+    version = models.PositiveIntegerField("讲话稿版本")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    findings = models.JSONField("审稿意见", default=list, blank=True)
+    summary = models.JSONField("汇总", default=dict, blank=True)
+    error = models.TextField("错误信息", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
+        verbose_name = "全文审稿"
+        verbose_name_plural = "全文审稿"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

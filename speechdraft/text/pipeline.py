@@ -10,7 +10,6 @@ form.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from . import segment
@@ -23,6 +22,7 @@ from .model import ParagraphUnit, ParsedFile, Section, Speech
 from .numbering import parse_number_token
 from .phrases import mine_phrases, slogans
 from .roles import assign_roles
+from .sanitize import plain_text
 from .slots import (
     SlotNumbering,
     announced_part_count,
@@ -32,14 +32,6 @@ from .slots import (
     strip_slots,
 )
 from .structure import build_speech
-
-_NEWLINES = str.maketrans(
-    {"\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n"}
-)
-# Control characters, lone surrogates and non-characters are not text: PostgreSQL refuses
-# NUL in text and JSON columns and the XML of a .docx cannot carry most of them. A few
-# survive decoding (a BOM-marked UTF-8 file is taken at its word), so they go here.
-_NOT_TEXT_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _apply_slots_section(section: Section) -> None:
@@ -136,7 +128,7 @@ def prepare_text(text: str) -> str:
 
 def _plain_text(text: str) -> str:
     """One kind of line break and no control characters."""
-    return _NOT_TEXT_RE.sub("", text.replace("\r\n", "\n").translate(_NEWLINES))
+    return plain_text(text)
 
 
 def parse_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedFile:

@@ -351,7 +351,43 @@ def test_control_characters_are_removed_from_user_text(draft, alice):
         version=draft.version,
         item_id=item.pk,
         heading="标\x00题",
-        body="第一段\r\n第二\x0b段\ufffe",
+        body="第一段\r\n第二\x07段\ufffe",
     )
     item.refresh_from_db()
     assert (item.heading, item.body) == ("标题", "第一段\n第二段")
+
+
+def test_the_drafts_own_fields_are_cleaned_as_its_text_is(alice):
+    """A title pasted with a right-to-left override or controls is stored, shown and named
+    as plain text (讲话稿\u202excod.exe would read as 讲话稿exe.docx on screen)."""
+    from speechdraft.drafts.services import draft_create
+    from speechdraft.exports.models import ExportJob
+
+    draft = draft_create(
+        owner=alice,
+        title="讲话稿\u202excod.exe\x07",
+        meeting_name="全县\x00大会\n",
+        speaker="张\u2066三",
+        region="东山\x1b县",
+    )
+    assert (draft.title, draft.meeting_name, draft.speaker) == (
+        "讲话稿xcod.exe",
+        "全县大会",
+        "张三",
+    )
+    assert draft.variables == {"地区": "东山县"}
+    draft_details_update(
+        draft,
+        user=alice,
+        version=draft.version,
+        details=Details(
+            title="第二稿\u202e\x85",
+            meeting_name="全县\u2028大会",
+            speaker="李四\x9f",
+            variables={"地区": "西山\u202d县", "书记": "王\x0b五"},
+        ),
+    )
+    draft.refresh_from_db()
+    assert (draft.title, draft.meeting_name, draft.speaker) == ("第二稿", "全县 大会", "李四")
+    assert draft.variables == {"地区": "西山县", "书记": "王 五"}
+    assert ExportJob(title="稿\u202e子\x07/2", draft_version=1).download_name() == "稿子2.docx"

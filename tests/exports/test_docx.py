@@ -487,7 +487,7 @@ def test_an_unknown_profile_or_date_style_is_refused():
 
 
 def test_control_characters_are_stripped():
-    dirty = "经济\x00运行\x01总体\x1f平稳\x7f\x85，\ud800稳中\ufffe向好\ufeff。"
+    dirty = "经济\x00运行\x01总体\x1f平稳\x7f\x9f\u202e，\ud800稳中\ufffe向好\ufeff。"
     data = render_docx(
         ExportDocument(
             f"标题\x07{dirty}", speaker="张\x00三", blocks=[Block("paragraph", body=dirty)]

@@ -174,7 +174,7 @@ def test_deleted_draft_and_lost_job_end_with_a_message_and_retry(client, alice, 
 def test_hostile_text_and_large_or_empty_drafts_still_export(alice):
     draft = filled_draft(alice)
     item = draft.items.filter(numbered=False).first()
-    nasty = "控制字符\x00\x01\x0b\ufffe之后" + "正文内容。" * 4000
+    nasty = "控制字符\x00\x01\x07\ufffe之后" + "正文内容。" * 4000
     draft_item_update(
         draft, user=alice, version=draft.version, item_id=item.pk, heading="", body=nasty[:20000]
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from speechdraft.corpus.models import Paragraph
@@ -130,3 +131,51 @@ class ReviewRun(models.Model):
 
     def __str__(self) -> str:
         return f"审稿 v{self.version} {self.get_status_display()}"
+
+
+class ItemSignature(models.Model):
+    """A draft item is in its owner's reuse index with the body it had then (`body_hash`):
+    the index of a drafter's earlier drafts, kept on write by the worker
+    (services.items_index_sync), read by the on-save hints without hashing anything else."""
+
+    item = models.OneToOneField(
+        "drafts.DraftItem",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="reuse_signature",
+        verbose_name="条目",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
+    body_hash = models.CharField("正文摘要", max_length=32)
+
+    class Meta:
+        verbose_name = "讲话稿复用索引记录"
+        verbose_name_plural = "讲话稿复用索引记录"
+
+    def __str__(self) -> str:
+        return f"#{self.item_id}"
+
+
+class ItemBand(models.Model):
+    """One LSH band hash of a draft item's MinHash signature, under its owner."""
+
+    item = models.ForeignKey(
+        "drafts.DraftItem",
+        on_delete=models.CASCADE,
+        related_name="reuse_bands",
+        verbose_name="条目",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
+    )
+    band_hash = models.BigIntegerField("指纹值")
+
+    class Meta:
+        verbose_name = "讲话稿复用索引指纹"
+        verbose_name_plural = "讲话稿复用索引指纹"
+        indexes = [models.Index(fields=["owner", "band_hash"], name="item_band_owner_hash")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}:{self.band_hash}"

@@ -13,3 +13,10 @@ def index_paragraph(sender, instance, created, raw=False, **kwargs) -> None:
     from speechdraft.review.services import reuse_index_paragraphs
 
     reuse_index_paragraphs([instance.pk])
+
+
+def index_items(sender, draft_id, owner_id, **kwargs) -> None:
+    """A draft changed: its owner's items go into the reuse index, in the worker."""
+    from speechdraft.review.services import items_index_later
+
+    items_index_later(owner_id)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,6 +20,8 @@ from speechdraft.drafts.selectors import DocumentView, draft_document
 from speechdraft.drafts.services import DraftError, draft_item_update
 from speechdraft.review.models import (
     Formulation,
+    ItemBand,
+    ItemSignature,
     ReuseBand,
     ReuseSignature,
     ReviewDismissal,
@@ -78,26 +81,131 @@ def reuse_index_sync() -> int:
     return reuse_index_paragraphs(list(stale[:50_000]))
 
 
+# --- the index of each drafter's earlier drafts -------------------------------------------
+
+# A drafter's items are indexed by the worker after a change commits (draft_changed), at most
+# once per this many seconds per drafter (the changes of those seconds go in together).
+ITEMS_INDEX_DELAY = 5
+
+
+def _body_hash(body: str) -> str:
+    return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
+
+
+def items_index_sync(owner_id: int) -> int:
+    """Bring `owner_id`'s reuse index up to date: items new or edited since they were indexed
+    get their bands again, removed ones went with their rows. Returns how many were indexed.
+
+    Reads every item's body once (to hash it), hashes MinHash signatures only for the changed
+    ones: the worker's job after a change, never the hint request's."""
+    known = dict(
+        ItemSignature.objects.filter(owner_id=owner_id).values_list("item_id", "body_hash")
+    )
+    stale: list[tuple[int, str, str]] = []
+    rows = DraftItem.objects.filter(draft__owner_id=owner_id).values_list("pk", "body")
+    for pk, body in rows.iterator(chunk_size=2000):
+        digest = _body_hash(body)
+        if known.get(pk) != digest:
+            stale.append((pk, body, digest))
+    for start in range(0, len(stale), 2000):
+        chunk = stale[start : start + 2000]
+        ids = [pk for pk, _, _ in chunk]
+        bands = [
+            ItemBand(item_id=pk, owner_id=owner_id, band_hash=h)
+            for pk, body, _ in chunk
+            if checks.count_chars(body) >= MIN_CHARS
+            for h in BANDS.band_hashes(HASHER.signature(body))
+        ]
+        with transaction.atomic():
+            ItemBand.objects.filter(item_id__in=ids).delete()
+            ItemSignature.objects.filter(item_id__in=ids).delete()
+            ItemBand.objects.bulk_create(bands, batch_size=5000)
+            ItemSignature.objects.bulk_create(
+                [ItemSignature(item_id=pk, owner_id=owner_id, body_hash=d) for pk, _, d in chunk],
+                batch_size=5000,
+                ignore_conflicts=True,  # an item indexed meanwhile by another run
+            )
+    return len(stale)
+
+
+def items_index_pending_key(owner_id: int) -> str:
+    return f"review:items-index:{owner_id}"
+
+
+def items_index_later(owner_id: int) -> None:
+    """Index `owner_id`'s items in the worker (after this transaction commits). Changes made
+    while a run waits in the queue go in with it: the run clears its mark when it starts, and
+    only a change after that queues another (no ETA tasks: a worker holding one lost Redis
+    badly). In-process (no broker) it runs at once, at most once per ITEMS_INDEX_DELAY
+    seconds (changes in between wait for the next one, or for the next full 审稿)."""
+    from speechdraft.review.tasks import items_index
+
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    # With a broker the mark lasts until the run starts, or a while (a run lost with its
+    # worker does not hold the next one back for long).
+    timeout = ITEMS_INDEX_DELAY if eager else 60 * ITEMS_INDEX_DELAY
+    try:
+        first = cache.add(items_index_pending_key(owner_id), 1, timeout=timeout)
+    except Exception:  # the cache is down: queue it anyway (the broker may be down too)
+        first = True
+    if not first:
+        return
+    if eager:
+        transaction.on_commit(lambda: items_index(owner_id))
+        return
+
+    def enqueue() -> None:
+        try:
+            items_index.delay(owner_id)
+        except Exception:
+            logger.warning("could not queue the reuse index of user %s", owner_id)
+
+    transaction.on_commit(enqueue)
+
+
+# Candidates of one review from the drafter's earlier drafts: the most bands in common first.
+MAX_EARLIER_CANDIDATES = 200
+# Band rows read from the corpus index for one review (a whole draft's lines find a few
+# thousand in a library of 100,000 paragraphs).
+MAX_CORPUS_BAND_ROWS = 50_000
+
+
 class _DbIndex:
     """What speechdraft.text.similarity.best_matches needs of an index, answered from the
-    ReuseBand table (one query for the whole draft) plus the user's earlier drafts in memory."""
+    ReuseBand table (the corpus) and the ItemBand table (the drafter's other drafts): one
+    query each for the whole review, whatever the size of the corpus or of the drafts."""
 
-    def __init__(self, signatures: list[tuple[int, ...]], earlier: LshIndex) -> None:
+    def __init__(self, signatures: list[tuple[int, ...]], draft: Draft) -> None:
         self.num_perm = BANDS.num_perm
-        self.earlier = earlier
-        wanted = {h for sig in signatures for h in BANDS.band_hashes(sig)}
+        wanted = list({h for sig in signatures for h in BANDS.band_hashes(sig)})
         self.buckets: dict[int, set[str]] = {}
-        if wanted:
-            rows = ReuseBand.objects.filter(band_hash__in=list(wanted)).values_list(
-                "band_hash", "paragraph_id"
-            )
-            for h, pk in rows.iterator(chunk_size=5000):
-                self.buckets.setdefault(h, set()).add(f"p{pk}")
+        if not wanted:
+            return
+        # A plain fetch, neither a server-side cursor (.iterator()) nor a LIMIT: with either,
+        # PostgreSQL plans for a fraction of the half million rows its statistics expect for
+        # common band hashes, picks a scan that stops early, and takes 100 times longer.
+        rows = ReuseBand.objects.filter(band_hash__in=wanted).values_list(
+            "band_hash", "paragraph_id"
+        )
+        for h, pk in list(rows)[:MAX_CORPUS_BAND_ROWS]:
+            self.buckets.setdefault(h, set()).add(f"p{pk}")
+        earlier = (
+            ItemBand.objects.filter(owner_id=draft.owner_id, band_hash__in=wanted)
+            .exclude(item__draft_id=draft.pk)
+            .values_list("band_hash", "item_id")
+        )
+        shared: dict[int, int] = {}
+        pairs = list(earlier[: MAX_EARLIER_CANDIDATES * BANDS.bands])
+        for _, pk in pairs:
+            shared[pk] = shared.get(pk, 0) + 1
+        kept = set(sorted(shared, key=lambda pk: (-shared[pk], pk))[:MAX_EARLIER_CANDIDATES])
+        for h, pk in pairs:
+            if pk in kept:
+                self.buckets.setdefault(h, set()).add(f"d{pk}")
 
     def candidates(self, signature) -> set:
         hashes = BANDS.band_hashes(signature)
-        found = set().union(*(self.buckets.get(h, ()) for h in hashes))
-        return found | self.earlier.candidates_for_band_hashes(hashes)
+        return set().union(*(self.buckets.get(h, ()) for h in hashes))
 
 
 # --- running a review --------------------------------------------------------------------
@@ -242,26 +350,19 @@ def _part_label(index: int | None) -> str:
 
 
 def _reuse_sources(draft: Draft, subset: list[checks.ReviewItem]):
-    """The reuse index for these items: corpus bands from the database, earlier drafts in memory."""
-    reuse_index_sync()
+    """The reuse index for these items: corpus bands and the drafter's earlier drafts' bands,
+    both from the database. Nothing is synced or hashed here but the items' own lines (the
+    worker keeps both indexes: reuse_index_sync, items_index_sync)."""
     signatures = [
         HASHER.signature(line)
         for item in subset
         for line in item.text.split("\n")
         if checks.count_chars(line) >= MIN_CHARS
     ]
-    earlier = LshIndex(bands=BANDS.bands, rows=BANDS.rows)
-    earlier_texts: dict[str, tuple[str, str]] = {}
-    others = DraftItem.objects.filter(draft__owner=draft.owner).exclude(draft=draft)
-    for pk, body, title, updated in others.values_list(
-        "pk", "body", "draft__title", "draft__updated_at"
-    )[:5000]:
-        if checks.count_chars(body) >= MIN_CHARS:
-            key = f"d{pk}"
-            earlier.add(key, HASHER.signature(body))
-            earlier_texts[key] = (body, f"《{title}》（{updated:%Y年%-m月}的讲话稿）")
-    index = _DbIndex(signatures, earlier)
-    corpus_ids = {int(k[1:]) for bucket in index.buckets.values() for k in bucket}
+    index = _DbIndex(signatures, draft)
+    keys = {k for bucket in index.buckets.values() for k in bucket}
+    corpus_ids = {int(k[1:]) for k in keys if k[0] == "p"}
+    item_ids = {int(k[1:]) for k in keys if k[0] == "d"}
     rows = Paragraph.objects.filter(pk__in=corpus_ids).values_list(
         "pk", "text", "role", "skeleton__title"
     )
@@ -269,7 +370,11 @@ def _reuse_sources(draft: Draft, subset: list[checks.ReviewItem]):
         f"p{pk}": (text, f"《{title}》{ROLE_LABELS.get(role, '')}部分")
         for pk, text, role, title in rows
     }
-    texts.update(earlier_texts)
+    earlier = DraftItem.objects.filter(pk__in=item_ids, draft__owner_id=draft.owner_id)
+    for pk, body, title, updated in earlier.values_list(
+        "pk", "body", "draft__title", "draft__updated_at"
+    ):
+        texts[f"d{pk}"] = (body, f"《{title}》（{updated:%Y年%-m月}的讲话稿）")
 
     def lookup(key):
         entry = texts.get(key)
@@ -312,6 +417,9 @@ def review_run(run_id: int) -> str:
     if run.status == ReviewRun.Status.DONE:
         return "done"
     ReviewRun.objects.filter(pk=run.pk).update(status=ReviewRun.Status.RUNNING)
+    # The worker keeps both reuse indexes current (self-healing: rows written without signals).
+    reuse_index_sync()
+    items_index_sync(run.draft.owner_id)
     report = draft_review(run.draft)
     ReviewRun.objects.filter(pk=run.pk).update(
         status=ReviewRun.Status.DONE,

@@ -430,15 +430,29 @@ def check_repeated_phrases(
     lexicon = _phrase_lexicon(settings)
     ignore = tuple(settings.phrase_ignore)
     texts = [item.text for item in items]
+    # Checking some items only (on save): only windows those items have can make a finding
+    # there (a longer run that holds one is in those items too), so only they are counted.
+    wanted: set[str] | None = None
+    if changed is not None:
+        wanted = {
+            run.group()[i : i + 4]
+            for item in items
+            if item.id in changed
+            for run in _CJK_RUN.finditer(item.text)
+            for i in range(len(run.group()) - 3)
+        }
     positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for idx, text in enumerate(texts):
         blocked = _ignored_offsets(text, ignore) if ignore else set()
         for run in _CJK_RUN.finditer(text):
             s, base = run.group(), run.start()
             for i in range(len(s) - 3):
+                window = s[i : i + 4]
+                if wanted is not None and window not in wanted:
+                    continue
                 if blocked and (base + i in blocked and base + i + 3 in blocked):
                     continue
-                positions[s[i : i + 4]].append((idx, base + i))
+                positions[window].append((idx, base + i))
 
     repeated: dict[str, list[tuple[int, int]]] = {}
     for window, occ in positions.items():

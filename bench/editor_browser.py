@@ -40,7 +40,7 @@ def free_port() -> int:
 
 
 def serve(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DEBUG": "true", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DEBUG": "true", "LOG_LEVEL": "WARNING", "REVISION_RATE_PER_MINUTE": "0"}
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,

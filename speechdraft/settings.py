@@ -136,15 +136,27 @@ else:
     CELERY_TASK_EAGER_PROPAGATES = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Two queues, each with its own worker in production, so that a slow upload never delays
-# someone's download: ingestion on CELERY_CORPUS_QUEUE, everything else (exports, review, term
-# re-indexing) on CELERY_QUEUE. A worker started without -Q consumes both.
+# Queues, so that a slow upload never delays someone's download and a backlog of other work
+# never stands in front of an export: ingestion on CELERY_CORPUS_QUEUE (its own worker), Word
+# exports on CELERY_EXPORT_QUEUE, everything else (review, term re-indexing) on CELERY_QUEUE.
+# A worker consuming CELERY_QUEUE also consumes CELERY_EXPORT_QUEUE (speechdraft/celery.py);
+# a worker started without -Q consumes all three.
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "speechdraft")
 CELERY_CORPUS_QUEUE = env_str("CELERY_CORPUS_QUEUE", "corpus")
+# Named after CELERY_QUEUE unless set, so that sites sharing one Redis under their own
+# CELERY_QUEUE never render each other's exports.
+CELERY_EXPORT_QUEUE = env_str("CELERY_EXPORT_QUEUE", f"{CELERY_TASK_DEFAULT_QUEUE}-exports")
 CELERY_TASK_QUEUES = [
-    Queue(name) for name in dict.fromkeys([CELERY_TASK_DEFAULT_QUEUE, CELERY_CORPUS_QUEUE])
+    Queue(name)
+    for name in dict.fromkeys([CELERY_TASK_DEFAULT_QUEUE, CELERY_CORPUS_QUEUE, CELERY_EXPORT_QUEUE])
 ]
-CELERY_TASK_ROUTES = {"corpus.*": {"queue": CELERY_CORPUS_QUEUE}}
+CELERY_TASK_ROUTES = {
+    "corpus.*": {"queue": CELERY_CORPUS_QUEUE},
+    "exports.*": {"queue": CELERY_EXPORT_QUEUE},
+}
+# Export fairness: each user's exports queued or running at once; a further one is refused
+# with a message (one for a draft that already waits replaces the waiting one).
+EXPORT_MAX_ACTIVE_PER_USER = env_int("EXPORT_MAX_ACTIVE_PER_USER", 2, minimum=1)
 
 # One uploaded document's ingestion, in seconds: past the soft limit it is stopped and marked
 # 处理超时; past the hard one the pool process is killed (stuck where the soft one cannot reach).
@@ -237,9 +249,32 @@ if EXPORT_DATE_STYLE not in ("arabic", "chinese"):
 # A job still queued or running after this many seconds is considered lost and can be retried.
 EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 300, minimum=10)
 
+# Revision storage (speechdraft/drafts/revisions.py): each change is stored as a delta from the
+# revision before it; a full snapshot starts a new chain when the deltas since the last one
+# add up to as much as a full one, and at the latest after REVISION_FULL_EVERY revisions (a
+# read replays at most that many small deltas). REVISION_QUOTA_BYTES: what the revisions of
+# one user's drafts (not those in the 回收站) may take before further changes are refused.
+# REVISION_RATE_PER_MINUTE: new revisions one user may make a minute (typing that goes on in
+# the same paragraph makes none). 0 turns either limit off.
+REVISION_FULL_EVERY = env_int("REVISION_FULL_EVERY", 200, minimum=1)
+REVISION_QUOTA_BYTES = env_int("REVISION_QUOTA_BYTES", 200 * 1024 * 1024, minimum=0)
+REVISION_RATE_PER_MINUTE = env_int("REVISION_RATE_PER_MINUTE", 120, minimum=0)
+
 # Uploads: refuse oversized request bodies early (ingestion has its own per-file limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Corpus uploads (the admin's 上传讲话稿 page), limited per request while it is read
+# (speechdraft/corpus/uploads.py): the request body (refused unread when Content-Length is
+# over it), one file (the same limit ingestion applies, with the same figure in its message),
+# all the request's files once unzipped (checked on the zips' directories before anything is
+# decompressed) and the number of files, zip members included. Past one the page says which,
+# with the figures, and accepts nothing; the reverse proxy's body limit should allow
+# UPLOAD_MAX_REQUEST_BYTES. A submission is one batch, ingested as one job.
+UPLOAD_MAX_REQUEST_BYTES = 50 * 1024 * 1024
+UPLOAD_MAX_FILE_BYTES = 20 * 1024 * 1024
+UPLOAD_MAX_TOTAL_UNZIPPED_BYTES = 200 * 1024 * 1024
+UPLOAD_MAX_FILES = 500
 
 if not DEBUG:
     # SECURE_COOKIES=true (the default) means the site is served over HTTPS: cookies are

@@ -48,6 +48,15 @@ def library_stats_fresh(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def revision_rate_unlimited(request):
+    """Tests change drafts far faster than a person can: the per-minute limit of new revisions
+    is off, except where a test sets it (tests/drafts/test_revision_limits.py)."""
+    if request.config.pluginmanager.hasplugin("django"):
+        request.getfixturevalue("settings").REVISION_RATE_PER_MINUTE = 0
+    yield
+
+
 @pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user("alice", password=PASSWORD)
@@ -210,10 +219,16 @@ def _stop_worker(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
+def _reroute(app) -> None:
+    """Celery reads task_routes once, at the first task sent: make it read them again."""
+    app.amqp.flush_routes()
+    del app.amqp.router
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, media_root, tmp_path_factory):
     """Real `celery worker` processes consuming from Redis, pointed at the test database: one
-    for the default queue (exports and the rest; solo pool) and one for the corpus queue
+    for the default queue and the export queue (solo pool) and one for the corpus queue
     (prefork: Celery enforces time limits only there), as in docker-compose.yml.
 
     Only in Redis mode: in embedded mode tasks run in-process and there is nothing to start.
@@ -229,6 +244,13 @@ def celery_worker(django_db_setup, media_root, tmp_path_factory):
 
     queue = f"pytest-{uuid.uuid4().hex[:8]}"
     corpus_queue = f"{queue}-corpus"
+    # Exports: consumed by the default-queue worker too, as worker-export does in production
+    # (speechdraft/celery.py adds the export queue to a worker of the default queue).
+    export_queue = f"{queue}-exports"
+    private = {
+        settings.CELERY_CORPUS_QUEUE: corpus_queue,
+        settings.CELERY_EXPORT_QUEUE: export_queue,
+    }
     # The test process publishes to private queues that only these workers consume.
     previous = {
         "task_default_queue": app.conf.task_default_queue,
@@ -237,15 +259,17 @@ def celery_worker(django_db_setup, media_root, tmp_path_factory):
     app.conf.update(
         task_default_queue=queue,
         task_routes={
-            pattern: {**route, "queue": corpus_queue}
+            pattern: {**route, "queue": private[route["queue"]]}
             for pattern, route in settings.CELERY_TASK_ROUTES.items()
-            if route["queue"] == settings.CELERY_CORPUS_QUEUE
+            if route["queue"] in private
         },
     )
+    _reroute(app)
     env = dict(
         os.environ,
         CELERY_QUEUE=queue,
         CELERY_CORPUS_QUEUE=corpus_queue,
+        CELERY_EXPORT_QUEUE=export_queue,
         DJANGO_SETTINGS_MODULE="speechdraft.settings",
         MEDIA_ROOT=str(media_root),
     )
@@ -269,6 +293,7 @@ def celery_worker(django_db_setup, media_root, tmp_path_factory):
             "queue": queue,
             "pid": proc.pid,
             "log": log_path,
+            "exports": {"queue": export_queue},
             "corpus": {
                 "node": f"{corpus_queue}@localhost",
                 "queue": corpus_queue,
@@ -281,3 +306,4 @@ def celery_worker(django_db_setup, media_root, tmp_path_factory):
         _stop_worker(proc)
         _stop_worker(corpus)
         app.conf.update(**previous)
+        _reroute(app)

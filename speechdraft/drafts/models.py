@@ -62,6 +62,9 @@ class Draft(models.Model):
     )
     target_minutes = models.PositiveSmallIntegerField("目标时长（分钟）", null=True, blank=True)
     char_count = models.PositiveIntegerField("字数", default=0)
+    # What its revisions take in the database (bytes), kept as they are written: the owner's
+    # drafts summed make the storage quota (REVISION_QUOTA_BYTES) cheap to check.
+    revision_bytes = models.PositiveBigIntegerField("修改记录占用（字节）", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     # 删除 moves a draft to the 回收站; it can be restored until it is purged (TRASH_DAYS).
@@ -144,7 +147,13 @@ class DraftItem(models.Model):
 
 
 class Revision(models.Model):
-    """Every change of a draft, with who and when; `snapshot` is the state after it."""
+    """Every change of a draft, with who and when; `snapshot` holds the state after it, in
+    full or as a delta from the revision before (drafts/revisions.py). Read it with
+    services.snapshot_state(), never by decoding `snapshot` alone."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "完整快照"
+        DELTA = "delta", "增量"
 
     draft = models.ForeignKey(
         Draft, on_delete=models.CASCADE, related_name="revisions", verbose_name="讲话稿"
@@ -169,6 +178,8 @@ class Revision(models.Model):
     # never folded into the next stretch of typing.
     pinned = models.BooleanField("已被引用", default=False)
     snapshot = models.BinaryField("快照")
+    # Rows written before deltas are all full snapshots: the default reads them as they are.
+    kind = models.CharField("存储方式", max_length=5, choices=Kind.choices, default=Kind.FULL)
     created_at = models.DateTimeField("修改时间", auto_now_add=True)
 
     class Meta:

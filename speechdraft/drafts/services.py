@@ -6,16 +6,21 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import zlib
+import time
 from dataclasses import dataclass, replace
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Subquery, Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from speechdraft.core.params import parse_id
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, Status
+from speechdraft.drafts import revisions
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
+from speechdraft.drafts.signals import draft_changed
 from speechdraft.library.models import Phrase
 from speechdraft.library.services import material_used
 from speechdraft.text.errors import UserError
@@ -67,26 +72,128 @@ ITEM_FIELDS = (
 
 
 def _item_rows(draft: Draft) -> list[dict]:
-    return list(draft.items.values(*ITEM_FIELDS))
+    # In (position, id) order: the order a state keeps its items in, stored whole or replayed.
+    return list(draft.items.order_by("position", "id").values(*ITEM_FIELDS))
 
 
-def _snapshot(draft: Draft, items: list[dict] | None = None) -> bytes:
-    items = _item_rows(draft) if items is None else items
-    state = {
+def _state(draft: Draft, items: list[dict] | None = None) -> dict:
+    """What a revision holds: the draft's fields and its items, as JSON reads them back."""
+    return {
         "title": draft.title,
         "meeting_name": draft.meeting_name,
         "speaker": draft.speaker,
         "date": draft.date.isoformat() if draft.date else None,
-        "variables": draft.variables,
-        "numbering": draft.numbering,
+        # Through JSON, so a delta compares them with a stored state like for like.
+        "variables": json.loads(json.dumps(draft.variables)),
+        "numbering": json.loads(json.dumps(draft.numbering)),
         "stage": draft.stage,
-        "items": items,
+        "items": _item_rows(draft) if items is None else items,
     }
-    return zlib.compress(json.dumps(state, ensure_ascii=False).encode(), 3)
+
+
+def _snapshot(draft: Draft, items: list[dict] | None = None) -> bytes:
+    """The state in full, as every revision was stored before deltas."""
+    return revisions.encode_full(_state(draft, items))
 
 
 def snapshot_state(revision: Revision) -> dict:
-    return json.loads(zlib.decompress(bytes(revision.snapshot)))
+    """The draft's state at `revision`: the one way to read a revision. A delta is replayed on
+    the revisions before it back to the nearest full snapshot, read in one query."""
+    data = revisions.decode(revision.snapshot)
+    if "base" not in data:
+        return data
+    rows = _chain_rows(revision.draft_id, below=revision.version)
+    return revisions.replay([*rows, (revision.version, data)]).state
+
+
+def _chain_rows(draft_id: int, *, below: int) -> list[tuple[int, bytes]]:
+    """(version, stored bytes) of the revisions the last one before version `below` is rebuilt
+    from: its chain's full snapshot and every delta after it, oldest first."""
+    start = (
+        Revision.objects.filter(draft_id=draft_id, version__lt=below, kind=Revision.Kind.FULL)
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    return list(
+        Revision.objects.filter(draft_id=draft_id, version__lt=below, version__gte=Subquery(start))
+        .order_by("version")
+        .values_list("version", "snapshot")
+    )
+
+
+def _stored(draft: Draft, items: list[dict], *, below: int) -> tuple[str, bytes]:
+    """The kind and bytes of a revision holding the draft's state now, stored after the last
+    revision before version `below`: a delta from that one's state when it pays."""
+    rows = _chain_rows(draft.pk, below=below) if below > 1 else []
+    before = revisions.replay(rows) if rows else None
+    return revisions.encode(
+        _state(draft, items), before=before, full_every=settings.REVISION_FULL_EVERY
+    )
+
+
+class RevisionQuotaExceeded(DraftError):
+    def __init__(self, used: int, limit: int) -> None:
+        super().__init__(
+            f"您的修改记录已占用 {_size_text(used)}，超过上限 {_size_text(limit)}："
+            "请删除不用的讲话稿或联系管理员。"
+        )
+        self.used, self.limit = used, limit
+
+
+class TooManyChanges(DraftError):
+    def __init__(self) -> None:
+        super().__init__("操作过于频繁，请稍候再试。")
+
+
+def _size_text(n: int) -> str:
+    mb = 1024 * 1024
+    return f"{n / mb:.1f} MB" if n >= mb // 10 else f"{max(1, round(n / 1024))} KB"
+
+
+def revision_bytes_of(owner_id: int) -> int:
+    """What the revisions of the user's drafts take (those in the 回收站 not counted: they are
+    going, and deleting a draft is how one makes room)."""
+    used = Draft.objects.live().filter(owner_id=owner_id).aggregate(n=Sum("revision_bytes"))
+    return used["n"] or 0
+
+
+def _check_quota(owner_id: int) -> None:
+    limit = settings.REVISION_QUOTA_BYTES
+    if limit:
+        used = revision_bytes_of(owner_id)
+        if used > limit:
+            raise RevisionQuotaExceeded(used, limit)
+
+
+RATE_WINDOW_SECONDS = 60
+_clock = time.time  # replaced in tests
+
+
+def _count_change(user) -> None:
+    """One more new revision by `user` this minute, refused past REVISION_RATE_PER_MINUTE.
+    A fixed window in the cache, taken with an atomic increment (Redis or locmem), so changes
+    at once cannot all see the count below the limit; with the cache down nothing is counted."""
+    limit = settings.REVISION_RATE_PER_MINUTE
+    if not limit or getattr(user, "pk", None) is None:
+        return
+    # date_joined too: an id can be reused after a delete (SQLite) or a rolled-back test.
+    joined = getattr(user, "date_joined", None)
+    stamp = int(joined.timestamp() * 1_000_000) if joined else 0
+    window = int(_clock() // RATE_WINDOW_SECONDS)
+    key = f"revision-rate:{user.pk}:{stamp}:{window}"
+    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)  # starts the window; else a no-op
+    try:
+        count = cache.incr(key)
+    except ValueError:  # lapsed between add() and incr(), or the cache is unreachable
+        return
+    if count > limit:
+        raise TooManyChanges()
+
+
+def _count_bytes(draft: Draft, added: int) -> None:
+    if added:
+        Draft.objects.filter(pk=draft.pk).update(revision_bytes=F("revision_bytes") + added)
+        draft.revision_bytes += added
 
 
 def _char_count(draft: Draft, items: list[dict] | None = None) -> int:
@@ -116,7 +223,9 @@ def _record(
     item_id: int | None = None,
     started_at=None,
 ) -> Revision:
-    return Revision.objects.create(
+    items = _item_rows(draft) if items is None else items
+    kind, blob = _stored(draft, items, below=draft.version)
+    revision = Revision.objects.create(
         draft=draft,
         version=draft.version,
         user=user,
@@ -127,8 +236,11 @@ def _record(
         redo_version=redo_version,
         item_id=item_id,
         started_at=started_at,
-        snapshot=_snapshot(draft, items),
+        snapshot=blob,
+        kind=kind,
     )
+    _count_bytes(draft, len(blob))
+    return revision
 
 
 def _lock(draft: Draft, expected_version: int | None) -> Draft:
@@ -153,7 +265,12 @@ def _version_number(value) -> int:
 
 def _typing_to_extend(draft: Draft, user, item_id: int) -> Revision | None:
     """The current revision, when it is a stretch of typing in this item that may go on."""
-    current = draft.revisions.filter(version=draft.version).defer("snapshot").first()
+    current = (
+        draft.revisions.filter(version=draft.version)
+        .defer("snapshot")
+        .annotate(stored_bytes=Length("snapshot"))
+        .first()
+    )
     if (
         current is None
         or current.action != TYPING
@@ -187,6 +304,9 @@ def _commit(
 
     items = _item_rows(draft)  # read once: for the document, 字数 and the revision's snapshot
     extended = _typing_to_extend(draft, user, item_id) if item_id is not None else None
+    _check_quota(draft.owner_id)
+    if extended is None:
+        _count_change(user)  # typing that goes on makes no new revision: not counted
     draft.version += 1
     roots = tree_from_rows(items)
     doc = document_from_nodes(draft, roots)
@@ -194,10 +314,13 @@ def _commit(
     draft.save()
     if extended is not None:
         # The stretch of typing goes on: its revision moves to the new version, same undo target.
+        # Its delta is taken again from the revision before it, which nothing else changes.
         parent_version = extended.parent_version
+        kind, blob = _stored(draft, items, below=extended.version)
         Revision.objects.filter(pk=extended.pk).update(
-            version=draft.version, snapshot=_snapshot(draft, items), created_at=timezone.now()
+            version=draft.version, snapshot=blob, kind=kind, created_at=timezone.now()
         )
+        _count_bytes(draft, len(blob) - (extended.stored_bytes or 0))
     else:
         _record(
             draft,
@@ -215,6 +338,10 @@ def _commit(
     draft._history = (draft.version, parent_version is not None, redo_version is not None)
     # Only once committed: a rolled-back change must not leave its content cached.
     transaction.on_commit(lambda: remember_document(doc))
+    draft_id, owner_id = draft.pk, draft.owner_id
+    transaction.on_commit(
+        lambda: draft_changed.send(sender=Draft, draft_id=draft_id, owner_id=owner_id)
+    )
     return draft
 
 
@@ -277,6 +404,7 @@ def draft_create(
     meeting_name, speaker = one_line(meeting_name), one_line(speaker)
     if not title:
         raise DraftError("请填写标题。")
+    _check_quota(owner.pk)
     if skeleton is not None:
         _check_startable(skeleton, mode)
     variables = {"地区": region[:200]} if region else {}

@@ -227,7 +227,11 @@ def draft_untrash(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def draft_copy(request: HttpRequest, pk: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
-    copy = services.draft_copy(draft, user=request.user)
+    try:
+        copy = services.draft_copy(draft, user=request.user)
+    except DraftError as exc:  # over the storage quota, say
+        messages.error(request, exc.message)
+        return redirect("drafts:editor", draft.pk)
     messages.success(request, f"已复制为新稿《{copy.title}》。")
     return redirect("drafts:editor", copy.pk)
 

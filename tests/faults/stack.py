@@ -176,6 +176,8 @@ class Stack:
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SECURE_COOKIES": "false",
+            # The scenarios change drafts far faster than a person (the limit has its own tests).
+            "REVISION_RATE_PER_MINUTE": "0",
             "MEDIA_ROOT": str(self.root / "media"),
             "STATIC_ROOT": str(self.root / "static"),
             "EXPORT_STALE_SECONDS": str(stale_seconds),

@@ -28,10 +28,12 @@ run: setup
 test: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# With REDIS_URL (and DATABASE_URL) set, tasks go to Redis: run one worker per queue, each in
+# With REDIS_URL (and DATABASE_URL) set, tasks go to Redis: run these two workers, each in
 # a terminal of its own, beside `manage.py runserver` or gunicorn. `make run` needs neither:
 # without REDIS_URL its tasks run in the web process.
 .PHONY: worker-export worker-corpus
+# Word exports (their own queue, CELERY_EXPORT_QUEUE, which a worker of CELERY_QUEUE also
+# consumes: speechdraft/celery.py), review runs and term re-indexing: two at a time.
 worker-export: $(VENV)/.installed
 	@test -n "$$REDIS_URL" || { echo "未设置 REDIS_URL：嵌入模式下任务在网页进程内运行，无需 worker"; exit 1; }
 	$(VENV)/bin/celery -A speechdraft worker -Q $${CELERY_QUEUE:-speechdraft} -n export@%h \
@@ -53,10 +55,12 @@ bench: $(VENV)/.installed
 	$(PY) bench/library_search.py
 	$(PY) bench/library_quality.py
 	$(PY) bench/review_reuse.py
+	$(PY) bench/review_hints.py
 	$(PY) bench/editor.py
 	$(PY) bench/editor_browser.py
 	$(PY) bench/drafts_list.py
 	$(PY) bench/export_docx.py
+	$(PY) bench/revision_storage.py
 	@echo "结果已写入 bench/RESULTS.md"
 
 # The fault scenarios of issue #8 (Redis down, worker killed, PostgreSQL restarted, tabs racing)

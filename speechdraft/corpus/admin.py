@@ -1,15 +1,26 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Prefetch
-from django.shortcuts import redirect
+from django.http.multipartparser import TooManyFilesSent
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from speechdraft.corpus.duplicates import duplicate_label
 from speechdraft.corpus.forms import UploadForm
-from speechdraft.corpus.models import Section, Skeleton, SourceDocument, Status
-from speechdraft.corpus.services import documents_reingest, documents_upload
+from speechdraft.corpus.models import Section, Skeleton, SourceDocument, Status, UploadBatch
+from speechdraft.corpus.services import batch_progress, documents_reingest, documents_upload
+from speechdraft.corpus.uploads import (
+    Budget,
+    BudgetUploadHandler,
+    discard_body,
+    request_refusal,
+    too_many_files_message,
+)
 from speechdraft.text.templating import from_brackets, to_brackets
 
 
@@ -93,10 +104,22 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
     @admin.action(description="重新导入所选文件", permissions=["change"])
     def reingest(self, request, queryset):
-        count = documents_reingest(queryset)
-        skipped = queryset.count() - count
+        documents = list(queryset)
+        batch = documents_reingest(documents, user=request.user)
+        count = batch.items.count() if batch is not None else 0
+        skipped = len(documents) - count
         note = f"；{skipped} 个没有保存的上传文件，需重新上传" if skipped else ""
-        self.message_user(request, f"已重新排队 {count} 个文件{note}。", messages.SUCCESS)
+        if batch is None:
+            self.message_user(request, f"没有可重新导入的文件{note}。", messages.WARNING)
+            return
+        link = reverse("admin:corpus_upload_batch", args=[batch.pk])
+        self.message_user(
+            request,
+            format_html(
+                '已重新排队 {} 个文件{}，依次导入，<a href="{}">查看进度</a>。', count, note, link
+            ),
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         speeches = Skeleton.objects.select_related("duplicate_of").order_by("index")
@@ -149,24 +172,84 @@ class SourceDocumentAdmin(admin.ModelAdmin):
         return False  # documents come in through the upload page
 
     def get_urls(self):
-        upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="corpus_upload")
-        return [upload, *super().get_urls()]
+        view = self.admin_site.admin_view
+        # CSRF is checked by _upload_post once the body has been read within the budgets.
+        upload = csrf_exempt(self.upload_view)
+        return [
+            path("upload/", view(upload), name="corpus_upload"),
+            path("upload/<int:batch_id>/", view(upload), name="corpus_upload_batch"),
+            *super().get_urls(),
+        ]
 
-    def upload_view(self, request):
+    def upload_view(self, request, batch_id: int | None = None):
+        """The upload page; with a batch, that batch's progress above the form.
+
+        A POST is read here, within the per-request budgets, before the CSRF check reads it:
+        one over the size limit is refused without parsing or keeping any of it, the rest goes
+        to temporary files through BudgetUploadHandler, which keeps nothing past the count.
+        A refusal changes nothing, so it needs no CSRF check.
+        """
         if not self.has_change_permission(request):
             return redirect("admin:index")
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            documents = documents_upload(form.cleaned_data["files"])
-            messages.success(request, f"已接收 {len(documents)} 个文件，正在后台导入，状态见下表。")
-            return redirect(reverse("admin:corpus_sourcedocument_changelist"))
+        if request.method != "POST":
+            return self._upload_page(request, UploadForm(), batch_id=batch_id)
+        budget = Budget.from_settings()
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        refusal = request_refusal(length, budget)
+        if refusal is not None:
+            discard_body(request, length, budget)
+            return self._upload_page(request, UploadForm(), refusal=refusal, status=413)
+        handler = BudgetUploadHandler(request, budget)
+        request.upload_handlers = [handler]  # temporary files, never memory
+        try:
+            request.FILES  # noqa: B018 - reads the body now, within the budgets
+        except TooManyFilesSent:
+            handler.refusal = too_many_files_message(settings.DATA_UPLOAD_MAX_NUMBER_FILES)
+        if handler.refusal is not None:
+            return self._upload_page(request, UploadForm(), refusal=handler.refusal)
+        return self._upload_post(request)
+
+    @method_decorator(csrf_protect)
+    def _upload_post(self, request):
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._upload_page(request, form)
+        unpacked = form.cleaned_data["files"]
+        try:
+            batch = documents_upload(unpacked.files, notes=unpacked.notes, user=request.user)
+        finally:
+            unpacked.close()
+        count = len(unpacked.files)
+        messages.success(request, f"已接收 {count} 个文件，正在后台依次导入，进度见下方。")
+        if unpacked.notes:
+            messages.warning(
+                request, f"有 {len(unpacked.notes)} 项需要注意（未接收或已改名），详见下方。"
+            )
+        return redirect(reverse("admin:corpus_upload_batch", args=[batch.pk]))
+
+    def _upload_page(self, request, form, *, batch_id=None, refusal=None, status=200):
+        batch = None
+        if batch_id is not None:
+            batch = get_object_or_404(UploadBatch.objects.select_related("created_by"), pk=batch_id)
+        recent = [
+            (b, batch_progress(b))
+            for b in UploadBatch.objects.select_related("created_by").exclude(pk=batch_id)[:5]
+        ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": "上传讲话稿",
+            "refusal": refusal,
+            "batch": batch,
+            "progress": batch_progress(batch) if batch is not None else None,
+            "items": batch.items.select_related("document") if batch is not None else [],
+            "recent": recent,
+            "title": "上传讲话稿" if batch is None else f"上传讲话稿：批次 {batch.pk}",
         }
-        return TemplateResponse(request, "admin/corpus/upload.html", context)
+        return TemplateResponse(request, "admin/corpus/upload.html", context, status=status)
 
 
 class BracketSlotsForm(forms.ModelForm):

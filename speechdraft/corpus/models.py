@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from speechdraft.text.freshness import source_year
@@ -101,6 +102,70 @@ class SourceDocument(models.Model):
         if len(skeletons) == 1:
             return list(skeletons[0].incomplete)
         return [f"第{s.index + 1}篇：{reason}" for s in skeletons for reason in s.incomplete]
+
+
+class UploadBatch(models.Model):
+    """One submission of the upload page (or one 重新导入), ingested as one job: its documents
+    in order, one at a time (speechdraft.corpus.tasks.ingest_batch). `notes` are what the upload
+    itself did not accept or renamed; the items say how each accepted file went."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    notes = models.JSONField("上传时的提示", default=list, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "上传批次"
+        verbose_name_plural = "上传批次"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"上传批次 {self.pk}"
+
+
+class BatchItem(models.Model):
+    """One document of a batch, with how its ingestion went (kept when the document is
+    deleted or uploaded again in a later batch)."""
+
+    batch = models.ForeignKey(
+        UploadBatch, on_delete=models.CASCADE, related_name="items", verbose_name="上传批次"
+    )
+    position = models.PositiveIntegerField("顺序")
+    document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="batch_items",
+        verbose_name="源文档",
+    )
+    file_name = models.CharField("文件名", max_length=255)
+    state = models.CharField(
+        "状态",
+        max_length=12,
+        choices=SourceDocument.State.choices,
+        default=SourceDocument.State.PENDING,
+        db_index=True,
+    )
+    message = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "批次中的文件"
+        verbose_name_plural = "批次中的文件"
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="batchitem_unique_pos")
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class SkeletonQuerySet(models.QuerySet):

@@ -6,12 +6,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from speechdraft.corpus import duplicates
 from speechdraft.corpus.limits import TIMEOUTS
-from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, SourceDocument, Status
+from speechdraft.corpus.models import (
+    BatchItem,
+    Paragraph,
+    Role,
+    Section,
+    Skeleton,
+    SourceDocument,
+    Status,
+    UploadBatch,
+)
 from speechdraft.corpus.signals import document_stored
+from speechdraft.corpus.uploads import too_large_message
 from speechdraft.library.services import (
     phrase_min_quality,
     phrases_store_for_document,
@@ -25,8 +37,12 @@ from speechdraft.text.templating import to_brackets
 
 logger = logging.getLogger(__name__)
 
-# One file's limit: larger files are refused before parsing (the parser checks it again).
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+def max_file_bytes() -> int:
+    """One file's limit (settings.UPLOAD_MAX_FILE_BYTES): the upload page refuses larger files
+    with the same figure, ingestion refuses them before parsing (the parser checks it again)."""
+    return settings.UPLOAD_MAX_FILE_BYTES
+
 
 Outcome = Literal["created", "updated", "unchanged", "duplicate", "failed"]
 
@@ -102,7 +118,7 @@ def document_ingest(
 
     user_dictionary_ensure()
     try:
-        parsed = parse_bytes(data, file_name, max_bytes=MAX_UPLOAD_BYTES)
+        parsed = parse_bytes(data, file_name, max_bytes=max_file_bytes())
         units = [reusable_paragraphs(speech) for speech in parsed.speeches]
     except IngestError as exc:
         if isinstance(exc.__cause__, TIMEOUTS):  # a reader's "damaged file" hiding the limit
@@ -289,11 +305,18 @@ def _speech_text(speech: text_model.Speech) -> str:
 def document_ingest_uploaded(document: SourceDocument) -> IngestResult:
     """Ingest the file an admin uploaded for `document`, recording progress on the row."""
     SourceDocument.objects.filter(pk=document.pk).update(state=SourceDocument.State.PROCESSING)
+    limit = max_file_bytes()
     try:
-        with document.upload.open("rb") as handle:
-            data = handle.read(MAX_UPLOAD_BYTES + 1)
+        size = document.upload.size
+        if size <= limit:
+            with document.upload.open("rb") as handle:
+                data = handle.read(limit + 1)
     except (OSError, ValueError):
         message = f"文件“{document.file_name}”的上传内容已丢失，请重新上传"
+        _mark(document, SourceDocument.State.FAILED, message, checksum="")
+        return IngestResult(document.file_name, "failed", message, document)
+    if size > limit:  # stored before the upload page checked it: its real size, not the limit
+        message = too_large_message(document.file_name, size, limit) + "，未导入"
         _mark(document, SourceDocument.State.FAILED, message, checksum="")
         return IngestResult(document.file_name, "failed", message, document)
     try:
@@ -302,63 +325,177 @@ def document_ingest_uploaded(document: SourceDocument) -> IngestResult:
         raise  # the task marks it 处理超时
     except Exception:
         logger.exception("ingest of document %s failed", document.pk)
-        message = f"文件“{document.file_name}”处理时发生内部错误，已记录，请联系管理员"
+        message = internal_error_message(document.file_name)
         _mark(document, SourceDocument.State.FAILED, message, checksum="")
         return IngestResult(document.file_name, "failed", message, document)
 
 
-@transaction.atomic
-def documents_upload(files: list[tuple[str, bytes]]) -> list[SourceDocument]:
-    """Save uploaded files and queue one ingestion task per file, after commit."""
-    from django.core.files.base import ContentFile
+def internal_error_message(file_name: str) -> str:
+    return f"文件“{file_name}”处理时发生内部错误，已记录，请联系管理员"
 
-    documents = []
-    for name, data in files:
+
+# ---------------------------------------------------------------- batches
+
+
+@transaction.atomic
+def documents_upload(files, *, notes=(), user=None) -> UploadBatch:
+    """Store one submission's accepted files (name, File: a temporary file, moved into the
+    storage rather than copied) and queue the batch as one job, after commit. A name already
+    stored is the same document, uploaded again: rebuilt in place when its content changed."""
+    batch = UploadBatch.objects.create(created_by=user, notes=list(notes))
+    replaced: list[str] = []
+    items = []
+    for position, (name, content) in enumerate(files):
         document, _ = SourceDocument.objects.get_or_create(file_name=name)
         if document.upload:
-            document.upload.delete(save=False)
-        document.upload.save(name.replace("/", "_"), ContentFile(data), save=False)
+            replaced.append(document.upload.name)
+        document.upload.save(name.replace("/", "_"), content, save=False)
         document.state = SourceDocument.State.PENDING
         document.error = ""
         document.save()
-        documents.append(document)
-    ids = [d.pk for d in documents]
-    transaction.on_commit(lambda: documents_enqueue(ids))
-    return documents
+        items.append(BatchItem(batch=batch, position=position, document=document, file_name=name))
+    BatchItem.objects.bulk_create(items)
+
+    def after_commit() -> None:
+        # The files replaced go once the new ones are recorded, never before.
+        storage = SourceDocument._meta.get_field("upload").storage
+        for old in replaced:
+            try:
+                storage.delete(old)
+            except OSError:
+                logger.warning("could not delete replaced upload %s", old)
+        batch_enqueue(batch.pk)
+
+    transaction.on_commit(after_commit)
+    return batch
 
 
 QUEUE_UNAVAILABLE = (
     "后台服务暂不可用，文件已保存但未导入。请稍后在列表中勾选它，执行“重新导入所选文件”。"
 )
+_UNFINISHED = (SourceDocument.State.PENDING, SourceDocument.State.PROCESSING)
 
 
-def documents_enqueue(document_ids: list[int]) -> None:
-    """One ingestion task per stored file. A broker that cannot be reached fails the files
-    with a message (they stay stored, to be re-imported) instead of leaving them 排队中."""
-    from speechdraft.corpus.tasks import ingest_document
+def batch_enqueue(batch_id: int) -> None:
+    """Queue the batch's job (or the rest of it). A broker that cannot be reached fails its
+    files with a message (they stay stored, to be re-imported) instead of leaving them 排队中."""
+    from speechdraft.corpus.tasks import ingest_batch
 
-    for pk in document_ids:
-        try:
-            ingest_document.delay(pk)
-        except Exception:  # kombu/redis connection errors: the broker is down
-            logger.exception("could not queue ingestion of document %s", pk)
-            SourceDocument.objects.filter(pk=pk, state=SourceDocument.State.PENDING).update(
-                state=SourceDocument.State.FAILED, error=QUEUE_UNAVAILABLE
-            )
+    try:
+        ingest_batch.delay(batch_id)
+    except Exception:  # kombu/redis connection errors: the broker is down
+        logger.exception("could not queue ingestion of batch %s", batch_id)
+        items = BatchItem.objects.filter(batch_id=batch_id, state=SourceDocument.State.PENDING)
+        SourceDocument.objects.filter(
+            pk__in=items.values("document_id"), state=SourceDocument.State.PENDING
+        ).update(state=SourceDocument.State.FAILED, error=QUEUE_UNAVAILABLE)
+        items.update(state=SourceDocument.State.FAILED, message=QUEUE_UNAVAILABLE)
+        batch_finish(batch_id)
 
 
-def documents_reingest(documents) -> int:
-    """Queue stored uploads again (after a failure, an outage or a parser improvement)."""
-    ids = []
-    for document in documents:
-        if not document.upload:
-            continue
-        SourceDocument.objects.filter(pk=document.pk).update(
-            state=SourceDocument.State.PENDING, error=""
+def batch_next_item(batch_id: int) -> BatchItem | None:
+    """The first item not finished: one still 处理中 was interrupted (its worker was lost) and
+    is taken again."""
+    return (
+        BatchItem.objects.filter(batch_id=batch_id, state__in=_UNFINISHED)
+        .select_related("document")
+        .order_by("position")
+        .first()
+    )
+
+
+def batch_item_ingest(item: BatchItem) -> None:
+    """Ingest one item's document and record how it went on the item (TIMEOUTS propagate)."""
+    BatchItem.objects.filter(pk=item.pk).update(state=SourceDocument.State.PROCESSING)
+    document = item.document
+    if document is None:  # deleted while queued
+        _item_record(item, SourceDocument.State.FAILED, "文件已在导入前被删除，未导入")
+        return
+    result = document_ingest_uploaded(document)
+    state = SourceDocument.objects.filter(pk=document.pk).values_list("state", flat=True).first()
+    if state is None or state in _UNFINISHED:  # deleted meanwhile, or not marked: the outcome
+        failed = result.outcome == "failed"
+        state = SourceDocument.State.FAILED if failed else SourceDocument.State.DONE
+    _item_record(item, state, result.message)
+
+
+def batch_item_fail(item_id: int, message: str | None = None) -> None:
+    """An item stopped by a time limit (message None: the document's own 处理超时 message) or
+    an internal error."""
+    item = BatchItem.objects.select_related("document").filter(pk=item_id).first()
+    if item is None:
+        return
+    if message is None:
+        document = item.document
+        message = document.error if document is not None else ""
+    elif item.document is not None:
+        SourceDocument.objects.filter(pk=item.document_id, state__in=_UNFINISHED).update(
+            state=SourceDocument.State.FAILED, error=message
         )
-        ids.append(document.pk)
-    transaction.on_commit(lambda: documents_enqueue(ids))
-    return len(ids)
+    _item_record(item, SourceDocument.State.FAILED, message)
+
+
+def batch_processing_item(batch_id: int) -> BatchItem | None:
+    return BatchItem.objects.filter(
+        batch_id=batch_id, state=SourceDocument.State.PROCESSING
+    ).first()
+
+
+def _item_record(item: BatchItem, state: str, message: str) -> None:
+    item.state, item.message = state, message
+    BatchItem.objects.filter(pk=item.pk).update(state=state, message=message)
+
+
+def batch_finish(batch_id: int) -> None:
+    if not BatchItem.objects.filter(batch_id=batch_id, state__in=_UNFINISHED).exists():
+        UploadBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
+            finished_at=timezone.now()
+        )
+
+
+@dataclass(frozen=True)
+class BatchProgress:
+    total: int
+    finished: int
+    failed: int
+    duplicate: int
+
+    @property
+    def running(self) -> bool:
+        return self.finished < self.total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.finished / self.total) if self.total else 100
+
+
+def batch_progress(batch: UploadBatch) -> BatchProgress:
+    states = list(batch.items.values_list("state", flat=True))
+    return BatchProgress(
+        total=len(states),
+        finished=sum(s not in _UNFINISHED for s in states),
+        failed=states.count(SourceDocument.State.FAILED),
+        duplicate=states.count(SourceDocument.State.DUPLICATE),
+    )
+
+
+@transaction.atomic
+def documents_reingest(documents, *, user=None) -> UploadBatch | None:
+    """Queue stored uploads again, as one batch (after a failure, an outage or a parser
+    improvement); None when none of them has a stored upload."""
+    documents = [d for d in documents if d.upload]
+    if not documents:
+        return None
+    batch = UploadBatch.objects.create(created_by=user)
+    SourceDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
+        state=SourceDocument.State.PENDING, error=""
+    )
+    BatchItem.objects.bulk_create(
+        BatchItem(batch=batch, position=position, document=d, file_name=d.file_name)
+        for position, d in enumerate(documents)
+    )
+    transaction.on_commit(lambda: batch_enqueue(batch.pk))
+    return batch
 
 
 def document_approve(document: SourceDocument) -> None:

@@ -44,7 +44,11 @@ class ExportJob(models.Model):
         verbose_name = "导出任务"
         verbose_name_plural = "导出任务"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["draft", "draft_version", "profile", "placeholders"])]
+        indexes = [
+            models.Index(fields=["draft", "draft_version", "profile", "placeholders"]),
+            # A user's jobs queued or running: counted against EXPORT_MAX_ACTIVE_PER_USER.
+            models.Index(fields=["user", "status"], name="exports_job_user_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title}（第 {self.draft_version} 版，{self.get_profile_display()}）"

@@ -7,8 +7,10 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from speechdraft.drafts.models import Draft, Revision
@@ -27,6 +29,15 @@ UNAVAILABLE = "导出服务暂不可用，请稍后点“重试”。"
 # otherwise loop for ever with the job "running".
 MAX_ATTEMPTS = 4
 INTERRUPTED = "导出多次中断（后台服务异常），请点“重试”；仍不成功请联系管理员。"
+TIMED_OUT = "导出超时（后台服务可能中断），请点“重试”。"
+# A queued job of a draft replaced by the user's newer request for the same draft: its task,
+# when the worker reaches it, does nothing.
+SUPERSEDED = "已被对同一讲话稿的新导出请求取代。"
+ACTIVE = (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)
+
+
+def busy_message(active: int) -> str:
+    return f"您已有 {active} 个导出任务在进行，请等它们完成后再导出。"
 
 
 class ExportRefused(UserError):
@@ -136,33 +147,85 @@ def render_bytes(draft: Draft, version: int, *, profile: str, placeholders: bool
 
 
 # --- jobs ------------------------------------------------------------------------------
+#
+# Fairness: each user has at most EXPORT_MAX_ACTIVE_PER_USER jobs queued or running, so one
+# user's burst of clicks never stands in front of everyone else's export. Admission happens
+# under a lock on the user's row (PostgreSQL; SQLite serialises writers anyway), so requests
+# racing from several tabs cannot get past the limit together.
+
+
+def _lock_user(user_id: int) -> None:
+    """Serialise this user's export admissions until the transaction ends."""
+    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk"))
+
+
+def _stale_condition() -> Q:
+    """Queued or running rows judged lost, as job_is_stale judges one job."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.EXPORT_STALE_SECONDS)
+    return (
+        Q(started_at__lt=cutoff)
+        | Q(started_at=None, requeued_at__lt=cutoff)
+        | Q(started_at=None, requeued_at=None, created_at__lt=cutoff)
+    )
+
+
+def _sweep_lost(user_id: int) -> None:
+    """Mark the user's lost jobs failed (as their status poll would), so that a worker that
+    died never leaves them counting against the limit."""
+    ExportJob.objects.filter(_stale_condition(), user_id=user_id, status__in=ACTIVE).update(
+        status=ExportJob.Status.FAILED, error=TIMED_OUT, finished_at=timezone.now()
+    )
+
+
+def _admit(user_id: int, draft_id: int | None, *, keep: int | None = None) -> None:
+    """Make room for one more job of this user, or refuse it. Call under `_lock_user`, after
+    `_sweep_lost`.
+
+    The user's queued jobs of the same draft are superseded (a new click replaces them instead
+    of piling up); `keep` is the job being retried, which neither counts nor is superseded.
+    Refusing raises, so the transaction rolls the superseding back.
+    """
+    mine = ExportJob.objects.filter(user_id=user_id)
+    if keep is not None:
+        mine = mine.exclude(pk=keep)
+    if draft_id is not None:
+        mine.filter(draft_id=draft_id, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.FAILED, error=SUPERSEDED, finished_at=timezone.now()
+        )
+    active = mine.filter(status__in=ACTIVE).count()
+    if active >= settings.EXPORT_MAX_ACTIVE_PER_USER:
+        raise ExportRefused(busy_message(active))
 
 
 def export_request(*, draft: Draft, user, profile: str, placeholders: bool = False) -> ExportJob:
-    """A job for the draft's current version: a finished identical one is reused as is."""
+    """A job for the draft's current version: an identical one still to come or finished is
+    reused as is; otherwise a new one, within the user's limit (see `_admit`)."""
     if profile not in Profile.values:
         raise ExportRefused("导出样式不正确。")
     export_document(draft, draft.version, placeholders=placeholders)  # refuse unfilled slots now
-    reusable = (
-        ExportJob.objects.filter(
-            draft=draft,
-            draft_version=draft.version,
-            profile=profile,
-            placeholders=placeholders,
-            user=user,
-        )
-        .exclude(status=ExportJob.Status.FAILED)
-        .first()
-    )
-    if reusable is not None and (reusable.status != ExportJob.Status.DONE or reusable.file):
-        return reusable
     with transaction.atomic():
+        _lock_user(user.pk)
+        _sweep_lost(user.pk)  # a lost identical job is not reused: it would only time out
+        reusable = (
+            ExportJob.objects.filter(
+                draft=draft,
+                draft_version=draft.version,
+                profile=profile,
+                placeholders=placeholders,
+                user=user,
+            )
+            .exclude(status=ExportJob.Status.FAILED)
+            .first()
+        )
+        if reusable is not None and (reusable.status != ExportJob.Status.DONE or reusable.file):
+            return reusable
         # Under the draft's lock, so typing saved meanwhile cannot fold this version away.
         version = (
             Draft.objects.select_for_update().values_list("version", flat=True).get(pk=draft.pk)
         )
         if version != draft.version:
             raise ExportRefused("稿子刚刚有改动，请再点一次“导出Word”。")
+        _admit(user.pk, draft.pk)
         Revision.objects.filter(draft=draft, version=draft.version).update(pinned=True)
         job = ExportJob.objects.create(
             draft=draft,
@@ -190,17 +253,25 @@ def job_enqueue(job_id: int) -> None:
 
 
 def job_retry(job: ExportJob) -> ExportJob:
-    if job.status not in (ExportJob.Status.FAILED,) and not job_is_stale(job):
+    """Queue a failed or lost job again: a new request, so within the user's limit too."""
+    if job.status != ExportJob.Status.FAILED and not job_is_stale(job):
         return job
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.QUEUED,
-        error="",
-        requeued_at=timezone.now(),
-        started_at=None,
-        finished_at=None,
-        attempts=0,
-    )
-    transaction.on_commit(lambda: job_enqueue(job.pk))
+    with transaction.atomic():
+        _lock_user(job.user_id)
+        current = ExportJob.objects.get(pk=job.pk)  # a retry clicked twice queues it once
+        if current.status != ExportJob.Status.FAILED and not job_is_stale(current):
+            return current
+        _sweep_lost(current.user_id)
+        _admit(current.user_id, current.draft_id, keep=current.pk)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.QUEUED,
+            error="",
+            requeued_at=timezone.now(),
+            started_at=None,
+            finished_at=None,
+            attempts=0,
+        )
+        transaction.on_commit(lambda: job_enqueue(job.pk))
     job.refresh_from_db()
     return job
 
@@ -217,30 +288,38 @@ def job_sweep(job: ExportJob) -> ExportJob:
     """Mark a lost job failed so the user gets a 重试 button instead of waiting forever."""
     if job_is_stale(job):
         ExportJob.objects.filter(pk=job.pk, status__in=["queued", "running"]).update(
-            status=ExportJob.Status.FAILED,
-            error="导出超时（后台服务可能中断），请点“重试”。",
-            finished_at=timezone.now(),
+            status=ExportJob.Status.FAILED, error=TIMED_OUT, finished_at=timezone.now()
         )
         job.refresh_from_db()
     return job
 
 
 def job_run(job_id: int) -> str:
-    """Render one job. Idempotent: a finished job is left alone; a re-run overwrites its file."""
+    """Render one job. Idempotent: a finished job is left alone; a re-run overwrites its file.
+
+    Only a queued or running job (running: delivered again after its worker died) is rendered;
+    one superseded, swept as lost or failed meanwhile is not: its task does nothing.
+    """
     job = ExportJob.objects.select_related("draft").filter(pk=job_id).first()
     if job is None:
         return "missing"
     if job.status == ExportJob.Status.DONE and job.file:
         return "done"
+    if job.status not in ACTIVE:
+        return "skipped"
     if job.draft is None:
         job_fail(job.pk, "讲话稿已被删除，无法导出。")
         return "failed"
     if job.attempts >= MAX_ATTEMPTS:
         job_fail(job.pk, INTERRUPTED)
         return "failed"
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.RUNNING, started_at=timezone.now(), attempts=job.attempts + 1
+    # Claimed only if still queued or running: a request superseding it at this very moment
+    # either wins (and this task stops here) or finds it running (and leaves it be).
+    claimed = ExportJob.objects.filter(pk=job.pk, status__in=ACTIVE).update(
+        status=ExportJob.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
+    if not claimed:
+        return "skipped"
     try:
         data = render_bytes(
             job.draft, job.draft_version, profile=job.profile, placeholders=job.placeholders

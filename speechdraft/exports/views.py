@@ -51,7 +51,12 @@ def export_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    job = job_retry(_get_job_for_user(request, pk))
+    job = _get_job_for_user(request, pk)
+    try:
+        job = job_retry(job)
+    except ExportRefused as exc:  # the user's other exports still fill their share
+        context = {"draft": job.draft, "error": exc.message, "unfilled": [], "profile": job.profile}
+        return render(request, "exports/_refused.html", context, status=422)
     job.refresh_from_db()
     return _status(request, job)
 

@@ -78,7 +78,7 @@ def test_with_the_broker_down_uploads_are_kept_and_can_be_reimported(
 
     client.force_login(editor)
     with monkeypatch.context() as patch:
-        patch.setattr(tasks.ingest_document, "delay", broker_down)
+        patch.setattr(tasks.ingest_batch, "delay", broker_down)
         response = client.post(
             UPLOAD_URL,
             {"files": [SimpleUploadedFile(SAMPLES[0].name, SAMPLES[0].read_bytes())]},

@@ -41,13 +41,18 @@ def queue_of(app, task_name: str) -> str:
     return app.amqp.router.route({}, task_name)["queue"].name
 
 
-def test_ingestion_goes_to_the_corpus_queue_and_the_rest_to_the_default_one():
+def test_ingestion_goes_to_the_corpus_queue_exports_to_theirs_and_the_rest_to_the_default():
     app = settings_router()
     assert queue_of(app, "corpus.ingest_document") == settings.CELERY_CORPUS_QUEUE == "corpus"
-    for name in ("exports.render", "review.run", "library.reindex_terms", "core.ping"):
+    assert queue_of(app, "exports.render") == settings.CELERY_EXPORT_QUEUE
+    for name in ("review.run", "review.items_index", "library.reindex_terms", "core.ping"):
         assert queue_of(app, name) == settings.CELERY_TASK_DEFAULT_QUEUE, name
-    # A worker started without -Q consumes both.
-    assert set(app.amqp.queues) == {settings.CELERY_TASK_DEFAULT_QUEUE, "corpus"}
+    # A worker started without -Q consumes all three.
+    assert set(app.amqp.queues) == {
+        settings.CELERY_TASK_DEFAULT_QUEUE,
+        "corpus",
+        settings.CELERY_EXPORT_QUEUE,
+    }
 
 
 def test_queue_names_and_limits_come_from_the_environment():
@@ -70,7 +75,7 @@ def test_queue_names_and_limits_come_from_the_environment():
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == ["site-a-corpus", "site-a", 45, 75]
+    assert json.loads(proc.stdout) == ["site-a-corpus", "site-a-exports", 45, 75]
 
 
 def upload(client, name: str, data: bytes):
@@ -193,10 +198,11 @@ def test_an_ingestion_past_its_limit_fails_and_never_holds_an_export(alice, edit
     # What the broker delivered, and to whom: each task to the worker of its own queue.
     export_log = celery_worker["log"].read_text()
     corpus_log = celery_worker["corpus"]["log"].read_text()
-    ingest, render = "Task corpus.ingest_document[", "Task exports.render["
+    ingest, render = "Task corpus.ingest_batch[", "Task exports.render["
     assert ingest in corpus_log and ingest not in export_log
     assert render in export_log and render not in corpus_log
-    assert f"Soft time limit ({limit}s) exceeded for corpus.ingest_document" in corpus_log
+    # Each document of a batch has its own limit, enforced in the corpus worker.
+    assert f"ingest of document {document.pk} stopped at its time limit" in corpus_log
 
 
 @pytest.mark.django_db

@@ -5,10 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from speechdraft.corpus.services import (
-    MAX_UPLOAD_BYTES,
     IngestResult,
     document_approve,
     document_ingest,
+    max_file_bytes,
 )
 from speechdraft.library.services import user_dictionary_ensure
 from speechdraft.text.errors import IngestError
@@ -59,8 +59,8 @@ class Command(BaseCommand):
 
     def _one(self, path: Path, *, dry_run: bool, as_json: bool) -> bool:
         name = path.name
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+        if path.stat().st_size > max_file_bytes():
+            limit = max_file_bytes() // (1024 * 1024)
             return self._report(
                 IngestResult(name, "failed", f"文件“{name}”超过 {limit} MB 上限，未导入"), as_json
             )
@@ -68,7 +68,7 @@ class Command(BaseCommand):
         if dry_run:
             user_dictionary_ensure()
             try:
-                parsed = parse_bytes(data, name, max_bytes=MAX_UPLOAD_BYTES)
+                parsed = parse_bytes(data, name, max_bytes=max_file_bytes())
             except IngestError as exc:
                 return self._report(IngestResult(name, "failed", exc.message), as_json)
             if as_json:

@@ -164,27 +164,29 @@ def _rows(rows: Iterable[tuple[int, bytes | dict]]) -> Iterator[tuple[int, dict,
             yield version, decode(blob), len(blob)
 
 
-def replay(rows: Iterable[tuple[int, bytes | dict]]) -> Chain:
-    """The last of `rows` ((version, stored bytes or their decoded form), oldest first,
-    beginning with a full snapshot), replayed."""
+def _replays(rows: Iterable[tuple[int, bytes | dict]]) -> Iterator[tuple[int, _Replay]]:
     replayed: _Replay | None = None
     for version, data, size in _rows(rows):
         if replayed is None:
             replayed = _Replay(version, data, size)
         else:
             replayed.step(version, data, size)
-    if replayed is None:
+        yield version, replayed
+
+
+def replay(rows: Iterable[tuple[int, bytes | dict]]) -> Chain:
+    """The last of `rows` ((version, stored bytes or their decoded form), oldest first,
+    beginning with a full snapshot), replayed."""
+    last = None
+    for last in _replays(rows):  # noqa: B007 (the last one is the answer)
+        pass
+    if last is None:
         raise BrokenChain("no revision to read")
-    return replayed.chain()
+    return last[1].chain()
 
 
 def chain_states(rows: Iterable[tuple[int, bytes | dict]]) -> Iterator[tuple[int, dict]]:
     """(version, state) of every one of `rows`, oldest first, beginning with a full snapshot
     (a whole history read from version 1)."""
-    replayed: _Replay | None = None
-    for version, data, size in _rows(rows):
-        if replayed is None:
-            replayed = _Replay(version, data, size)
-        else:
-            replayed.step(version, data, size)
+    for version, replayed in _replays(rows):
         yield version, replayed.chain().state

@@ -412,6 +412,27 @@ def _ignored_offsets(text: str, ignore: Iterable[str]) -> set[int]:
     return blocked
 
 
+@lru_cache(maxsize=8192)
+def _phrase_windows(
+    text: str, ignore: tuple[str, ...], lexicon: frozenset[str]
+) -> dict[str, tuple[int, ...]]:
+    """{window: offsets} of the phrase-like four-character windows of `text` (_is_slogan_window),
+    leaving out those wholly inside a term of `ignore`. Kept per text: small (a paragraph has a
+    few such windows), and the same paragraphs are checked after every save."""
+    blocked = _ignored_offsets(text, ignore) if ignore else set()
+    out: dict[str, list[int]] = defaultdict(list)
+    for run in _CJK_RUN.finditer(text):
+        s, base = run.group(), run.start()
+        for i in range(len(s) - 3):
+            window = s[i : i + 4]
+            if not _is_slogan_window(window, lexicon):
+                continue
+            if blocked and (base + i in blocked and base + i + 3 in blocked):
+                continue
+            out[window].append(base + i)
+    return {w: tuple(offs) for w, offs in out.items()}
+
+
 def check_repeated_phrases(
     items: Sequence[ReviewItem],
     settings: ReviewSettings = DEFAULT_SETTINGS,
@@ -430,29 +451,19 @@ def check_repeated_phrases(
     lexicon = _phrase_lexicon(settings)
     ignore = tuple(settings.phrase_ignore)
     texts = [item.text for item in items]
-    # Checking some items only (on save): only windows those items have can make a finding
-    # there (a longer run that holds one is in those items too), so only they are counted.
+    # Only phrase-like windows can be reported, and a paragraph's are found once per process
+    # (the hints after every save read the same paragraphs again). Checking some items only
+    # (on save): only windows those items have can make a finding there (a longer run that
+    # holds one is in those items too), so only they are counted.
+    found = [_phrase_windows(text, ignore, lexicon) for text in texts]
     wanted: set[str] | None = None
     if changed is not None:
-        wanted = {
-            run.group()[i : i + 4]
-            for item in items
-            if item.id in changed
-            for run in _CJK_RUN.finditer(item.text)
-            for i in range(len(run.group()) - 3)
-        }
+        wanted = {w for item, f in zip(items, found, strict=True) if item.id in changed for w in f}
     positions: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for idx, text in enumerate(texts):
-        blocked = _ignored_offsets(text, ignore) if ignore else set()
-        for run in _CJK_RUN.finditer(text):
-            s, base = run.group(), run.start()
-            for i in range(len(s) - 3):
-                window = s[i : i + 4]
-                if wanted is not None and window not in wanted:
-                    continue
-                if blocked and (base + i in blocked and base + i + 3 in blocked):
-                    continue
-                positions[window].append((idx, base + i))
+    for idx, windows in enumerate(found):
+        for window, offsets in windows.items():
+            if wanted is None or window in wanted:
+                positions[window].extend((idx, off) for off in offsets)
 
     repeated: dict[str, list[tuple[int, int]]] = {}
     for window, occ in positions.items():
@@ -613,6 +624,19 @@ def check_repeated_openings(
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”’」』）)]*)?")
 
 
+@lru_cache(maxsize=8192)
+def _sentence_keys(text: str, min_chars: int) -> tuple[tuple[str, int, int], ...]:
+    """(normalized sentence, start, end) of the sentences of `text` long enough to compare;
+    kept per text (the same paragraphs are checked after every save)."""
+    out = []
+    for m in _SENTENCE.finditer(text):
+        key = normalize(m.group())
+        if len(key) >= min_chars:
+            start = m.start() + (len(m.group()) - len(m.group().lstrip()))
+            out.append((key, start, m.end()))
+    return tuple(out)
+
+
 def check_duplicate_sentences(
     items: Sequence[ReviewItem],
     settings: ReviewSettings = DEFAULT_SETTINGS,
@@ -626,11 +650,8 @@ def check_duplicate_sentences(
     changed = _changed_set(changed_ids)
     groups: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
     for idx, item in enumerate(items):
-        for m in _SENTENCE.finditer(item.text):
-            key = normalize(m.group())
-            if len(key) >= settings.sentence_min_chars:
-                start = m.start() + (len(m.group()) - len(m.group().lstrip()))
-                groups[key].append((idx, start, m.end()))
+        for key, start, end in _sentence_keys(item.text, settings.sentence_min_chars):
+            groups[key].append((idx, start, end))
     findings = []
     for occ in groups.values():
         if len(occ) < 2:

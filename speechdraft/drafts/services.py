@@ -593,6 +593,7 @@ def drafts_purge(*, now=None) -> int:
 def draft_copy(draft: Draft, *, user) -> Draft:
     """复制为新稿: the same meeting details, numbering and outline, as a draft of its own
     (its history starts anew)."""
+    _check_quota(user.pk)  # a copy is a new draft: a full snapshot of its own
     copy = Draft.objects.create(
         owner=user,
         title=f"{draft.title}（副本）"[:200],

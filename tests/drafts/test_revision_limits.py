@@ -194,3 +194,13 @@ def test_too_fast_the_editor_says_so_and_keeps_the_text(
     assert response.status_code == 422 and response.headers["HX-Reswap"] == "none"
     assert RATE in response.content.decode()
     assert DraftItem.objects.get(pk=item.pk).body != "我辛苦写的正文"
+
+
+def test_over_the_quota_a_copy_is_refused_with_the_message(alice_client, alice, draft, settings):
+    from speechdraft.drafts.models import Draft
+
+    settings.REVISION_QUOTA_BYTES = 1
+    before = Draft.objects.filter(owner=alice).count()
+    response = alice_client.post(f"/drafts/{draft.pk}/copy/", follow=True)
+    assert response.status_code == 200 and QUOTA in response.content.decode()
+    assert Draft.objects.filter(owner=alice).count() == before

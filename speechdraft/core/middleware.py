@@ -27,3 +27,24 @@ class SessionAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
             response["HX-Reswap"] = "none"
             return response
         return super().handle_no_permission(request, view_func)
+
+
+class PlainQueryMiddleware:
+    """What is not text (NUL and the other controls, speechdraft.text.sanitize) is dropped
+    from query-string values before any view reads them: PostgreSQL refuses NUL in a query,
+    and no search box or filter means it. Form bodies are left to the views (uploads must
+    stream, and typed text is cleaned where it is stored)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from speechdraft.text.sanitize import NOT_TEXT, plain_text
+
+        if request.GET and any(NOT_TEXT.search(v) for vs in request.GET.lists() for v in vs[1]):
+            cleaned = request.GET.copy()
+            for key, values in request.GET.lists():
+                cleaned.setlist(key, [plain_text(v) for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
+        return self.get_response(request)

@@ -1,4 +1,6 @@
-from django.http import HttpRequest, HttpResponse
+import re
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
@@ -8,6 +10,8 @@ from speechdraft.drafts.services import DraftError
 from speechdraft.drafts.views import _after_change, _get_draft_for_user, _version, carries_pending
 from speechdraft.review.models import ReviewRun
 from speechdraft.review.services import draft_review, finding_apply, finding_dismiss, review_request
+
+FINDING_KEY = re.compile(r"[0-9a-f]{20}")
 
 
 def _panel(request: HttpRequest, draft: Draft, run: ReviewRun | None) -> HttpResponse:
@@ -49,6 +53,8 @@ def review_dismiss(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
     draft = _get_draft_for_user(request, pk)
     run = get_object_or_404(ReviewRun, pk=run_id, draft=draft)
     key = request.POST.get("key", "")
+    if not FINDING_KEY.fullmatch(key):  # keys are what _finding_key makes: 20 hex digits
+        raise Http404("没有这条审稿提示。")
     finding_dismiss(draft, key)
     _drop_finding(run, key)
     return _panel(request, draft, run)

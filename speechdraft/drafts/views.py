@@ -360,8 +360,9 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
         return render(request, "drafts/editor.html", editor_context, status=409 if stale else 422)
     if not request.htmx:
         return redirect("drafts:editor", draft.pk)
-    draft.refresh_from_db()
-    context = _editor_context(draft)
+    # The answer names the version this save made, not whatever the row holds by now: another
+    # window may have saved in between, and this page has not seen that change.
+    context = _editor_context(draft, fresh=True)
     hints = reverse("drafts:review_hints", args=[draft.pk, item.pk])
     context["row"] = render_row(request, draft, context["doc"], item.pk, hints)
     return render(request, "drafts/_item_saved.html", context)

@@ -154,6 +154,40 @@ def test_edit_in_place_and_stale_edit_keeps_text(alice_client, draft):
     assert item.body == "我辛苦写的正文"
 
 
+def test_a_save_answers_with_its_own_version_when_another_window_saved_right_after(
+    alice_client, alice, draft, monkeypatch
+):
+    """Another window's save can land between this save's commit and its answer: the answer
+    must name the version this save made, else the page thinks it has seen the other change
+    and two saves report one version."""
+    from speechdraft.drafts import services
+
+    mine, other = draft.items.filter(numbered=True)[:2]
+    real_update = services.draft_item_update
+
+    def update_then_other_window_saves(*args, **kwargs):
+        item = real_update(*args, **kwargs)
+        later = Draft.objects.get(pk=draft.pk)
+        real_update(
+            later, user=alice, version=later.version, item_id=other.pk, heading="", body="另一窗口"
+        )
+        return item
+
+    monkeypatch.setattr(services, "draft_item_update", update_then_other_window_saves)
+    start = draft.version
+    response = alice_client.post(
+        url(draft, f"items/{mine.pk}/edit/"),
+        {"heading": "", "body": "我的正文", "current_version": start},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'value="{start + 1}"' in html and f'value="{start + 2}"' not in html
+    assert "另一窗口" not in html  # the answer shows the draft as this save left it
+    draft.refresh_from_db()
+    assert draft.version == start + 2
+
+
 def test_structural_change_on_stale_version_shows_message_and_changes_nothing(alice_client, draft):
     item = draft.items.filter(numbered=True).last()
     response = alice_client.post(

@@ -24,6 +24,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+import speechdraft.wsgi  # noqa: E402, F401  (the web server process's GC tuning)
 from bench.results import write_section  # noqa: E402
 from speechdraft.drafts.models import Draft, DraftItem  # noqa: E402
 from speechdraft.drafts.services import draft_create  # noqa: E402

@@ -191,3 +191,28 @@ def test_signed_out_visitors_are_sent_to_login_everywhere(client, world):
             response = send(path)
             assert response.status_code == 302, (name, path, response.status_code)
             assert response.headers["Location"].startswith("/accounts/login/"), name
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def test_no_page_the_owner_opens_writes_to_the_database(alice_client, world):
+    """A GET shows; it never writes (no index sync, no counter, no cleanup on the way)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    routes = dict(site_urls())
+    gets = [n for n, (methods, _) in OWNED.items() if "GET" in methods.split()]
+    gets += [n for n in PERSONAL if n != "accounts:logout"]
+    for name in gets:
+        values = dict(world)
+        if name.startswith("exports:"):
+            values["pk"] = world["job"]
+        path = path_for(routes[name], values)
+        for headers in ({}, {"HX-Request": "true"}):
+            with CaptureQueriesContext(connection) as queries:
+                response = alice_client.get(path, headers=headers)
+            # 405: a POST-only form address; 404: a paragraph id the world has none of.
+            assert response.status_code in (200, 286, 302, 404, 405), (name, response.status_code)
+            writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+            assert writes == [], (name, writes)

@@ -14,6 +14,7 @@ admin.site.login_form = AdminLoginForm
 urlpatterns = [
     path("", draft_views.draft_list, name="home"),
     path("drafts/", include("speechdraft.drafts.urls")),
+    path("drafts/", include("speechdraft.review.urls")),
     path("drafts/<int:pk>/export/", export_views.export_start, name="export_start"),
     path("exports/", include("speechdraft.exports.urls")),
     path("healthz/", core_views.healthz, name="healthz"),

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from speechdraft.drafts import views
-from speechdraft.review import views as review_views
 
 app_name = "drafts"
 
@@ -26,13 +25,6 @@ urlpatterns = [
     path("<int:pk>/favourite/", views.favourite, name="favourite"),
     path("<int:pk>/reference/", views.reference_insert, name="reference"),
     path("<int:pk>/phrase-used/", views.phrase_used, name="phrase_used"),
-    path("<int:pk>/review/", review_views.review_start, name="review"),
-    path("<int:pk>/review/items/<int:item_id>/", review_views.review_hints, name="review_hints"),
-    path("<int:pk>/review/<int:run_id>/", review_views.review_status, name="review_status"),
-    path(
-        "<int:pk>/review/<int:run_id>/dismiss/", review_views.review_dismiss, name="review_dismiss"
-    ),
-    path("<int:pk>/review/<int:run_id>/apply/", review_views.review_apply, name="review_apply"),
     path("<int:pk>/items/", views.item_insert, name="item_insert"),
     path("<int:pk>/items/<int:item_id>/", views.item_view, name="item"),
     path("<int:pk>/items/<int:item_id>/edit/", views.item_edit, name="item_edit"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
 from speechdraft.drafts import services
+from speechdraft.drafts.access import draft_for_user, version_sent
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
 from speechdraft.drafts.render import ACTIONS, REASONS, render_row
@@ -68,24 +69,6 @@ SHORTCUTS = [
 ]
 
 
-def _get_draft_for_user(request: HttpRequest, pk: int) -> Draft:
-    return get_object_or_404(Draft.objects.live(), pk=pk, owner=request.user)
-
-
-def _version(request: HttpRequest) -> str | None:
-    # htmx sends the live version kept in #draft-version; plain forms carry their own.
-    # An explicit "仍然保存我的修改" names the version it overwrites. Text carried along with
-    # the request was saved first (carries_pending): the change builds on that version.
-    carried = getattr(request, "carried_version", None)
-    if carried is not None:
-        return str(carried)
-    return (
-        request.POST.get("force_version")
-        or request.POST.get("current_version")
-        or request.POST.get("version")
-    )
-
-
 def carries_pending(view):
     """Every change from the editor carries the text typed into the page and not saved yet
     (`pending`): it is saved first, as a change of its own, so no action can discard it. When
@@ -97,16 +80,16 @@ def carries_pending(view):
         raw = request.POST.get("pending")
         if request.method != "POST" or not raw:
             return view(request, pk, *args, **kwargs)
-        draft = _get_draft_for_user(request, pk)
+        draft = draft_for_user(request, pk)
         try:
             services.draft_items_update(
                 draft,
                 user=request.user,
-                version=_version(request),
+                version=version_sent(request),
                 edits=services.pending_edits(raw),
             )
         except DraftError as exc:
-            return _after_change(request, draft, error=exc)
+            return after_change(request, draft, error=exc)
         request.carried_version = draft.version
         response = view(request, pk, *args, **kwargs)
         response["X-Pending-Saved"] = str(draft.version)  # the page may forget that text now
@@ -144,7 +127,7 @@ def _editor_context(
     return context
 
 
-def _after_change(
+def after_change(
     request: HttpRequest,
     draft: Draft,
     *,
@@ -226,7 +209,7 @@ def draft_untrash(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def draft_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     try:
         copy = services.draft_copy(draft, user=request.user)
     except DraftError as exc:  # over the storage quota, say
@@ -272,7 +255,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     services.draft_trash(draft)
     messages.success(
         request, f"已将《{draft.title}》移到回收站，{services.TRASH_DAYS} 天内可以恢复。"
@@ -285,7 +268,7 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def editor(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     editing = request.GET.get("edit", "")  # ?edit=<id>: the no-JavaScript way to open an editor
     context = _editor_context(
         draft,
@@ -301,33 +284,33 @@ def editor(request: HttpRequest, pk: int) -> HttpResponse:
 def item_insert(request: HttpRequest, pk: int) -> HttpResponse:
     """添加部分 / 添加要点 / 添加段落: an empty item where `placement_for` puts it, the cursor in
     it. (`heading`/`body` come along when the page offers back text an item lost.)"""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     kind = request.POST.get("kind", "paragraph")
     try:
         placement = services.placement_for(draft, kind, request.POST.get("anchor") or None)
         item = services.draft_item_insert(
             draft,
             user=request.user,
-            version=_version(request),
+            version=version_sent(request),
             placement=placement,
             numbered=kind != "paragraph",
             heading=request.POST.get("heading", ""),
             body=request.POST.get("body", ""),
         )
     except DraftError as exc:
-        return _after_change(request, draft, error=exc)
+        return after_change(request, draft, error=exc)
     if not request.htmx:  # without JavaScript the new item opens in its form
         editor_url = reverse("drafts:editor", args=[draft.pk])
         return redirect(f"{editor_url}?edit={item.pk}#item-{item.pk}")
     field = "heading" if item.numbered else "body"
-    return _after_change(request, draft, focus=item.pk, focus_field=field)
+    return after_change(request, draft, focus=item.pk, focus_field=field)
 
 
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """GET: the in-place editor for one item. POST: save it; htmx gets back just that item's
     row (its number cannot change) with the status bar and version out of band."""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     item = get_object_or_404(DraftItem, draft=draft, pk=item_id)
     number = next((b.number for b in draft_document(draft).blocks if b.id == item.pk), "")
     context = {"draft": draft, "item": item, "number": number, "numbered": item.numbered}
@@ -341,7 +324,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
         services.draft_item_update(
             draft,
             user=request.user,
-            version=_version(request),
+            version=version_sent(request),
             item_id=item.pk,
             heading=form.cleaned_data["heading"],
             body=form.cleaned_data["body"],
@@ -363,7 +346,7 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     # The answer names the version this save made, not whatever the row holds by now: another
     # window may have saved in between, and this page has not seen that change.
     context = _editor_context(draft, fresh=True)
-    hints = reverse("drafts:review_hints", args=[draft.pk, item.pk])
+    hints = reverse("review:hints", args=[draft.pk, item.pk])
     context["row"] = render_row(request, draft, context["doc"], item.pk, hints)
     return render(request, "drafts/_item_saved.html", context)
 
@@ -374,7 +357,7 @@ def item_save(request: HttpRequest, pk: int, item_id: int) -> JsonResponse:
     and the undo/redo buttons; 409 with what the other window saved when both changed this
     item; 422 with the reason when the text cannot be taken. The page keeps the text on any
     failure."""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     edit = ItemEdit(item_id, request.POST.get("body", ""), request.POST.get("heading"))
     try:
         stale = services.draft_item_save(
@@ -404,7 +387,7 @@ def item_save(request: HttpRequest, pk: int, item_id: int) -> JsonResponse:
             "refresh": stale,  # other windows changed the draft: reload the rest around it
             "statusbar": render_to_string("drafts/_statusbar.html", context, request=request),
             "history": render_to_string("drafts/_history_buttons.html", context, request=request),
-            "hints": reverse("drafts:review_hints", args=[draft.pk, item_id]),
+            "hints": reverse("review:hints", args=[draft.pk, item_id]),
         }
     )
 
@@ -413,16 +396,16 @@ def item_save(request: HttpRequest, pk: int, item_id: int) -> JsonResponse:
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     """The outline and its panels as they are now (the page reloads them around the text
     still being typed, after another window changed the draft)."""
-    draft = _get_draft_for_user(request, pk)
-    return _after_change(request, draft)
+    draft = draft_for_user(request, pk)
+    return after_change(request, draft)
 
 
 @require_GET
 def item_view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """An item's read-only fragment (取消 in the plain form)."""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     get_object_or_404(DraftItem, draft=draft, pk=item_id)
-    return _after_change(request, draft)
+    return after_change(request, draft)
 
 
 def _item_exists_or_404(draft: Draft, item_id: int) -> None:
@@ -437,13 +420,15 @@ def _item_action(service, *, panels: bool, **kwargs):
     @require_POST
     @carries_pending
     def view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
-        draft = _get_draft_for_user(request, pk)
+        draft = draft_for_user(request, pk)
         _item_exists_or_404(draft, item_id)
         try:
-            service(draft, user=request.user, version=_version(request), item_id=item_id, **kwargs)
+            service(
+                draft, user=request.user, version=version_sent(request), item_id=item_id, **kwargs
+            )
         except DraftError as exc:
-            return _after_change(request, draft, error=exc)
-        return _after_change(request, draft, panels=panels, focus=item_id)
+            return after_change(request, draft, error=exc)
+        return after_change(request, draft, panels=panels, focus=item_id)
 
     return view
 
@@ -459,78 +444,81 @@ item_outdent = _item_action(services.draft_item_outdent, panels=False)
 @carries_pending
 def item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """Drag and drop: the item goes to `position` among the children of `parent`."""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     _item_exists_or_404(draft, item_id)
     try:
         position = int(request.POST.get("position", ""))
         services.draft_item_move(
             draft,
             user=request.user,
-            version=_version(request),
+            version=version_sent(request),
             item_id=item_id,
             parent_id=request.POST.get("parent") or None,
             position=position,
         )
     except ValueError:
-        return _after_change(request, draft, error=DraftError("移动的位置不正确。"))
+        return after_change(request, draft, error=DraftError("移动的位置不正确。"))
     except DraftError as exc:
-        return _after_change(request, draft, error=exc)
-    return _after_change(request, draft, panels=False, focus=item_id)
+        return after_change(request, draft, error=exc)
+    return after_change(request, draft, panels=False, focus=item_id)
 
 
 @require_POST
 @carries_pending
 def draft_details(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     form = DetailsForm(request.POST)
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
-        return _after_change(request, draft, error=DraftError(f"未保存：{first}"))
+        return after_change(request, draft, error=DraftError(f"未保存：{first}"))
     try:
         services.draft_details_update(
-            draft, user=request.user, version=_version(request), details=form.details(request.POST)
+            draft,
+            user=request.user,
+            version=version_sent(request),
+            details=form.details(request.POST),
         )
     except DraftError as exc:
-        return _after_change(request, draft, error=exc)
-    return _after_change(request, draft, notice="已保存会议信息与变量。")
+        return after_change(request, draft, error=exc)
+    return after_change(request, draft, notice="已保存会议信息与变量。")
 
 
 @require_POST
 @carries_pending
 def draft_numbering(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     try:
         services.draft_numbering_update(
             draft,
             user=request.user,
-            version=_version(request),
+            version=version_sent(request),
             numbering=numbering_from_post(request.POST),
         )
     except DraftError as exc:
-        return _after_change(request, draft, error=exc)
-    return _after_change(request, draft)
+        return after_change(request, draft, error=exc)
+    return after_change(request, draft)
 
 
 @require_POST
 @carries_pending
 def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     try:
-        services.draft_undo(draft, user=request.user, version=_version(request))
+        services.draft_undo(draft, user=request.user, version=version_sent(request))
     except DraftError as exc:
-        return _after_change(request, draft, error=exc)
-    return _after_change(request, draft, notice="已撤销。")
+        return after_change(request, draft, error=exc)
+    return after_change(request, draft, notice="已撤销。")
 
 
 @require_POST
 @carries_pending
 def draft_redo(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     try:
-        services.draft_redo(draft, user=request.user, version=_version(request))
+        services.draft_redo(draft, user=request.user, version=version_sent(request))
     except DraftError as exc:
-        return _after_change(request, draft, error=exc)
-    return _after_change(request, draft, notice="已重做。")
+        return after_change(request, draft, error=exc)
+    return after_change(request, draft, notice="已重做。")
 
 
 # --- history and preview ----------------------------------------------------------------
@@ -538,14 +526,14 @@ def draft_redo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     revisions = draft.revisions.select_related("user").defer("snapshot")
     return render(request, "drafts/history.html", {"draft": draft, "revisions": revisions})
 
 
 @require_GET
 def revision_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     revision = get_object_or_404(draft.revisions, version=version)
     snapshot = _snapshot_draft(draft, revision)
     return render(
@@ -591,10 +579,10 @@ def _snapshot_document(snapshot: Draft, revision):
 
 @require_POST
 def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     try:
         services.draft_restore(
-            draft, user=request.user, version=_version(request), revision_version=version
+            draft, user=request.user, version=version_sent(request), revision_version=version
         )
     except DraftError as exc:
         messages.error(request, exc.message)
@@ -605,7 +593,7 @@ def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpRespons
 
 @require_GET
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     context = {"draft": draft, "doc": draft_document(draft), "count_rule": COUNT_RULE}
     return render(request, "drafts/preview.html", context)
 
@@ -615,7 +603,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     query = request.GET.get("q", "")[:2000]
     kind, role = request.GET.get("kind", ""), request.GET.get("role", "")
     tab = request.GET.get("tab", "")
@@ -655,7 +643,7 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def favourite(request: HttpRequest, pk: int) -> HttpResponse:
     """收藏 from the editor's panel or its 查看全文 dialog: through the editor's queue like
     every other POST there, so text typed and not yet saved is saved first."""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     return favourite_response(
         request,
         favourite_target(request),
@@ -667,7 +655,7 @@ def favourite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @carries_pending
 def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     paragraph = phrase = None
     if request.POST.get("paragraph"):
         paragraph = get_object_or_404(
@@ -687,39 +675,39 @@ def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
         item = services.material_insert(
             draft,
             user=request.user,
-            version=_version(request),
+            version=version_sent(request),
             placement=placement,
             paragraph=paragraph,
             phrase=phrase,
         )
     except DraftError as exc:
-        return _after_change(request, draft, error=exc)
-    return _after_change(request, draft, notice="已插入素材。", focus=item.pk, focus_field="body")
+        return after_change(request, draft, error=exc)
+    return after_change(request, draft, notice="已插入素材。", focus=item.pk, focus_field="body")
 
 
 @require_POST
 @carries_pending
 def reference_insert(request: HttpRequest, pk: int) -> HttpResponse:
     """参考原文 → the draft: one click puts a paragraph of the source speech in."""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     paragraph = get_object_or_404(Paragraph, pk=id_param(request.POST, "paragraph"))
     try:
         item = services.reference_insert(
             draft,
             user=request.user,
-            version=_version(request),
+            version=version_sent(request),
             anchor_id=request.POST.get("anchor") or None,
             paragraph=paragraph,
         )
     except DraftError as exc:
-        return _after_change(request, draft, error=exc)
-    return _after_change(request, draft, notice="已插入参考原文。", focus=item.pk)
+        return after_change(request, draft, error=exc)
+    return after_change(request, draft, notice="已插入参考原文。", focus=item.pk)
 
 
 @require_POST
 def phrase_used(request: HttpRequest, pk: int) -> HttpResponse:
     """A phrase typed into an open editor by the browser: count the use."""
-    _get_draft_for_user(request, pk)
+    draft_for_user(request, pk)
     phrase = get_object_or_404(
         phrases_visible_to(request.user), pk=id_param(request.POST, "phrase")
     )

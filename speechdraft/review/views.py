@@ -5,9 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from speechdraft.drafts.access import draft_for_user, version_sent
 from speechdraft.drafts.models import Draft, DraftItem
 from speechdraft.drafts.services import DraftError
-from speechdraft.drafts.views import _after_change, _get_draft_for_user, _version, carries_pending
+from speechdraft.drafts.views import after_change, carries_pending
 from speechdraft.review.models import ReviewRun
 from speechdraft.review.services import draft_review, finding_apply, finding_dismiss, review_request
 
@@ -35,7 +36,7 @@ def _drop_finding(run: ReviewRun, key: str) -> None:
 @carries_pending
 def review_start(request: HttpRequest, pk: int) -> HttpResponse:
     """全文审稿: queued for a worker so a long draft never blocks the editor."""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     run = review_request(draft)
     run.refresh_from_db()
     return _panel(request, draft, run)
@@ -43,14 +44,14 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def review_status(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     run = get_object_or_404(ReviewRun, pk=run_id, draft=draft)
     return _panel(request, draft, run)
 
 
 @require_POST
 def review_dismiss(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     run = get_object_or_404(ReviewRun, pk=run_id, draft=draft)
     key = request.POST.get("key", "")
     if not FINDING_KEY.fullmatch(key):  # keys are what _finding_key makes: 20 hex digits
@@ -64,34 +65,34 @@ def review_dismiss(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
 @carries_pending
 def review_apply(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
     """一键替换, then the document re-renders; the finding leaves the panel."""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     run = get_object_or_404(ReviewRun, pk=run_id, draft=draft)
     key = request.POST.get("key", "")
     finding = next((f for f in run.findings if f.get("key") == key), None)
     if finding is None or finding.get("replacement") is None:
-        return _after_change(
+        return after_change(
             request, draft, error=DraftError("这条提示已处理或不可自动替换，请重新审稿。")
         )
     try:
         finding_apply(
             draft,
             user=request.user,
-            version=_version(request),
+            version=version_sent(request),
             item_id=finding["item_id"],
             target=finding.get("target", "text"),
             original=finding.get("original", ""),
             replacement=finding["replacement"],
         )
     except DraftError as exc:
-        return _after_change(request, draft, error=exc)
+        return after_change(request, draft, error=exc)
     _drop_finding(run, key)
-    return _after_change(request, draft, notice=f"已替换为“{finding['replacement']}”。")
+    return after_change(request, draft, notice=f"已替换为“{finding['replacement']}”。")
 
 
 @require_GET
 def review_hints(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """The checks for one just-saved item (审稿 on save), shown under it."""
-    draft = _get_draft_for_user(request, pk)
+    draft = draft_for_user(request, pk)
     get_object_or_404(DraftItem, draft=draft, pk=item_id)
     report = draft_review(draft, changed_ids=[item_id])
     hints: dict[tuple, dict] = {}  # one line per kind of finding, however often it occurs

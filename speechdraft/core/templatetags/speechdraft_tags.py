@@ -26,46 +26,6 @@ def slots(text: str) -> SafeString:
 
 
 @register.filter
-def segments(parts) -> SafeString:
-    """Rendered slot segments: filled values marked, unfilled slots highlighted."""
-    from speechdraft.drafts.render import segments_html
-
-    return mark_safe(segments_html(parts))  # escaped piece by piece
-
-
-@register.simple_tag(takes_context=True)
-def outline(context) -> SafeString:
-    """The editor's outline items (see speechdraft.drafts.render for why not a template)."""
-    from django.middleware.csrf import get_token
-    from django.template.loader import render_to_string
-
-    from speechdraft.drafts.render import OutlineRenderer
-
-    draft, editing = context["draft"], context.get("editing")
-    edit_html = ""
-    if editing:
-        block = next((b for b in context["doc"].blocks if b.id == editing), None)
-        if block is not None:
-            edit_html = render_to_string(
-                "drafts/_item_edit.html",
-                {
-                    "draft": draft,
-                    "item": block,
-                    "item_id": block.id,
-                    "number": block.number,
-                    "numbered": bool(block.level),
-                    "form": context.get("edit_form"),
-                    "error": context.get("edit_error"),
-                },
-                request=context.get("request"),
-            )
-    renderer = OutlineRenderer(
-        draft.pk, draft.version, get_token(context["request"]), editing, edit_html
-    )
-    return renderer.outline(context["doc"].items)
-
-
-@register.filter
 def speech_date(value) -> str:
     """A date as the speech's byline and the Word file write it (EXPORT_DATE_STYLE)."""
     from django.conf import settings

@@ -165,6 +165,8 @@ def items_index_later(owner_id: int) -> None:
 
 # Candidates of one review from the drafter's earlier drafts: the most bands in common first.
 MAX_EARLIER_CANDIDATES = 200
+# The hint on save scores each line against at most this many paragraphs and earlier items.
+HINT_CANDIDATES_PER_LINE = 100
 # Band rows read from the corpus index for one review (a whole draft's lines find a few
 # thousand in a library of 100,000 paragraphs).
 MAX_CORPUS_BAND_ROWS = 50_000
@@ -175,10 +177,13 @@ class _DbIndex:
     ReuseBand table (the corpus) and the ItemBand table (the drafter's other drafts): one
     query each for the whole review, whatever the size of the corpus or of the drafts."""
 
-    def __init__(self, signatures: list[tuple[int, ...]], draft: Draft) -> None:
+    def __init__(
+        self, signatures: list[tuple[int, ...]], draft: Draft, *, per_line: int | None = None
+    ) -> None:
         self.num_perm = BANDS.num_perm
         wanted = list({h for sig in signatures for h in BANDS.band_hashes(sig)})
         self.buckets: dict[int, set[str]] = {}
+        self.chosen: dict[tuple[int, ...], set[str]] = {}
         if not wanted:
             return
         # A plain fetch, neither a server-side cursor (.iterator()) nor a LIMIT: with either,
@@ -202,10 +207,34 @@ class _DbIndex:
         for h, pk in pairs:
             if pk in kept:
                 self.buckets.setdefault(h, set()).add(f"d{pk}")
+        if per_line is not None:
+            for sig in signatures:
+                self.chosen[tuple(sig)] = self._most_shared(sig, per_line)
+
+    def _most_shared(self, signature, limit: int) -> set[str]:
+        """The `limit` candidates sharing the most bands with `signature` (ties by key): a
+        line of boilerplate can share one band with thousands of paragraphs, and a paragraph
+        that similar shares several (at Jaccard 0.5, two of the 32 bands on average)."""
+        shared: dict[str, int] = {}
+        for h in BANDS.band_hashes(signature):
+            for key in self.buckets.get(h, ()):
+                shared[key] = shared.get(key, 0) + 1
+        if len(shared) <= limit:
+            return set(shared)
+        return set(sorted(shared, key=lambda k: (-shared[k], k))[:limit])
 
     def candidates(self, signature) -> set:
+        chosen = self.chosen.get(tuple(signature))
+        if chosen is not None:
+            return set(chosen)
         hashes = BANDS.band_hashes(signature)
         return set().union(*(self.buckets.get(h, ()) for h in hashes))
+
+    def keys(self) -> set[str]:
+        """Every key a line may be compared with: the texts to read."""
+        if self.chosen:
+            return set().union(*self.chosen.values())
+        return {k for bucket in self.buckets.values() for k in bucket}
 
 
 # --- running a review --------------------------------------------------------------------
@@ -285,7 +314,10 @@ def draft_review(
     index = lookup = label = None
     subset = items if changed_ids is None else [i for i in items if i.id in set(changed_ids)]
     if reuse and subset:
-        index, lookup, label = _reuse_sources(draft, subset)
+        # On save (one item, while the drafter types) the work is bounded; the full review
+        # compares with every candidate.
+        per_line = HINT_CANDIDATES_PER_LINE if changed_ids is not None else None
+        index, lookup, label = _reuse_sources(draft, subset, per_line=per_line)
     findings = checks.review_all(
         items,
         settings=review_settings,
@@ -349,18 +381,19 @@ def _part_label(index: int | None) -> str:
     return f"第{chinese_numeral(index + 1)}部分"
 
 
-def _reuse_sources(draft: Draft, subset: list[checks.ReviewItem]):
+def _reuse_sources(draft: Draft, subset: list[checks.ReviewItem], *, per_line: int | None = None):
     """The reuse index for these items: corpus bands and the drafter's earlier drafts' bands,
     both from the database. Nothing is synced or hashed here but the items' own lines (the
-    worker keeps both indexes: reuse_index_sync, items_index_sync)."""
+    worker keeps both indexes: reuse_index_sync, items_index_sync). `per_line`: compare each
+    line with at most that many candidates, those sharing the most bands (the hint on save)."""
     signatures = [
         HASHER.signature(line)
         for item in subset
         for line in item.text.split("\n")
         if checks.count_chars(line) >= MIN_CHARS
     ]
-    index = _DbIndex(signatures, draft)
-    keys = {k for bucket in index.buckets.values() for k in bucket}
+    index = _DbIndex(signatures, draft, per_line=per_line)
+    keys = index.keys()
     corpus_ids = {int(k[1:]) for k in keys if k[0] == "p"}
     item_ids = {int(k[1:]) for k in keys if k[0] == "d"}
     rows = Paragraph.objects.filter(pk__in=corpus_ids).values_list(

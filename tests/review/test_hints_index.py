@@ -143,3 +143,27 @@ def test_with_a_broker_the_worker_indexes_after_a_change(alice, tasks_run):
     draft = draft_create(owner=alice, title="旧稿")
     item = _add(draft, alice, REUSED)
     assert wait_until(lambda: ItemSignature.objects.filter(item_id=item.pk).exists(), timeout=30)
+
+
+@pytest.mark.django_db
+def test_the_hint_compares_each_line_with_a_bounded_number_of_candidates(alice, monkeypatch):
+    """Boilerplate shares a band with many earlier paragraphs: the hint reads and scores only
+    those sharing the most bands, and the copy of the line is still found; the full review
+    compares with all of them."""
+    for n in range(6):
+        old = draft_create(owner=alice, title=f"近似稿{n}")
+        # Same opening as REUSED, different ending: each shares some bands with it.
+        _add(old, alice, REUSED[:30] + f"第{n}个不同的结尾，说的是另一件事情，与本段无关。" * 2)
+    source = draft_create(owner=alice, title="原文所在的讲话")
+    _add(source, alice, REUSED)
+    items_index_sync(alice.pk)
+    new = draft_create(owner=alice, title="今年的讲话")
+    item = _add(new, alice, REUSED)
+    monkeypatch.setattr(services, "HINT_CANDIDATES_PER_LINE", 2)
+    read = []
+    real = services._DbIndex.keys
+    monkeypatch.setattr(services._DbIndex, "keys", lambda self: read.append(real(self)) or read[-1])
+    assert any("《原文所在的讲话》" in m for m in _reuse(new, item))
+    assert len(read[-1]) <= 2  # the texts read for the hint
+    draft_review(new)  # the whole draft, as the worker's 审稿 does
+    assert len(read[-1]) >= 3

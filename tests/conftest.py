@@ -101,7 +101,7 @@ def wait_until(predicate, timeout: float = 60, interval: float = 0.2):
 # seconds each; the ingestion tests themselves ingest on their own).
 _SAMPLE_TABLES = ("corpus", "library", "review.reusesignature", "review.reuseband")
 # Seeded by a migration, not written by ingestion: already in every test database.
-_SEEDED_TABLES = ("library.synonymgroup", "library.synonym")
+_SEEDED_TABLES = ("library.synonymgroup", "library.synonym", "library.formulation")
 
 
 def _load_rows(dump) -> None:
@@ -142,7 +142,7 @@ def sample_library(db, tmp_path_factory):
 @pytest.fixture
 def formulations(db):
     """The starting 提法与用字 list (transactional tests flush what the migration seeded)."""
-    from speechdraft.review.services import formulations_seed
+    from speechdraft.library.services import formulations_seed
 
     formulations_seed()
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from speechdraft.core.queueing import enqueue
 from speechdraft.corpus import duplicates
 from speechdraft.corpus.limits import TIMEOUTS
 from speechdraft.corpus.models import (
@@ -379,18 +380,16 @@ _UNFINISHED = (SourceDocument.State.PENDING, SourceDocument.State.PROCESSING)
 def batch_enqueue(batch_id: int) -> None:
     """Queue the batch's job (or the rest of it). A broker that cannot be reached fails its
     files with a message (they stay stored, to be re-imported) instead of leaving them 排队中."""
-    from speechdraft.corpus.tasks import ingest_batch
 
-    try:
-        ingest_batch.delay(batch_id)
-    except Exception:  # kombu/redis connection errors: the broker is down
-        logger.exception("could not queue ingestion of batch %s", batch_id)
+    def unavailable() -> None:
         items = BatchItem.objects.filter(batch_id=batch_id, state=SourceDocument.State.PENDING)
         SourceDocument.objects.filter(
             pk__in=items.values("document_id"), state=SourceDocument.State.PENDING
         ).update(state=SourceDocument.State.FAILED, error=QUEUE_UNAVAILABLE)
         items.update(state=SourceDocument.State.FAILED, message=QUEUE_UNAVAILABLE)
         batch_finish(batch_id)
+
+    enqueue("corpus.ingest_batch", batch_id, unavailable=unavailable)
 
 
 def batch_next_item(batch_id: int) -> BatchItem | None:

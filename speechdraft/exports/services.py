@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from speechdraft.core.queueing import enqueue
 from speechdraft.drafts.models import Draft, Revision
 from speechdraft.drafts.selectors import document_from_nodes
 from speechdraft.drafts.services import snapshot_state
@@ -241,15 +242,13 @@ def export_request(*, draft: Draft, user, profile: str, placeholders: bool = Fal
 
 def job_enqueue(job_id: int) -> None:
     """Queue the render; a broker that cannot be reached fails the job with a retry offer."""
-    from speechdraft.exports.tasks import export_render
 
-    try:
-        export_render.delay(job_id)
-    except Exception:  # kombu/redis connection errors: the broker is down
-        logger.exception("could not queue export job %s", job_id)
+    def unavailable() -> None:
         ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
             status=ExportJob.Status.FAILED, error=UNAVAILABLE, finished_at=timezone.now()
         )
+
+    enqueue("exports.render", job_id, unavailable=unavailable)
 
 
 def job_retry(job: ExportJob) -> ExportJob:

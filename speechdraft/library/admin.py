@@ -14,6 +14,7 @@ from django.utils import timezone
 from speechdraft.corpus.models import Paragraph, Status
 from speechdraft.library import csv_io
 from speechdraft.library.models import (
+    Formulation,
     Phrase,
     PhraseKind,
     PhraseSource,
@@ -488,3 +489,31 @@ class SynonymGroupAdmin(admin.ModelAdmin):
         count = queryset.update(active=False, updated_at=timezone.now())
         synonyms_changed()
         self.message_user(request, f"已停用 {count} 组。", messages.SUCCESS)
+
+
+# --- 提法与用字 (read by 审稿 and by the library's 时效) ---------------------------------
+
+
+class DatedFilter(admin.SimpleListFilter):
+    title = "时效"
+    parameter_name = "dated"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "有停用日期（时效）"), ("no", "无日期（始终提示）")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(superseded_on__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(superseded_on__isnull=True)
+        return queryset
+
+
+@admin.register(Formulation)
+class FormulationAdmin(admin.ModelAdmin):
+    list_display = ["wrong", "right", "kind", "valid_from", "superseded_on", "note", "active"]
+    list_editable = ["right", "kind", "active"]
+    list_filter = [DatedFilter, "kind", "active", ("superseded_on", admin.DateFieldListFilter)]
+    search_fields = ["wrong", "right", "note"]
+    date_hierarchy = "superseded_on"
+    fields = ["wrong", "right", "kind", "note", "valid_from", "superseded_on", "active"]

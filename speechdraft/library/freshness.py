@@ -12,7 +12,18 @@ from datetime import date
 from django.utils import timezone
 
 from speechdraft.corpus.models import Skeleton
+from speechdraft.library.models import Formulation
+from speechdraft.text import review as checks
 from speechdraft.text.freshness import stale_reasons_each
+
+
+def formulation_rules() -> list[checks.Formulation]:
+    """The active entries of the curated 提法与用字 list as the pure checks take them (审稿,
+    and 时效 here; speechdraft.text.freshness picks the dated ones where only those count)."""
+    fields = ("wrong", "right", "note", "kind", "valid_from", "superseded_on")
+    rows = Formulation.objects.filter(active=True).order_by("pk").values_list(*fields)
+    return [checks.Formulation(*row) for row in rows]
+
 
 # How many more ranked results library_search looks at when stale ones are hidden, so that a
 # page of fresh material stays full.
@@ -30,8 +41,6 @@ def results_mark_stale(
     """Set `year` and `stale` on each result (in rank order); return the results to show, at
     most `limit`, and how many stale ones ranked among them were left out (`fresh_only`).
     `years`: {skeleton pk: year} of the paragraphs' speeches, when the caller has read them."""
-    from speechdraft.review.selectors import formulation_rules
-
     if not results:
         return results, 0
     as_of = as_of or timezone.localdate()

@@ -11,9 +11,11 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
+from speechdraft.core.queueing import enqueue
 from speechdraft.corpus.models import Paragraph, Status
 from speechdraft.library.models import (
     Favourite,
+    Formulation,
     MaterialUse,
     Phrase,
     PhraseSource,
@@ -23,6 +25,7 @@ from speechdraft.library.models import (
     Term,
 )
 from speechdraft.library.synonyms import synonyms_changed
+from speechdraft.text import review as checks
 from speechdraft.text import segment
 from speechdraft.text.errors import UserError
 from speechdraft.text.phrase_quality import MIN_QUALITY
@@ -66,12 +69,11 @@ def user_dictionary_ensure() -> None:
 
 def terms_changed(words: Iterable[str]) -> None:
     """Call after Term rows were added, edited or deleted: all processes reload, rows re-index."""
-    from speechdraft.library.tasks import reindex_terms
-
     words = sorted({w for w in words if w})
     cache.set(TERMS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
     if words:
-        transaction.on_commit(lambda: reindex_terms.delay(words))
+        # The broker down: the rows keep their tokens until the next change of terms.
+        transaction.on_commit(lambda: enqueue("library.reindex_terms", words))
 
 
 def rows_reindex(words: Iterable[str], *, batch: int = 500) -> int:
@@ -350,3 +352,34 @@ def material_used(
     )
     if stale:
         MaterialUse.objects.filter(pk__in=stale).delete()
+
+
+def formulations_seed(model=None) -> int:
+    """Add the project's starting 提法与用字 list, the dated 提法 included (entries curators
+    deleted are added back: they retire one by unticking 启用). Idempotent: an existing entry
+    keeps the curators' wording; only dates it lacks are filled in (entries seeded before
+    rules had dates). `model` may be a migration's historical model: before the dates
+    existed (review 0002), only the undated starting list is added."""
+    model = model or Formulation
+    has_dates = any(f.name == "superseded_on" for f in model._meta.get_fields())
+    entries = checks.DEFAULT_FORMULATIONS
+    if has_dates:
+        entries += checks.DATED_FORMULATIONS
+    created = 0
+    for f in entries:
+        defaults = {"right": f.right, "note": f.note, "kind": f.kind}
+        if has_dates:
+            defaults.update(valid_from=f.valid_from, superseded_on=f.superseded_on)
+        row, new = model.objects.get_or_create(wrong=f.wrong, defaults=defaults)
+        created += new
+        if (
+            has_dates
+            and not new
+            and f.superseded_on
+            and row.superseded_on is None
+            and row.valid_from is None
+        ):
+            model.objects.filter(pk=row.pk).update(
+                valid_from=f.valid_from, superseded_on=f.superseded_on
+            )
+    return created

@@ -5,55 +5,6 @@ from speechdraft.corpus.models import Paragraph
 from speechdraft.drafts.models import Draft
 
 
-class Formulation(models.Model):
-    """A curated wording rule: an outdated 提法 or a common mistaken word, with the right one.
-
-    A dated 提法 has `superseded_on`: it is wrong only for text meant for a later date (the
-    审稿 of a draft dated after it), and it marks library material 时效 (speechdraft.text.
-    freshness). `note` is what the drafter reads. The starting list is seeded by migrations
-    (services.formulations_seed): an entry of it that is deleted comes back with the next
-    seeding, so a curator retires one by unticking 启用.
-    """
-
-    class Kind(models.TextChoices):
-        TYPO = "typo", "错别字"
-        OUTDATED = "outdated", "过时或不规范提法"
-
-    wrong = models.CharField("错误或过时写法", max_length=60, unique=True)
-    right = models.CharField("规范写法", max_length=60, blank=True)
-    note = models.CharField(
-        "说明",
-        max_length=200,
-        blank=True,
-        help_text="给起草人看的原因，如“党的十八大已于2012年11月召开”。",
-    )
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.TYPO)
-    valid_from = models.DateField(
-        "启用日期", null=True, blank=True, help_text="该写法开始使用的日期（可不填）。"
-    )
-    superseded_on = models.DateField(
-        "停用日期",
-        null=True,
-        blank=True,
-        db_index=True,
-        help_text="该写法从何时起不再适用。填写后，只对日期在此之后的讲话稿提示，"
-        "并在素材库中标记“时效”；不填则始终提示。",
-    )
-    active = models.BooleanField(
-        "启用",
-        default=True,
-        help_text="不再使用的条目请取消勾选，不要删除（初始条目删除后会恢复）。",
-    )
-
-    class Meta:
-        verbose_name = "提法与用字"
-        verbose_name_plural = "提法与用字"
-        ordering = ["kind", "wrong"]
-
-    def __str__(self) -> str:
-        return f"{self.wrong} → {self.right or '（删除）'}"
-
-
 class ReuseSignature(models.Model):
     """A corpus paragraph is in the reuse index as of `indexed_at`."""
 

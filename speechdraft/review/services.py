@@ -14,12 +14,13 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from speechdraft.core.queueing import enqueue
 from speechdraft.corpus.models import Paragraph, Role
 from speechdraft.drafts.models import Draft, DraftItem
 from speechdraft.drafts.selectors import DocumentView, draft_document
 from speechdraft.drafts.services import DraftError, draft_item_update
+from speechdraft.library.freshness import formulation_rules
 from speechdraft.review.models import (
-    Formulation,
     ItemBand,
     ItemSignature,
     ReuseBand,
@@ -27,7 +28,6 @@ from speechdraft.review.models import (
     ReviewDismissal,
     ReviewRun,
 )
-from speechdraft.review.selectors import formulation_rules
 from speechdraft.text import review as checks
 from speechdraft.text.similarity import LshIndex, MinHasher
 
@@ -138,8 +138,6 @@ def items_index_later(owner_id: int) -> None:
     only a change after that queues another (no ETA tasks: a worker holding one lost Redis
     badly). In-process (no broker) it runs at once, at most once per ITEMS_INDEX_DELAY
     seconds (changes in between wait for the next one, or for the next full 审稿)."""
-    from speechdraft.review.tasks import items_index
-
     eager = settings.CELERY_TASK_ALWAYS_EAGER
     # With a broker the mark lasts until the run starts, or a while (a run lost with its
     # worker does not hold the next one back for long).
@@ -151,16 +149,10 @@ def items_index_later(owner_id: int) -> None:
     if not first:
         return
     if eager:
-        transaction.on_commit(lambda: items_index(owner_id))
+        transaction.on_commit(lambda: items_index_sync(owner_id))
         return
-
-    def enqueue() -> None:
-        try:
-            items_index.delay(owner_id)
-        except Exception:
-            logger.warning("could not queue the reuse index of user %s", owner_id)
-
-    transaction.on_commit(enqueue)
+    # The broker down: the index catches up at the next change, or the next full 审稿.
+    transaction.on_commit(lambda: enqueue("review.items_index", owner_id))
 
 
 # Candidates of one review from the drafter's earlier drafts: the most bands in common first.
@@ -265,36 +257,6 @@ def _items(doc: DocumentView) -> list[checks.ReviewItem]:
         text = "\n".join(block.body_texts)
         items.append(checks.ReviewItem(block.id, part_of[block.id], heading, text))
     return items
-
-
-def formulations_seed(model=Formulation) -> int:
-    """Add the project's starting 提法与用字 list, the dated 提法 included (entries curators
-    deleted are added back: they retire one by unticking 启用). Idempotent: an existing entry
-    keeps the curators' wording; only dates it lacks are filled in (entries seeded before
-    rules had dates). `model` may be a migration's historical model: before the dates
-    existed (review 0002), only the undated starting list is added."""
-    has_dates = any(f.name == "superseded_on" for f in model._meta.get_fields())
-    entries = checks.DEFAULT_FORMULATIONS
-    if has_dates:
-        entries += checks.DATED_FORMULATIONS
-    created = 0
-    for f in entries:
-        defaults = {"right": f.right, "note": f.note, "kind": f.kind}
-        if has_dates:
-            defaults.update(valid_from=f.valid_from, superseded_on=f.superseded_on)
-        row, new = model.objects.get_or_create(wrong=f.wrong, defaults=defaults)
-        created += new
-        if (
-            has_dates
-            and not new
-            and f.superseded_on
-            and row.superseded_on is None
-            and row.valid_from is None
-        ):
-            model.objects.filter(pk=row.pk).update(
-                valid_from=f.valid_from, superseded_on=f.superseded_on
-            )
-    return created
 
 
 def _finding_key(f: checks.Finding) -> str:
@@ -424,23 +386,17 @@ def _reuse_sources(draft: Draft, subset: list[checks.ReviewItem], *, per_line: i
 
 
 def review_request(draft: Draft) -> ReviewRun:
-    from speechdraft.review.tasks import review_render
-
     run = ReviewRun.objects.create(draft=draft, version=draft.version)
-    transaction.on_commit(lambda: _enqueue(review_render, run.pk))
-    return run
 
-
-def _enqueue(task, run_id: int) -> None:
-    try:
-        task.delay(run_id)
-    except Exception:
-        logger.exception("could not queue review run %s", run_id)
-        ReviewRun.objects.filter(pk=run_id).update(
+    def unavailable() -> None:
+        ReviewRun.objects.filter(pk=run.pk).update(
             status=ReviewRun.Status.FAILED,
             error="审稿服务暂不可用，请稍后再试。",
             finished_at=timezone.now(),
         )
+
+    transaction.on_commit(lambda: enqueue("review.run", run.pk, unavailable=unavailable))
+    return run
 
 
 def review_run(run_id: int) -> str:

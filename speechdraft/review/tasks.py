@@ -1,6 +1,8 @@
 from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
 
-from speechdraft.review.services import review_run
+from speechdraft.review.services import items_index_pending_key, items_index_sync, review_run
 
 
 @shared_task(name="review.run", acks_late=True, ignore_result=True)
@@ -10,11 +12,6 @@ def review_render(run_id: int) -> str:
 
 @shared_task(name="review.items_index", acks_late=True, ignore_result=True)
 def items_index(owner_id: int) -> int:
-    from django.conf import settings
-    from django.core.cache import cache
-
-    from speechdraft.review.services import items_index_pending_key, items_index_sync
-
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         try:  # changes from now on queue a run of their own
             cache.delete(items_index_pending_key(owner_id))

@@ -6,8 +6,8 @@ import pytest
 
 from speechdraft.corpus.models import Paragraph, Skeleton, SourceDocument, Status
 from speechdraft.drafts.services import draft_create
+from speechdraft.library.models import Formulation
 from speechdraft.library.selectors import library_search
-from speechdraft.review.models import Formulation
 
 pytestmark = pytest.mark.django_db
 

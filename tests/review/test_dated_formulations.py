@@ -5,12 +5,13 @@ from datetime import date
 import pytest
 
 from speechdraft.drafts.services import draft_create, draft_item_update
-from speechdraft.review.models import Formulation
-from speechdraft.review.services import draft_review, formulations_seed
+from speechdraft.library.models import Formulation
+from speechdraft.library.services import formulations_seed
+from speechdraft.review.services import draft_review
 from speechdraft.text.review import DATED_FORMULATIONS, DEFAULT_FORMULATIONS
 
 pytestmark = pytest.mark.django_db
-ADMIN = "/admin/review/formulation/"
+ADMIN = "/admin/library/formulation/"
 
 
 def test_the_seed_loads_at_least_40_dated_entries_and_is_idempotent():

@@ -3,7 +3,8 @@ import pytest
 from speechdraft.corpus.models import Skeleton
 from speechdraft.drafts.models import DraftItem
 from speechdraft.drafts.services import draft_create, draft_item_update
-from speechdraft.review.models import Formulation, ReviewRun
+from speechdraft.library.models import Formulation
+from speechdraft.review.models import ReviewRun
 from speechdraft.review.services import draft_review, finding_apply, finding_dismiss, review_request
 from tests.conftest import wait_until
 

@@ -11,8 +11,8 @@ from django.core.management import call_command
 
 from speechdraft.corpus.models import Paragraph, Skeleton
 from speechdraft.drafts.models import Draft
-from speechdraft.library.models import Phrase, Tag, Term
-from speechdraft.review.models import Formulation, ReviewRun
+from speechdraft.library.models import Formulation, Phrase, Tag, Term
+from speechdraft.review.models import ReviewRun
 from speechdraft.review.services import review_run
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_corpus_and_curation_text_is_text_in_the_admin(client, editor, corpus):
         "/admin/library/phrase/",
         "/admin/library/tag/",
         "/admin/library/term/",
-        "/admin/review/formulation/",
+        "/admin/library/formulation/",
     ]
     for path in pages:
         response = client.get(path)

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from speechdraft.review.services import formulations_seed
+    from speechdraft.library.services import formulations_seed
 
     formulations_seed(apps.get_model("review", "Formulation"))
 

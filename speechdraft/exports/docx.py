@@ -1073,9 +1073,12 @@ def _render(
         _strip_external(package)
         # An office's reference made in Word carries theme fonts, which would win over names.
         for name in package.names:
-            if name.endswith(".xml") and not name.startswith("word/theme/"):
-                if b"theme" in package.blobs[name].lower():
-                    _strip_theme_references(package.xml(name))
+            if (
+                name.endswith(".xml")
+                and not name.startswith("word/theme/")
+                and b"theme" in package.blobs[name].lower()
+            ):
+                _strip_theme_references(package.xml(name))
 
     apply_profile = builtin or profile.name != "gongwen"
     grid = _format_section(section, profile) if apply_profile else None

@@ -1,3 +1,5 @@
+import contextlib
+
 from celery import shared_task
 
 from speechdraft.review.services import review_run
@@ -16,8 +18,7 @@ def items_index(owner_id: int) -> int:
     from speechdraft.review.services import items_index_pending_key, items_index_sync
 
     if not settings.CELERY_TASK_ALWAYS_EAGER:
-        try:  # changes from now on queue a run of their own
+        # Changes from now on queue a run of their own.
+        with contextlib.suppress(Exception):
             cache.delete(items_index_pending_key(owner_id))
-        except Exception:
-            pass
     return items_index_sync(owner_id)

@@ -361,9 +361,13 @@ def is_nominal(part: str) -> bool:
         tag = segment.word_tag(raw[k])
         if tag not in _PREDICATE_TAGS:
             continue
-        if n > 0 and len(raw[k]) == 1 and tag in _VERB_TAGS:
-            if single_han(k - 1) or single_han(k + 1):
-                continue
+        if (
+            n > 0
+            and len(raw[k]) == 1
+            and tag in _VERB_TAGS
+            and (single_han(k - 1) or single_han(k + 1))
+        ):
+            continue
         return False
     return True
 

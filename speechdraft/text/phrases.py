@@ -71,10 +71,7 @@ def _similar(a: str, b: str) -> bool:
         return False
     if a[0] == b[0] or a[-1] == b[-1]:
         return True
-    for i in range(1, min(la, lb) - 1):
-        if a[i] == b[i]:
-            return True
-    return False
+    return any(a[i] == b[i] for i in range(1, min(la, lb) - 1))
 
 
 def _aligned_head(first: str, second: str) -> str | None:

@@ -141,10 +141,7 @@ def highlight_spans(text: str, query: Query, also: Iterable[str] = ()) -> list[t
     norm = normalize(text)
     if len(norm) != len(text):  # NFKC changed lengths (rare ligatures): match the raw text
         norm = text
-    if query.text and query.text in norm:
-        needles = [query.text]
-    else:
-        needles = [*query.terms, *also]
+    needles = [query.text] if query.text and query.text in norm else [*query.terms, *also]
     # Linear in the text's length (times the needles): which characters a span or a slot
     # already covers is kept in masks, not compared span by span.
     spans: list[tuple[int, int]] = []

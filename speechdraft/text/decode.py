@@ -204,6 +204,21 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _decode_text_bytes(data: bytes, filename: str) -> Decoded:
+    decoded = _decode_with_bom(data, filename)
+    if decoded is not None:
+        return decoded
+    if b"\x00" in data[:65536]:
+        return _decode_with_nul_bytes(data, filename)
+    if _looks_binary(data):
+        raise _err(filename, "不是文本文件（包含大量控制字符），无法识别讲话内容")
+    decoded = _decode_utf8(data)
+    if decoded is not None:
+        return decoded
+    return _decode_legacy(data, filename)
+
+
+def _decode_with_bom(data: bytes, filename: str) -> Decoded | None:
+    """The text of data that opens with a UTF-8 or UTF-16 byte order mark; None without one."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return Decoded(data[3:].decode("utf-8"), "utf-8-sig")
@@ -214,29 +229,38 @@ def _decode_text_bytes(data: bytes, filename: str) -> Decoded:
             return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as exc:
             raise _err(filename, "以 UTF-16 BOM 开头，但内容无法按 UTF-16 解码") from exc
-    if b"\x00" in data[:65536]:
-        enc = _utf16_without_bom(data)
-        if enc:
-            return Decoded(data.decode(enc), "utf-16")
-        guess = _best_legacy(data, ("utf-16-le", "utf-16-be"))
-        if guess is not None and guess[0] >= 0.6:
-            return Decoded(guess[2], "utf-16")
-        raise _err(filename, "不是文本文件（包含二进制数据），无法识别讲话内容")
-    if _looks_binary(data):
-        raise _err(filename, "不是文本文件（包含大量控制字符），无法识别讲话内容")
+    return None
+
+
+def _decode_with_nul_bytes(data: bytes, filename: str) -> Decoded:
+    """Data with NUL bytes near its start: UTF-16 without a byte order mark, or binary."""
+    enc = _utf16_without_bom(data)
+    if enc:
+        return Decoded(data.decode(enc), "utf-16")
+    guess = _best_legacy(data, ("utf-16-le", "utf-16-be"))
+    if guess is not None and guess[0] >= 0.6:
+        return Decoded(guess[2], "utf-16")
+    raise _err(filename, "不是文本文件（包含二进制数据），无法识别讲话内容")
+
+
+def _decode_utf8(data: bytes) -> Decoded | None:
+    """The text of valid UTF-8 data (unless a legacy encoding reads far better); else None."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    else:
-        # A few GBK/Big5 characters can form valid UTF-8 by chance (全同 → ȫͬ): when UTF-8
-        # gives no Chinese at all but a legacy encoding reads as good Chinese, prefer that.
-        if text.isascii() or _CJK_RE.search(text):
-            return Decoded(text, "utf-8")
-        legacy = _best_legacy(data, _legacy_order(data))
-        if legacy is not None and legacy[0] >= 0.5:
-            return Decoded(legacy[2], legacy[1])
+        return None
+    # A few GBK/Big5 characters can form valid UTF-8 by chance (全同 → ȫͬ): when UTF-8
+    # gives no Chinese at all but a legacy encoding reads as good Chinese, prefer that.
+    if text.isascii() or _CJK_RE.search(text):
         return Decoded(text, "utf-8")
+    legacy = _best_legacy(data, _legacy_order(data))
+    if legacy is not None and legacy[0] >= 0.5:
+        return Decoded(legacy[2], legacy[1])
+    return Decoded(text, "utf-8")
+
+
+def _decode_legacy(data: bytes, filename: str) -> Decoded:
+    """The text of data in GB18030/GBK or Big5 (or UTF-16 without ASCII), whichever reads best."""
     order = _legacy_order(data)
     if len(data) % 2 == 0:
         order = [*order, "utf-16-le", "utf-16-be"]  # UTF-16 without BOM and without ASCII

@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -281,7 +282,7 @@ _ENCODING_NAMES = {
 }
 
 
-def _best_legacy(data: bytes, encodings) -> tuple[float, str, str] | None:  # type: ignore[no-untyped-def]
+def _best_legacy(data: bytes, encodings: Iterable[str]) -> tuple[float, str, str] | None:
     """Strictly decode with each encoding; the best (score, name, text), earlier wins ties."""
     best: tuple[float, int, str, str] | None = None
     for order, enc in enumerate(encodings):
@@ -369,7 +370,7 @@ class _TextExtractor(HTMLParser):
     def parse_endtag(self, i: int) -> int:
         return self._to_end(super().parse_endtag(i))
 
-    def parse_comment(self, i: int, report: int = 1) -> int:
+    def parse_comment(self, i: int, report: bool = True) -> int:
         return self._to_end(super().parse_comment(i, report))
 
     def parse_pi(self, i: int) -> int:
@@ -378,10 +379,10 @@ class _TextExtractor(HTMLParser):
     def parse_html_declaration(self, i: int) -> int:
         return self._to_end(super().parse_html_declaration(i))
 
-    def parse_bogus_comment(self, i: int, report: int = 1) -> int:
+    def parse_bogus_comment(self, i: int, report: bool = True) -> int:
         return self._to_end(super().parse_bogus_comment(i, report))
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         # Python < 3.13 raises AssertionError on "<![" not followed by CDATA, if, endif…
         # (a scraped page with "<![ACDATA[" then fails as a whole): skip it like a comment.
         try:
@@ -559,14 +560,14 @@ _NOT_SHOWN = frozenset(
 )
 
 
-def _docx_lines(body) -> list[str]:  # type: ignore[no-untyped-def]
+def _docx_lines(body) -> list[str]:
     """One line per paragraph in reading order, wherever the paragraph sits: tables,
     content controls (w:sdt), custom XML, tracked insertions, hyperlinks, text boxes
     (after the paragraph that anchors them). Recursion is bounded by the XML depth, which
     libxml2 limits to 256."""
     lines: list[str] = []
 
-    def blocks(element) -> None:  # type: ignore[no-untyped-def]
+    def blocks(element) -> None:
         for child in element:
             if not isinstance(child.tag, str) or child.tag in _NOT_SHOWN:
                 continue  # comments, processing instructions
@@ -575,11 +576,11 @@ def _docx_lines(body) -> list[str]:  # type: ignore[no-untyped-def]
             else:
                 blocks(child)
 
-    def paragraph(p) -> None:  # type: ignore[no-untyped-def]
+    def paragraph(p) -> None:
         parts: list[str] = []
         boxes: list = []
 
-        def inline(element) -> None:  # type: ignore[no-untyped-def]
+        def inline(element) -> None:
             for child in element:
                 tag = child.tag
                 if not isinstance(tag, str) or tag in _NOT_SHOWN:

@@ -357,7 +357,7 @@ def relevance(
     for term in query.terms:
         weight = idfs.get(term, 1.0)
         weight_all += weight
-        tf = text.count(term)
+        tf: float = text.count(term)
         if not tf and role and ROLE_CUES.get(term) == role:
             tf = 1 + LEAD_WEIGHT
             literal += 1
@@ -433,11 +433,11 @@ def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
     merged: dict[int, list[Ranked]] = {}
     alone: list[Ranked] = []
     for r in phrases:
-        i = by_text.get(same_text_key(r.doc.text))
-        if i is None:
+        at = by_text.get(same_text_key(r.doc.text))
+        if at is None:
             alone.append(r)
         else:
-            merged.setdefault(i, []).append(r)
+            merged.setdefault(at, []).append(r)
     for i, group in merged.items():
         p = paragraphs[i]
         paragraphs[i] = replace(

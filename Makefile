@@ -74,6 +74,7 @@ faults: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy speechdraft/text
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

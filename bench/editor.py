@@ -39,7 +39,7 @@ def make_draft(user, items: int) -> Draft:
     draft = draft_create(owner=user, title=f"基准测试讲话稿（{items} 段）", region="江城")
     draft.items.all().delete()
     parts = max(3, items // 10)
-    rows, position = [], 0
+    rows = []
     for p in range(parts):
         rows.append(
             DraftItem(draft=draft, position=p, numbered=True, level=1, heading=f"第{p}部分标题")
@@ -60,7 +60,6 @@ def make_draft(user, items: int) -> Draft:
                 body=BODY,
             )
         )
-        position += 1
     DraftItem.objects.bulk_create(children)
     return draft
 

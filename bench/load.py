@@ -114,20 +114,21 @@ class Services:
 
     def __init__(self, env: dict, port: int, web_workers: int) -> None:
         self.env, self.port, self.web_workers = env, port, web_workers
-        self.procs: list[tuple[str, subprocess.Popen, object]] = []
+        self.procs: list[tuple[str, subprocess.Popen]] = []
 
     def _start(self, name: str, argv: list[str]) -> Path:
         path = OUT / f"{name}.log"
-        log = open(path, "w")
-        proc = subprocess.Popen(
-            argv,
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.procs.append((name, proc, log))
+        # The child holds its own copy of the descriptor: the parent's can close at once.
+        with open(path, "w") as log:
+            proc = subprocess.Popen(
+                argv,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.procs.append((name, proc))
         return path
 
     def start(self) -> None:
@@ -160,7 +161,7 @@ class Services:
         deadline = time.monotonic() + 90
         web = worker = False
         while not (web and worker):
-            for name, proc, _ in self.procs:
+            for name, proc in self.procs:
                 if proc.poll() is not None:
                     raise RuntimeError(
                         f"{name} exited early:\n{(OUT / f'{name}.log').read_text()[-3000:]}"
@@ -181,7 +182,7 @@ class Services:
             time.sleep(0.3)
 
     def stop(self) -> None:
-        for name, proc, log in reversed(self.procs):
+        for name, proc in reversed(self.procs):
             if proc.poll() is None:
                 try:
                     os.killpg(proc.pid, signal.SIGTERM)
@@ -192,7 +193,6 @@ class Services:
                     proc.wait(timeout=5)
                 except ProcessLookupError:
                     pass
-            log.close()
         self.procs.clear()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -212,41 +213,18 @@ def _shape_of(rows: list[dict]) -> dict[str, list[int]]:
     return shape
 
 
-def check_draft(drafter, report: Report, paragraphs, phrases) -> None:
+def check_draft(drafter, report: Report, paragraphs, phrases) -> Model | None:
+    """Check one drafter's draft against its storage and the drafter's log (problems go to
+    ``report``); the replayed model, None when the log cannot be replayed."""
     where = f"{drafter.username} (draft {drafter.draft})"
     problems = report.findings
     problems.extend(f"{where}: {p}" for p in drafter.problems)
     draft = Draft.objects.get(pk=drafter.draft)
     rows = list(DraftItem.objects.filter(draft=draft).values(*ITEM_FIELDS))
     report.items += len(rows)
-
-    # Whatever happened: positions contiguous, one revision per version (typing folded into one), the last revision's
-    # snapshot is what the items are.
-    for parent, ids in _shape_of(rows).items():
-        positions = sorted(r["position"] for r in rows if str(r["parent_id"] or "") == parent)
-        if positions != list(range(len(ids))):
-            problems.append(f"{where}: positions under {parent or 'root'} are {positions}")
-    revisions = list(
-        Revision.objects.filter(draft=draft).order_by("version").values_list("version", "item_id")
-    )
-    versions = [v for v, _ in revisions]
-    # Versions folded into a later stretch of typing have no revision of their own: a gap is
-    # allowed only before a typing revision of one item.
-    gaps_ok = all(
-        item_id is not None for (prev, _), (v, item_id) in pairwise(revisions) if v > prev + 1
-    )
-    if not versions or versions[0] != 1 or versions[-1] != draft.version or not gaps_ok:
-        problems.append(
-            f"{where}: version {draft.version} but revisions {versions[:5]}…{versions[-5:]}"
-        )
-    last = Revision.objects.filter(draft=draft, version=draft.version).first()
-    if last is not None:
-        snap = sorted(tuple(i[f] for f in ITEM_FIELDS) for i in snapshot_state(last)["items"])
-        live = sorted(tuple(r[f] for f in ITEM_FIELDS) for r in rows)
-        if snap != live:
-            problems.append(f"{where}: the latest revision's snapshot differs from the items")
+    problems.extend(f"{where}: {p}" for p in _storage_problems(draft, rows))
     if drafter.uncertain or not drafter.log:
-        return  # an operation's outcome is unknown (already counted as an error)
+        return None  # an operation's outcome is unknown (already counted as an error)
 
     first = Revision.objects.get(draft=draft, version=1)
     model = Model(snapshot_state(first)["items"])
@@ -263,18 +241,51 @@ def check_draft(drafter, report: Report, paragraphs, phrases) -> None:
             f"{where}: version {draft.version}, the log accepted {len(changes)} changes "
             f"from version {opened['v']} (expected {expected_version})"
         )
+    problems.extend(f"{where}: {p}" for p in _replay_problems(model, rows, drafter.final_shape))
+    report.verified += 1
+    return model
 
+
+def _storage_problems(draft: Draft, rows: list[dict]) -> Iterator[str]:
+    """Whatever happened: positions contiguous, one revision per version (typing folded into
+    one), the last revision's snapshot is what the items are."""
+    for parent, ids in _shape_of(rows).items():
+        positions = sorted(r["position"] for r in rows if str(r["parent_id"] or "") == parent)
+        if positions != list(range(len(ids))):
+            yield f"positions under {parent or 'root'} are {positions}"
+    revisions = list(
+        Revision.objects.filter(draft=draft).order_by("version").values_list("version", "item_id")
+    )
+    versions = [v for v, _ in revisions]
+    # Versions folded into a later stretch of typing have no revision of their own: a gap is
+    # allowed only before a typing revision of one item.
+    gaps_ok = all(
+        item_id is not None for (prev, _), (v, item_id) in pairwise(revisions) if v > prev + 1
+    )
+    if not versions or versions[0] != 1 or versions[-1] != draft.version or not gaps_ok:
+        yield f"version {draft.version} but revisions {versions[:5]}…{versions[-5:]}"
+    last = Revision.objects.filter(draft=draft, version=draft.version).first()
+    if last is not None:
+        snap = sorted(tuple(i[f] for f in ITEM_FIELDS) for i in snapshot_state(last)["items"])
+        live = sorted(tuple(r[f] for f in ITEM_FIELDS) for r in rows)
+        if snap != live:
+            yield "the latest revision's snapshot differs from the items"
+
+
+def _replay_problems(model: Model, rows: list[dict], final_shape) -> Iterator[str]:
+    """Where the stored items differ from the replayed log (and the editor's last page)."""
     have = {r["id"]: r for r in rows}
     lost = sorted(set(model.items) - set(have))
     extra = sorted(set(have) - set(model.items))
     if lost:
-        problems.append(f"{where}: items lost {lost}")
+        yield f"items lost {lost}"
     if extra:
-        problems.append(f"{where}: items not in the log {extra}")
+        yield f"items not in the log {extra}"
     if _shape_of(rows) != model.shape():
-        problems.append(f"{where}: order differs from the replayed log")
-    if drafter.final_shape is not None and drafter.final_shape != _shape_of(rows):
-        problems.append(f"{where}: the editor's last page shows another order than the database")
+        yield "order differs from the replayed log"
+    if final_shape is not None and final_shape != _shape_of(rows):
+        yield "the editor's last page shows another order than the database"
+    names = ("parent", "numbered", "heading", "body", "source", "level")
     for pk, item in model.items.items():
         row = have.get(pk)
         if row is None:
@@ -289,15 +300,12 @@ def check_draft(drafter, report: Report, paragraphs, phrases) -> None:
         )
         want = (item.parent, item.numbered, item.heading, item.body, item.source, item.level)
         if got != want:
-            names = ("parent", "numbered", "heading", "body", "source", "level")
             diff = [
                 f"{n}: {g!r:.60} ≠ {w!r:.60}"
                 for n, g, w in zip(names, got, want, strict=True)
                 if g != w
             ]
-            problems.append(f"{where}: item {pk}: " + "; ".join(diff))
-    report.verified += 1
-    return model
+            yield f"item {pk}: " + "; ".join(diff)
 
 
 def check(drafters, users) -> Report:

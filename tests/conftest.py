@@ -169,33 +169,32 @@ CORPUS_TIME_LIMIT = 30
 
 
 def _start_worker(queue: str, *, pool: str, env: dict, log_path: Path) -> subprocess.Popen:
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "speechdraft",
-            "worker",
-            f"--pool={pool}",
-            "--concurrency=1",
-            "-n",
-            f"{queue}@localhost",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its pool processes can be ended with it
-    )
-    log.close()
-    return proc
+    # The worker holds its own copy of the descriptor: ours closes once it is started.
+    with open(log_path, "w") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "speechdraft",
+                "worker",
+                f"--pool={pool}",
+                "--concurrency=1",
+                "-n",
+                f"{queue}@localhost",
+                "-Q",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=INFO",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its pool processes can be ended with it
+        )
 
 
 def _wait_ready(proc: subprocess.Popen, log_path: Path, deadline: float) -> None:

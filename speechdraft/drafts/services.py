@@ -197,10 +197,7 @@ def _count_bytes(draft: Draft, added: int) -> None:
 
 
 def _char_count(draft: Draft, items: list[dict] | None = None) -> int:
-    if items is None:
-        roots = draft_nodes(draft)
-    else:
-        roots = tree_from_rows(items)
+    roots = draft_nodes(draft) if items is None else tree_from_rows(items)
     blocks = render_blocks(roots, draft.numbering, slot_values(roots, draft_variables(draft)))
     return block_chars(blocks)
 

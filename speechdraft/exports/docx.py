@@ -377,33 +377,39 @@ def _break_penalties(title: str) -> list[float]:
     penalties = [_INF] * len(title)
     for i, ch in enumerate(title):
         if i > 0:
-            a, b = title[i - 1], ch
-            if _is_word_char(a) and _is_word_char(b):
-                pen = _INF  # 2024, GDP, 5.5%
-            elif b in _NO_LINE_START or a in _OPEN or a == "—":
-                pen = _INF  # no closing mark first, no opening mark or dash last
-            elif closers:
-                pen = 100.0  # inside 《》 or quotes: only when a quotation is longer than a line
-            elif a in _AFTER_PUNCT or b == "—":
-                pen = 0.0
-            elif inside[i]:
-                pen = 50.0
-            elif b in "在暨" or title.startswith("关于", i):
-                pen = 0.0  # 在…会议上 / 关于… open a phrase
-            elif b in _OPEN:
-                pen = 1.0
-            elif b == "的" or a.isascii() or b.isascii():
-                pen = 2.0
-            else:
-                pen = 4.0  # possibly inside a word
-            if a in _ENDS_WEAK:
-                pen += 3.0  # a line should not end on a preposition or conjunction
-            penalties[i] = pen
+            penalties[i] = _break_penalty(title, i, in_term=inside[i], quoted=bool(closers))
         if closers and ch == closers[-1]:
             closers.pop()
         elif ch in _PAIRS:
             closers.append(_PAIRS[ch])
     return penalties
+
+
+def _break_penalty(title: str, i: int, *, in_term: bool, quoted: bool) -> float:
+    """Penalty of a line break before ``title[i]`` (``i`` > 0), inside a term kept whole
+    (``in_term``) or inside 《》 or quotes (``quoted``)."""
+    a, b = title[i - 1], title[i]
+    if _is_word_char(a) and _is_word_char(b):
+        pen = _INF  # 2024, GDP, 5.5%
+    elif b in _NO_LINE_START or a in _OPEN or a == "—":
+        pen = _INF  # no closing mark first, no opening mark or dash last
+    elif quoted:
+        pen = 100.0  # inside 《》 or quotes: only when a quotation is longer than a line
+    elif a in _AFTER_PUNCT or b == "—":
+        pen = 0.0
+    elif in_term:
+        pen = 50.0
+    elif b in "在暨" or title.startswith("关于", i):
+        pen = 0.0  # 在…会议上 / 关于… open a phrase
+    elif b in _OPEN:
+        pen = 1.0
+    elif b == "的" or a.isascii() or b.isascii():
+        pen = 2.0
+    else:
+        pen = 4.0  # possibly inside a word
+    if a in _ENDS_WEAK:
+        pen += 3.0  # a line should not end on a preposition or conjunction
+    return pen
 
 
 def split_title(title: str, max_width: int = 20) -> list[str]:
@@ -634,6 +640,16 @@ def _strip_external(package: _Package) -> int:
     Every relationship part is parsed (a byte search would miss ``&#69;xternal``); of the other
     parts only those that change are, so everything else is still copied byte for byte.
     """
+    doomed, templates = _remove_attached_templates(package)
+    gone, links = _remove_external_relationships(package, doomed)
+    for source, ids in gone.items():
+        if source.endswith(".xml") and source in package.blobs:
+            _remove_references(package.xml(source), ids)
+    return templates + links
+
+
+def _remove_attached_templates(package: _Package) -> tuple[dict[str, set[str]], int]:
+    """Remove every ``w:attachedTemplate``: by source part, the rIds they named; how many."""
     removed = 0
     doomed: dict[str, set[str]] = {}  # source part → rIds named by removed attachedTemplates
     for name in package.names:
@@ -643,6 +659,15 @@ def _strip_external(package: _Package) -> int:
                 doomed.setdefault(name, set()).add(element.get(f"{{{R_NS}}}id", ""))
                 element.getparent().remove(element)
                 removed += 1
+    return doomed, removed
+
+
+def _remove_external_relationships(
+    package: _Package, doomed: dict[str, set[str]]
+) -> tuple[dict[str, set[str]], int]:
+    """Remove the relationships that link out, attach a template or are named in ``doomed``:
+    by source part, the rIds removed; how many (those in ``doomed`` were counted already)."""
+    removed = 0
     gone: dict[str, set[str]] = {}  # source part → rIds of removed relationships
     for rels in package.names:
         source = _rels_source(rels)
@@ -658,28 +683,29 @@ def _strip_external(package: _Package) -> int:
                 gone.setdefault(source, set()).add(rel_id)
                 if rel_id not in named:
                     removed += 1
-    for source, ids in gone.items():
-        if not source.endswith(".xml") or source not in package.blobs:
+    return gone, removed
+
+
+def _remove_references(root: etree._Element, ids: set[str]) -> None:
+    """Remove from a part every reference to the relationships ``ids``: a mail merge or a
+    link-only element whole, any other element only its attribute."""
+    doomed_elements = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
             continue
-        root = package.xml(source)
-        doomed_elements = []
-        for element in root.iter():
-            if not isinstance(element.tag, str):
+        for attr in [a for a in element.attrib if a.startswith(f"{{{R_NS}}}")]:
+            if element.get(attr) not in ids:
                 continue
-            for attr in [a for a in element.attrib if a.startswith(f"{{{R_NS}}}")]:
-                if element.get(attr) not in ids:
-                    continue
-                mail_merge = next(element.iterancestors(_w("mailMerge")), None)
-                if mail_merge is not None:
-                    doomed_elements.append(mail_merge)
-                elif element.tag in _LINK_ONLY:
-                    doomed_elements.append(element)
-                else:
-                    del element.attrib[attr]  # a hyperlink keeps its text, a picture its place
-        for element in doomed_elements:
-            if element.getparent() is not None:
-                element.getparent().remove(element)
-    return removed
+            mail_merge = next(element.iterancestors(_w("mailMerge")), None)
+            if mail_merge is not None:
+                doomed_elements.append(mail_merge)
+            elif element.tag in _LINK_ONLY:
+                doomed_elements.append(element)
+            else:
+                del element.attrib[attr]  # a hyperlink keeps its text, a picture its place
+    for element in doomed_elements:
+        if element.getparent() is not None:
+            element.getparent().remove(element)
 
 
 def reference_sanitize(data: bytes) -> tuple[bytes, int]:
@@ -1073,9 +1099,12 @@ def _render(
         _strip_external(package)
         # An office's reference made in Word carries theme fonts, which would win over names.
         for name in package.names:
-            if name.endswith(".xml") and not name.startswith("word/theme/"):
-                if b"theme" in package.blobs[name].lower():
-                    _strip_theme_references(package.xml(name))
+            if (
+                name.endswith(".xml")
+                and not name.startswith("word/theme/")
+                and b"theme" in package.blobs[name].lower()
+            ):
+                _strip_theme_references(package.xml(name))
 
     apply_profile = builtin or profile.name != "gongwen"
     grid = _format_section(section, profile) if apply_profile else None

@@ -1,3 +1,5 @@
+import contextlib
+
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
@@ -13,8 +15,7 @@ def review_render(run_id: int) -> str:
 @shared_task(name="review.items_index", acks_late=True, ignore_result=True)
 def items_index(owner_id: int) -> int:
     if not settings.CELERY_TASK_ALWAYS_EAGER:
-        try:  # changes from now on queue a run of their own
+        # Changes from now on queue a run of their own.
+        with contextlib.suppress(Exception):
             cache.delete(items_index_pending_key(owner_id))
-        except Exception:
-            pass
     return items_index_sync(owner_id)

@@ -273,9 +273,7 @@ def is_titleish(text: str, max_len: int = 80) -> bool:
     """A short line without sentence punctuation at its end or a full stop inside."""
     if not text or len(text) > max_len or not has_cjk(text, 2):
         return False
-    if text[-1] in "。！？；，、,;!?" or "。" in text:
-        return False
-    return True
+    return text[-1] not in "。！？；，、,;!?" and "。" not in text
 
 
 def _is_short_unpunctuated(text: str, max_len: int = 40) -> bool:
@@ -301,9 +299,13 @@ def classify_boilerplate(line: str) -> bool:
         and _STRONG_SHORT_RE.search(line)
     ):
         return True
-    if len(line) <= 60 and "。" not in line and not _SPEAKER_LABEL_RE.match(line):
-        if _META_LABEL_RE.match(line) or _LABELS_RE.search(line):
-            return True
+    if (
+        len(line) <= 60
+        and "。" not in line
+        and not _SPEAKER_LABEL_RE.match(line)
+        and (_META_LABEL_RE.match(line) or _LABELS_RE.search(line))
+    ):
+        return True
     if numbered:
         return False
     if len(line) <= 14 and _WATERMARK_RE.match(line) and not _TITLE_VOCAB_RE.search(line):
@@ -376,43 +378,54 @@ def _strip_fragments(idx: int, raw: str, removed: _Removed) -> str:
     if "&" in raw:  # first: an escaped tag is markup the page showed, not speech text
         raw = _ENTITY_RE.sub(lambda m: _ENTITIES[m.group(0).lower()], raw)
     if "<" in raw:
-        spans = _markup_blocks(raw)
-        if spans:
-            kept, pos = [], 0
-            for start, end in spans:
-                removed.add(idx, raw[start:end])
-                kept.append(raw[pos:start])
-                pos = end
-            raw = "".join(kept) + raw[pos:]
-        for m in _TAG_RE.finditer(raw):
-            removed.add(idx, m.group(0))
-        raw = _TAG_RE.sub("", raw)
+        raw = _strip_markup(idx, raw, removed)
     if "#" in raw or "[" in raw:
-        for m in _PAYWALL_RE.finditer(raw):
-            removed.add(idx, m.group(0))
-        raw = _PAYWALL_RE.sub("", raw)
+        raw = _drop_matches(_PAYWALL_RE, idx, raw, removed)
     if "页" in raw:
-        for m in _PAGE_MARK_RE.finditer(raw):
-            removed.add(idx, m.group(0))
-        raw = _PAGE_MARK_RE.sub("", raw)
+        raw = _drop_matches(_PAGE_MARK_RE, idx, raw, removed)
     if " " in raw or "\t" in raw:
-
-        def drop_noise(m: re.Match[str]) -> str:
-            run = m.group(0)
-            if not _is_noise_run(run):
-                return run
-            keep = ""
-            if run[0] in ")]" and _opens_bracket(raw[: m.start()], run[0]):
-                keep, run = run[0], run[1:]  # the text's own bracket, closed before the noise
-            removed.add(idx, run)
-            return keep
-
-        raw = _NOISE_RE.sub(drop_noise, raw)
+        raw = _strip_noise_runs(idx, raw, removed)
     if "（" in raw or "(" in raw:
         raw, notes = sitevoice.pinyin_notes(raw)
         for note in notes:
             removed.add(idx, note)
     return raw.translate(_BRACES)
+
+
+def _drop_matches(pattern: re.Pattern[str], idx: int, raw: str, removed: _Removed) -> str:
+    """``raw`` without the matches of ``pattern``, each reported as removed."""
+    for m in pattern.finditer(raw):
+        removed.add(idx, m.group(0))
+    return pattern.sub("", raw)
+
+
+def _strip_markup(idx: int, raw: str, removed: _Removed) -> str:
+    """``raw`` without its script and style blocks and comments, then without any other tag."""
+    spans = _markup_blocks(raw)
+    if spans:
+        kept, pos = [], 0
+        for start, end in spans:
+            removed.add(idx, raw[start:end])
+            kept.append(raw[pos:start])
+            pos = end
+        raw = "".join(kept) + raw[pos:]
+    return _drop_matches(_TAG_RE, idx, raw, removed)
+
+
+def _strip_noise_runs(idx: int, raw: str, removed: _Removed) -> str:
+    """``raw`` without the runs of forum noise that spaces set apart."""
+
+    def drop_noise(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if not _is_noise_run(run):
+            return run
+        keep = ""
+        if run[0] in ")]" and _opens_bracket(raw[: m.start()], run[0]):
+            keep, run = run[0], run[1:]  # the text's own bracket, closed before the noise
+        removed.add(idx, run)
+        return keep
+
+    return _NOISE_RE.sub(drop_noise, raw)
 
 
 def _opens_bracket(before: str, closing: str) -> bool:
@@ -571,10 +584,32 @@ def _split_toc(lines: list[_Line], removed: _Removed) -> list[tuple[list[_Line],
     )
     if toc_at is None:
         return _split_by_salutation(lines)
+    entries = _toc_entries(texts, toc_at)
+    if len(entries) < 2:
+        return _split_by_salutation(lines)
+    toc_end = entries[-1] + 1
+    starts = _toc_entry_starts(texts, entries, toc_end)
+    # everything up to the end of the contents goes: compilation title, 目录, entries
+    _report_lines(lines[:toc_end], removed)
+    if len(starts) < 2:
+        return _split_by_salutation(lines[toc_end:])
+    _report_lines(lines[toc_end : starts[0][0]], removed)  # preface of the compilation
+    return _toc_segments(lines, starts)
+
+
+def _report_lines(lines: list[_Line], removed: _Removed) -> None:
+    """Report every non-blank line of ``lines`` removed."""
+    for ln in lines:
+        if ln.text is not None:
+            removed.add(ln.idx, ln.text)
+
+
+def _toc_entries(texts: list[str | None], toc_at: int) -> list[int]:
+    """Indexes of the entries of the table of contents whose heading (目录) is at ``toc_at``."""
     entries: list[int] = []
     first_style: str | None = None
     i = toc_at + 1
-    while i < len(lines):
+    while i < len(texts):
         t = texts[i]
         if t is None:
             if entries and first_style is None:
@@ -592,12 +627,15 @@ def _split_toc(lines: list[_Line], removed: _Removed) -> list[tuple[list[_Line],
             break  # the first entry reappears: the contents are over
         entries.append(i)
         i += 1
-    if len(entries) < 2:
-        return _split_by_salutation(lines)
-    toc_end = entries[-1] + 1
-    # find each entry again after the contents, in order
+    return entries
+
+
+def _toc_entry_starts(
+    texts: list[str | None], entries: list[int], toc_end: int
+) -> list[tuple[int, str]]:
+    """Each entry found again after the contents, in order: (index, text) of its title line."""
     where: dict[str, list[int]] = {}
-    for j in range(toc_end, len(lines)):
+    for j in range(toc_end, len(texts)):
         t = texts[j]
         if t is not None and len(t) <= 100:
             where.setdefault(_norm_key(t), []).append(j)
@@ -611,15 +649,13 @@ def _split_toc(lines: list[_Line], removed: _Removed) -> list[tuple[list[_Line],
             j = candidates[k]
             starts.append((j, texts[j] or ""))
             pos = j + 1
-    # everything up to the end of the contents goes: compilation title, 目录, entries
-    for ln in lines[:toc_end]:
-        if ln.text is not None:
-            removed.add(ln.idx, ln.text)
-    if len(starts) < 2:
-        return _split_by_salutation(lines[toc_end:])
-    for ln in lines[toc_end : starts[0][0]]:
-        if ln.text is not None:
-            removed.add(ln.idx, ln.text)  # preface of the compilation
+    return starts
+
+
+def _toc_segments(
+    lines: list[_Line], starts: list[tuple[int, str]]
+) -> list[tuple[list[_Line], _Line | None]]:
+    """One segment per speech found from the contents, titled by its entry's line."""
     segments: list[tuple[list[_Line], _Line | None]] = []
     for k, (j, title) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
@@ -790,6 +826,24 @@ def _header(lines: list[_Line], forced: _Line | None, removed: _Removed) -> Clea
             removed.add(ln.idx, ln.text or "")  # the title of a speech without a body too
         return None
     header, body = content[:start], content[start:]
+    titles = _join_broken_titles(_read_header_lines(header, speech, forced_title, removed))
+    if titles and forced_title is None:
+        _choose_title(titles, speech, removed)
+    else:
+        _report_lines(titles, removed)
+    if speech.title:
+        speech.title = _clean_title(speech.title, header[0].idx if header else 0, removed)
+    body = _take_salutation(body, speech)
+    speech.body = [ln.text for ln in body if ln.text]
+    return speech
+
+
+def _read_header_lines(
+    header: list[_Line], speech: CleanSpeech, forced_title: str | None, removed: _Removed
+) -> list[_Line]:
+    """Take the date and the speaker from the lines above the body; the title candidates.
+
+    Any other line of the header is reported removed."""
     titles: list[_Line] = []
     for ln in header:
         t = ln.text or ""
@@ -815,41 +869,40 @@ def _header(lines: list[_Line], forced: _Line | None, removed: _Removed) -> Clea
             titles.append(ln)
             continue
         removed.add(ln.idx, t)
-    titles = _join_broken_titles(titles)
-    if titles and forced_title is None:
-        chosen = max(range(len(titles)), key=lambda n: (_title_class(titles[n].text or ""), n))
-        keep = {chosen}
-        title = titles[chosen].text or ""
-        if (
-            _DASH_RE.match(title)
-            and chosen > 0
-            and not _DASH_RE.match(titles[chosen - 1].text or "")
-        ):
-            keep.add(chosen - 1)
-        elif chosen + 1 < len(titles) and _DASH_RE.match(titles[chosen + 1].text or ""):
-            keep.add(chosen + 1)
-        parts = []
-        for n in sorted(keep):
-            text = titles[n].text or ""
-            if _DASH_RE.match(text):
-                text = _DASH_RE.sub("——", text, count=1)
-                text = _subtitle_date(text, speech, titles[n].idx, removed)
-            parts.append(text)
-        speech.title = "".join(parts).strip()
-        for n, ln in enumerate(titles):
-            if n in keep:
-                continue
-            text = ln.text or ""
-            byline = n == max(keep) + 1 or (n == min(keep) - 1 and " " in text)
-            if byline and speech.speaker is None and _NAME_ONLY_RE.match(text):
-                speech.speaker = text.replace(" ", "")  # a bare name under (or over) the title
-                continue
-            removed.add(ln.idx, text)
-    else:
-        for ln in titles:
-            removed.add(ln.idx, ln.text or "")
-    if speech.title:
-        speech.title = _clean_title(speech.title, header[0].idx if header else 0, removed)
+    return titles
+
+
+def _choose_title(titles: list[_Line], speech: CleanSpeech, removed: _Removed) -> None:
+    """The title from the candidates (with its ——subtitle), a bare name next to it the speaker;
+    the other candidates are reported removed."""
+    chosen = max(range(len(titles)), key=lambda n: (_title_class(titles[n].text or ""), n))
+    keep = {chosen}
+    title = titles[chosen].text or ""
+    if _DASH_RE.match(title) and chosen > 0 and not _DASH_RE.match(titles[chosen - 1].text or ""):
+        keep.add(chosen - 1)
+    elif chosen + 1 < len(titles) and _DASH_RE.match(titles[chosen + 1].text or ""):
+        keep.add(chosen + 1)
+    parts = []
+    for n in sorted(keep):
+        text = titles[n].text or ""
+        if _DASH_RE.match(text):
+            text = _DASH_RE.sub("——", text, count=1)
+            text = _subtitle_date(text, speech, titles[n].idx, removed)
+        parts.append(text)
+    speech.title = "".join(parts).strip()
+    for n, ln in enumerate(titles):
+        if n in keep:
+            continue
+        text = ln.text or ""
+        byline = n == max(keep) + 1 or (n == min(keep) - 1 and " " in text)
+        if byline and speech.speaker is None and _NAME_ONLY_RE.match(text):
+            speech.speaker = text.replace(" ", "")  # a bare name under (or over) the title
+            continue
+        removed.add(ln.idx, text)
+
+
+def _take_salutation(body: list[_Line], speech: CleanSpeech) -> list[_Line]:
+    """Set the salutation from the body's first line(s); the body without it."""
     first = body[0].text or ""
     m = SALUTATION_RE.match(first)
     if m:
@@ -865,8 +918,7 @@ def _header(lines: list[_Line], forced: _Line | None, removed: _Removed) -> Clea
             speech.salutation = first[: m.end()]
             rest = first[m.end() :].strip()
             body = ([_Line(body[0].idx, rest)] if rest else []) + body[1:]
-    speech.body = [ln.text for ln in body if ln.text]
-    return speech
+    return body
 
 
 def _drop(lines: list[_Line], keep, removed: _Removed) -> list[_Line]:
@@ -882,8 +934,8 @@ def _drop(lines: list[_Line], keep, removed: _Removed) -> list[_Line]:
 def _example_starts(lines: list[_Line], removed: _Removed) -> list[_Line]:
     """A writing guide with an example (【例文】): the speech is the example, not the advice."""
     for k, ln in enumerate(lines):
-        if ln.text is not None and sitevoice.EXAMPLE_MARK_RE.match(ln.text):
-            rest = ln.text[sitevoice.EXAMPLE_MARK_RE.match(ln.text).end() :].strip()
+        if ln.text is not None and (mark := sitevoice.EXAMPLE_MARK_RE.match(ln.text)):
+            rest = ln.text[mark.end() :].strip()
             after = [x for x in lines[k + 1 :] if x.text]
             if len(after) < 2:
                 return lines
@@ -922,40 +974,56 @@ def _outline_item(text: str) -> tuple[str, int, str] | None:
     return token[0], token[1], _norm_key(bare)
 
 
-def _drop_outline(lines: list[_Line], removed: _Removed) -> list[_Line]:
-    """A 目录/提纲 of the speech's own headings printed before them (above the speech, or after
-    下边主要讲三个问题：) is navigation: each entry comes again later as a numbered heading with
-    text under it. The entries go; the headings stay where the text is."""
-    content = [k for k, ln in enumerate(lines) if ln.text is not None]
-    # later numbered lines by (style, number): their keys, heading first
+def _numbered_lines(
+    lines: list[_Line], content: list[int]
+) -> dict[tuple[str, int], list[tuple[int, str]]]:
+    """The numbered lines by (style, number): their indexes and keys, in order."""
     later: dict[tuple[str, int], list[tuple[int, str]]] = {}
     for k in content:
         token = parse_number_token(lines[k].text or "")
         if token is not None:
             later.setdefault((token[0], token[1]), []).append((k, _norm_key(token[2])))
+    return later
+
+
+def _outline_run_gone(
+    lines: list[_Line],
+    content: list[int],
+    later: dict[tuple[str, int], list[tuple[int, str]]],
+    run: list[tuple[int, tuple[str, int, str]]],
+) -> set[int]:
+    """The indexes to drop for a run of consecutive outline entries: all of them (and the
+    label above them) when their headings come again later, else none."""
+    if len(run) < 2:
+        return set()
+    titles = sum(1 for k, _ in run if TITLE_SHAPE_RE.search(lines[k].text or ""))
+    if titles * 2 > len(run):
+        return set()  # the contents of a compilation: its speeches' titles (see _split_toc)
+    last = run[-1][0]
+    found = 0
+    for _, (style, n, key) in run:
+        seen = later.get((style, n), [])
+        first = bisect.bisect_right(seen, (last, "\uffff"))
+        # its next few occurrences only: bounded work however often a number recurs
+        if any(other.startswith(key) for _, other in seen[first : first + 3]):
+            found += 1
+    if not (found == len(run) or (len(run) >= 4 and found >= len(run) - 1)):
+        return set()
+    gone = {k for k, _ in run}
+    before = [k for k in content if k < run[0][0]]
+    if before and _OUTLINE_LABEL_RE.fullmatch(lines[before[-1]].text or ""):
+        gone.add(before[-1])
+    return gone
+
+
+def _drop_outline(lines: list[_Line], removed: _Removed) -> list[_Line]:
+    """A 目录/提纲 of the speech's own headings printed before them (above the speech, or after
+    下边主要讲三个问题：) is navigation: each entry comes again later as a numbered heading with
+    text under it. The entries go; the headings stay where the text is."""
+    content = [k for k, ln in enumerate(lines) if ln.text is not None]
+    later = _numbered_lines(lines, content)
     gone: set[int] = set()
     run: list[tuple[int, tuple[str, int, str]]] = []
-
-    def close_run() -> None:
-        if len(run) < 2:
-            return
-        titles = sum(1 for k, _ in run if TITLE_SHAPE_RE.search(lines[k].text or ""))
-        if titles * 2 > len(run):
-            return  # the contents of a compilation: its speeches' titles (see _split_toc)
-        last = run[-1][0]
-        found = 0
-        for _, (style, n, key) in run:
-            seen = later.get((style, n), [])
-            first = bisect.bisect_right(seen, (last, "\uffff"))
-            # its next few occurrences only: bounded work however often a number recurs
-            if any(other.startswith(key) for _, other in seen[first : first + 3]):
-                found += 1
-        if found == len(run) or (len(run) >= 4 and found >= len(run) - 1):
-            gone.update(k for k, _ in run)
-            before = [k for k in content if k < run[0][0]]
-            if before and _OUTLINE_LABEL_RE.fullmatch(lines[before[-1]].text or ""):
-                gone.add(before[-1])
-
     for k in content:
         item = _outline_item(lines[k].text or "")
         if item is not None and (
@@ -963,9 +1031,9 @@ def _drop_outline(lines: list[_Line], removed: _Removed) -> list[_Line]:
         ):
             run.append((k, item))
             continue
-        close_run()
+        gone |= _outline_run_gone(lines, content, later, run)
         run = [(k, item)] if item is not None and item[1] == 1 else []
-    close_run()
+    gone |= _outline_run_gone(lines, content, later, run)
     if not gone:
         return lines
     keep = [k not in gone for k in range(len(lines))]
@@ -989,7 +1057,7 @@ def _drop_repeated_titles(speech: CleanSpeech, idx_of: dict[str, int], removed: 
     replay = -1  # after the title printed again: how far its beginning is printed again too
     for text in speech.body:
         k = _norm_key(text)
-        if k and (k == whole or k == key) and len(text) <= 100:
+        if k and k in (whole, key) and len(text) <= 100:
             removed.add(idx_of.get(text, 0), text)
             replay = 0
             continue

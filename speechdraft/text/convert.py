@@ -205,10 +205,9 @@ def _normalize_punct(line: str) -> str:
         elif ch == '"':
             out[i] = "“" if dq % 2 == 0 else "”"
             dq += 1
-        elif ch == "'":
-            if context or before in "“”" or after in "“”":
-                out[i] = "‘" if sq % 2 == 0 else "’"
-                sq += 1
+        elif ch == "'" and (context or before in "“”" or after in "“”"):
+            out[i] = "‘" if sq % 2 == 0 else "’"
+            sq += 1
     return "".join(out)
 
 

@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -204,6 +205,21 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _decode_text_bytes(data: bytes, filename: str) -> Decoded:
+    decoded = _decode_with_bom(data, filename)
+    if decoded is not None:
+        return decoded
+    if b"\x00" in data[:65536]:
+        return _decode_with_nul_bytes(data, filename)
+    if _looks_binary(data):
+        raise _err(filename, "不是文本文件（包含大量控制字符），无法识别讲话内容")
+    decoded = _decode_utf8(data)
+    if decoded is not None:
+        return decoded
+    return _decode_legacy(data, filename)
+
+
+def _decode_with_bom(data: bytes, filename: str) -> Decoded | None:
+    """The text of data that opens with a UTF-8 or UTF-16 byte order mark; None without one."""
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return Decoded(data[3:].decode("utf-8"), "utf-8-sig")
@@ -214,29 +230,38 @@ def _decode_text_bytes(data: bytes, filename: str) -> Decoded:
             return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as exc:
             raise _err(filename, "以 UTF-16 BOM 开头，但内容无法按 UTF-16 解码") from exc
-    if b"\x00" in data[:65536]:
-        enc = _utf16_without_bom(data)
-        if enc:
-            return Decoded(data.decode(enc), "utf-16")
-        guess = _best_legacy(data, ("utf-16-le", "utf-16-be"))
-        if guess is not None and guess[0] >= 0.6:
-            return Decoded(guess[2], "utf-16")
-        raise _err(filename, "不是文本文件（包含二进制数据），无法识别讲话内容")
-    if _looks_binary(data):
-        raise _err(filename, "不是文本文件（包含大量控制字符），无法识别讲话内容")
+    return None
+
+
+def _decode_with_nul_bytes(data: bytes, filename: str) -> Decoded:
+    """Data with NUL bytes near its start: UTF-16 without a byte order mark, or binary."""
+    enc = _utf16_without_bom(data)
+    if enc:
+        return Decoded(data.decode(enc), "utf-16")
+    guess = _best_legacy(data, ("utf-16-le", "utf-16-be"))
+    if guess is not None and guess[0] >= 0.6:
+        return Decoded(guess[2], "utf-16")
+    raise _err(filename, "不是文本文件（包含二进制数据），无法识别讲话内容")
+
+
+def _decode_utf8(data: bytes) -> Decoded | None:
+    """The text of valid UTF-8 data (unless a legacy encoding reads far better); else None."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    else:
-        # A few GBK/Big5 characters can form valid UTF-8 by chance (全同 → ȫͬ): when UTF-8
-        # gives no Chinese at all but a legacy encoding reads as good Chinese, prefer that.
-        if text.isascii() or _CJK_RE.search(text):
-            return Decoded(text, "utf-8")
-        legacy = _best_legacy(data, _legacy_order(data))
-        if legacy is not None and legacy[0] >= 0.5:
-            return Decoded(legacy[2], legacy[1])
+        return None
+    # A few GBK/Big5 characters can form valid UTF-8 by chance (全同 → ȫͬ): when UTF-8
+    # gives no Chinese at all but a legacy encoding reads as good Chinese, prefer that.
+    if text.isascii() or _CJK_RE.search(text):
         return Decoded(text, "utf-8")
+    legacy = _best_legacy(data, _legacy_order(data))
+    if legacy is not None and legacy[0] >= 0.5:
+        return Decoded(legacy[2], legacy[1])
+    return Decoded(text, "utf-8")
+
+
+def _decode_legacy(data: bytes, filename: str) -> Decoded:
+    """The text of data in GB18030/GBK or Big5 (or UTF-16 without ASCII), whichever reads best."""
     order = _legacy_order(data)
     if len(data) % 2 == 0:
         order = [*order, "utf-16-le", "utf-16-be"]  # UTF-16 without BOM and without ASCII
@@ -257,7 +282,7 @@ _ENCODING_NAMES = {
 }
 
 
-def _best_legacy(data: bytes, encodings) -> tuple[float, str, str] | None:  # type: ignore[no-untyped-def]
+def _best_legacy(data: bytes, encodings: Iterable[str]) -> tuple[float, str, str] | None:
     """Strictly decode with each encoding; the best (score, name, text), earlier wins ties."""
     best: tuple[float, int, str, str] | None = None
     for order, enc in enumerate(encodings):
@@ -345,7 +370,7 @@ class _TextExtractor(HTMLParser):
     def parse_endtag(self, i: int) -> int:
         return self._to_end(super().parse_endtag(i))
 
-    def parse_comment(self, i: int, report: int = 1) -> int:
+    def parse_comment(self, i: int, report: bool = True) -> int:
         return self._to_end(super().parse_comment(i, report))
 
     def parse_pi(self, i: int) -> int:
@@ -354,10 +379,10 @@ class _TextExtractor(HTMLParser):
     def parse_html_declaration(self, i: int) -> int:
         return self._to_end(super().parse_html_declaration(i))
 
-    def parse_bogus_comment(self, i: int, report: int = 1) -> int:
+    def parse_bogus_comment(self, i: int, report: bool = True) -> int:
         return self._to_end(super().parse_bogus_comment(i, report))
 
-    def parse_marked_section(self, i: int, report: int = 1) -> int:
+    def parse_marked_section(self, i: int, report: bool = True) -> int:
         # Python < 3.13 raises AssertionError on "<![" not followed by CDATA, if, endif…
         # (a scraped page with "<![ACDATA[" then fails as a whole): skip it like a comment.
         try:
@@ -535,14 +560,14 @@ _NOT_SHOWN = frozenset(
 )
 
 
-def _docx_lines(body) -> list[str]:  # type: ignore[no-untyped-def]
+def _docx_lines(body) -> list[str]:
     """One line per paragraph in reading order, wherever the paragraph sits: tables,
     content controls (w:sdt), custom XML, tracked insertions, hyperlinks, text boxes
     (after the paragraph that anchors them). Recursion is bounded by the XML depth, which
     libxml2 limits to 256."""
     lines: list[str] = []
 
-    def blocks(element) -> None:  # type: ignore[no-untyped-def]
+    def blocks(element) -> None:
         for child in element:
             if not isinstance(child.tag, str) or child.tag in _NOT_SHOWN:
                 continue  # comments, processing instructions
@@ -551,11 +576,11 @@ def _docx_lines(body) -> list[str]:  # type: ignore[no-untyped-def]
             else:
                 blocks(child)
 
-    def paragraph(p) -> None:  # type: ignore[no-untyped-def]
+    def paragraph(p) -> None:
         parts: list[str] = []
         boxes: list = []
 
-        def inline(element) -> None:  # type: ignore[no-untyped-def]
+        def inline(element) -> None:
             for child in element:
                 tag = child.tag
                 if not isinstance(tag, str) or tag in _NOT_SHOWN:

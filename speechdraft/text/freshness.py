@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar, cast
 
 __all__ = [
     "DatedMatch",
@@ -52,21 +52,38 @@ _NOT_AFTER_BU = frozenset("门署")
 
 
 class Rule(Protocol):
-    wrong: str
-    right: str
-    note: str
-    valid_from: date | None
-    superseded_on: date | None
+    """What this module reads of a rule (read-only: frozen dataclasses qualify)."""
+
+    @property
+    def wrong(self) -> str: ...
+    @property
+    def right(self) -> str: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def valid_from(self) -> date | None: ...
+    @property
+    def superseded_on(self) -> date | None: ...
+
+
+R = TypeVar("R", bound=Rule)
+
+# The prepared table of _compiled: the pattern of every wording, the rules by exact wording
+# and by wording without quotes.
+_Compiled = tuple[re.Pattern[str] | None, dict[str, Rule], dict[str, Rule]]
+# The prepared table of _dated_table: the dated rules in force, the lookup by wording, and
+# their _compiled table.
+_DatedTable = tuple[tuple[Rule, ...], dict[str, Rule], _Compiled]
 
 
 @dataclass(frozen=True, slots=True)
-class RuleMatch:
+class RuleMatch(Generic[R]):
     """One occurrence of a rule's wording: ``text[start:end]``; ``exact`` when it is spelled
     exactly as the rule (quotes included), the condition of a one-click replacement."""
 
     start: int
     end: int
-    rule: Rule
+    rule: R
     exact: bool
 
 
@@ -105,7 +122,7 @@ def _rule_pattern(wrong: str) -> str:
 
 
 @lru_cache(maxsize=32)
-def _compiled(rules: tuple) -> tuple[re.Pattern[str] | None, dict[str, Rule], dict[str, Rule]]:
+def _compiled(rules: tuple[Rule, ...]) -> _Compiled:
     usable = [r for r in rules if _strip_quotes(r.wrong or "")]
     exact: dict[str, Rule] = {}
     loose: dict[str, Rule] = {}
@@ -136,15 +153,16 @@ def _contained_in_right(text: str, start: int, matched: str, right: str) -> bool
     return False
 
 
-def find_rules(text: str, rules: Iterable[Rule]) -> list[RuleMatch]:
+def find_rules(text: str, rules: Iterable[R]) -> list[RuleMatch[R]]:
     """Every occurrence of every rule's wording in ``text``, left to right, not overlapping."""
     table = tuple(rules)
     if not text or not table:
         return []
-    return _find(text, _compiled(table))
+    # Each match's rule is one of ``rules`` (the cached table cannot say so to mypy).
+    return cast("list[RuleMatch[R]]", _find(text, _compiled(table)))
 
 
-def _find(text: str, compiled) -> list[RuleMatch]:
+def _find(text: str, compiled: _Compiled) -> list[RuleMatch[Rule]]:
     pattern, exact, loose = compiled
     if pattern is None or not text:
         return []
@@ -206,7 +224,7 @@ def _current_when_written(rule: Rule, year: int | None) -> bool | None:
 
 
 @lru_cache(maxsize=32)
-def _dated_table(table: tuple, as_of: date) -> tuple[tuple, dict[str, Rule]]:
+def _dated_table(table: tuple[Rule, ...], as_of: date) -> _DatedTable:
     """The dated rules in force as of ``as_of`` and the lookup by wording: the same for every
     text of a search (a list of results asks for each of them)."""
     applicable = tuple(r for r in table if is_dated(r) and in_force(r, as_of))
@@ -225,7 +243,7 @@ def dated_matches(
     return _dated(text, _dated_table(tuple(rules), as_of), as_of=as_of, year=year)
 
 
-def _dated(text: str, prepared, *, as_of: date, year: int | None) -> list[DatedMatch]:
+def _dated(text: str, prepared: _DatedTable, *, as_of: date, year: int | None) -> list[DatedMatch]:
     applicable, by_wrong, compiled = prepared
     if not applicable:
         return []
@@ -263,7 +281,7 @@ def stale_reasons_each(
     return [_reasons(text, prepared, as_of, year) for text, year in texts]
 
 
-def _reasons(text: str, prepared, as_of: date, year: int | None) -> list[str]:
+def _reasons(text: str, prepared: _DatedTable, as_of: date, year: int | None) -> list[str]:
     reasons: dict[str, None] = {}
     for m in _dated(text, prepared, as_of=as_of, year=year):
         reason = m.reason

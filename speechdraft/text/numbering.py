@@ -187,6 +187,7 @@ def parse_number_token(line: str) -> tuple[str, int, str] | None:
     if group is None:  # pragma: no cover - every alternative is named
         return None
     raw = m.group(group)
+    n: int | None
     if group in ("arabic", "parenar"):
         n = int(raw.translate(_FULLWIDTH_DIGITS))
         if n < 1:

@@ -255,7 +255,7 @@ def block_lines(block: Block, *, first: bool = False) -> list[Line]:
     body = list(block.body)
     start = 0
     if block.number or block.heading:
-        lead = (Segment(block.number),) if block.number else ()
+        lead: tuple[Segment, ...] = (Segment(block.number),) if block.number else ()
         lead += tuple(block.heading)
         if block.run_in:
             stop = (Segment(block.stop),) if block.stop else ()

@@ -123,8 +123,9 @@ def _tag_class(tag: str, head: bool) -> str | None:
 _ALL_TAGS = (
     _VERB_TAGS | _ADJ_TAGS | _NOUN_TAGS | _NUM_TAGS | _FUNC_TAGS | {"vn", "an", "b", "i", "l"}
 )
-_HEAD_CLASS = {tag: _tag_class(tag, True) for tag in _ALL_TAGS}
-_TAIL_CLASS = {tag: _tag_class(tag, False) for tag in _ALL_TAGS}
+# Looked up with segment.word_tag's answer, None for a word jieba does not know.
+_HEAD_CLASS: dict[str | None, str | None] = {tag: _tag_class(tag, True) for tag in _ALL_TAGS}
+_TAIL_CLASS: dict[str | None, str | None] = {tag: _tag_class(tag, False) for tag in _ALL_TAGS}
 
 
 def tag_class(word: str, *, head: bool = True) -> str | None:
@@ -175,7 +176,7 @@ def idiom_shape(text: str) -> bool:
     """AABB (扎扎实实), ABAB, AxAy (敢闯敢试), xAyA (大干快干), 1x2y (五湖四海, 一岗双责)."""
     if len(text) != 4:
         return False
-    a, b, c, d = text
+    a, b, c, d = tuple(text)
     if a == c or b == d:
         return True
     if a == b and c == d:
@@ -340,6 +341,7 @@ def is_nominal(part: str) -> bool:
         return False
     last = raw[words[-1]]
     before = [k for k in words[:-1] if not raw[k].startswith("{{")]
+    final: str | None
     if last.startswith("{{"):
         final = "n"
     else:
@@ -361,9 +363,13 @@ def is_nominal(part: str) -> bool:
         tag = segment.word_tag(raw[k])
         if tag not in _PREDICATE_TAGS:
             continue
-        if n > 0 and len(raw[k]) == 1 and tag in _VERB_TAGS:
-            if single_han(k - 1) or single_han(k + 1):
-                continue
+        if (
+            n > 0
+            and len(raw[k]) == 1
+            and tag in _VERB_TAGS
+            and (single_han(k - 1) or single_han(k + 1))
+        ):
+            continue
         return False
     return True
 

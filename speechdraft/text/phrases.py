@@ -71,10 +71,7 @@ def _similar(a: str, b: str) -> bool:
         return False
     if a[0] == b[0] or a[-1] == b[-1]:
         return True
-    for i in range(1, min(la, lb) - 1):
-        if a[i] == b[i]:
-            return True
-    return False
+    return any(a[i] == b[i] for i in range(1, min(la, lb) - 1))
 
 
 def _aligned_head(first: str, second: str) -> str | None:
@@ -122,58 +119,77 @@ def _mine_text(text: str, memo: dict | None = None) -> Iterator[tuple[str, str, 
         clauses = _clauses(sentence)
         if len(clauses) < 2:
             continue  # one clause: no list, no parallel, no balanced sentence
-        # four-character phrases standing in a list
-        for k, (clause, sep) in enumerate(clauses):
-            if len(clause) != 4 or not _is_four(clause) or _FOUR_BAD_START_RE.match(clause):
-                continue
-            prev_clause, prev_sep = clauses[k - 1] if k > 0 else ("", "")
-            next_clause = clauses[k + 1][0] if k + 1 < len(clauses) else ""
-            if (sep in ("、", "，") and _is_four(next_clause)) or (
-                prev_sep in ("、", "，") and _is_four(prev_clause)
-            ):
-                found = _four_char(clause, 0, memo)
-                if found is not None:
-                    yield found
+        yield from _listed_four_chars(clauses, memo)
         if "、" in sentence:
             yield from _list_ends(clauses, memo)
-        # parallel clauses
-        k = 0
-        lengths = [len(c) for c, _ in clauses]
-        while k < len(clauses) - 2:
-            # _aligned_head needs two clauses of 3+ characters, the first at most 2 longer
-            if lengths[k + 1] < 3 or not -1 <= lengths[k] - lengths[k + 1] <= 2:
-                k += 1
-                continue
-            head = _aligned_head(clauses[k][0], clauses[k + 1][0])
-            if head is None:
-                k += 1
-                continue
-            j = k + 1
-            while (
-                j < len(clauses)
-                and _similar(head, clauses[j][0])
-                and (j == k + 1 or _similar(clauses[j - 1][0], clauses[j][0]))
-            ):
-                j += 1
-            if j - k >= 3:
-                group = [(head, clauses[k][1]), *clauses[k + 1 : j]]
-                yield (
-                    "parallel",
-                    "".join(c + s for c, s in group[:-1]) + group[-1][0],
-                    quality.parallel_score([c for c, _ in group]),
-                )
-                k = j
-            else:
-                k += 1
-        # golden sentences: short, balanced
-        body = sentence.rstrip("。！？")
-        parts = [c for c, _ in clauses if c]
-        if any(sep in ("、", "：") for _, sep in clauses):
-            parts = []
-        if 2 <= len(parts) <= 4 and len(body) <= 36 and all(5 <= len(p) <= 12 for p in parts):
-            lengths = {len(p) for p in parts}
-            if max(lengths) - min(lengths) <= 1 and "{{" not in body:
-                yield "golden", sentence.strip(), quality.golden_score(parts)
+        yield from _parallels(clauses)
+        yield from _golden(sentence, clauses)
+    yield from _quoted_slogans(text)
+
+
+def _listed_four_chars(
+    clauses: list[tuple[str, str]], memo: dict
+) -> Iterator[tuple[str, str, float]]:
+    """Four-character phrases standing in a list (a clause of four next to another)."""
+    for k, (clause, sep) in enumerate(clauses):
+        if len(clause) != 4 or not _is_four(clause) or _FOUR_BAD_START_RE.match(clause):
+            continue
+        prev_clause, prev_sep = clauses[k - 1] if k > 0 else ("", "")
+        next_clause = clauses[k + 1][0] if k + 1 < len(clauses) else ""
+        if (sep in ("、", "，") and _is_four(next_clause)) or (
+            prev_sep in ("、", "，") and _is_four(prev_clause)
+        ):
+            found = _four_char(clause, 0, memo)
+            if found is not None:
+                yield found
+
+
+def _parallels(clauses: list[tuple[str, str]]) -> Iterator[tuple[str, str, float]]:
+    """Runs of three or more parallel clauses (their heads alike)."""
+    k = 0
+    lengths = [len(c) for c, _ in clauses]
+    while k < len(clauses) - 2:
+        # _aligned_head needs two clauses of 3+ characters, the first at most 2 longer
+        if lengths[k + 1] < 3 or not -1 <= lengths[k] - lengths[k + 1] <= 2:
+            k += 1
+            continue
+        head = _aligned_head(clauses[k][0], clauses[k + 1][0])
+        if head is None:
+            k += 1
+            continue
+        j = k + 1
+        while (
+            j < len(clauses)
+            and _similar(head, clauses[j][0])
+            and (j == k + 1 or _similar(clauses[j - 1][0], clauses[j][0]))
+        ):
+            j += 1
+        if j - k >= 3:
+            group = [(head, clauses[k][1]), *clauses[k + 1 : j]]
+            yield (
+                "parallel",
+                "".join(c + s for c, s in group[:-1]) + group[-1][0],
+                quality.parallel_score([c for c, _ in group]),
+            )
+            k = j
+        else:
+            k += 1
+
+
+def _golden(sentence: str, clauses: list[tuple[str, str]]) -> Iterator[tuple[str, str, float]]:
+    """The sentence as a golden sentence when it is short and balanced."""
+    body = sentence.rstrip("。！？")
+    parts = [c for c, _ in clauses if c]
+    if any(sep in ("、", "：") for _, sep in clauses):
+        parts = []
+    if 2 <= len(parts) <= 4 and len(body) <= 36 and all(5 <= len(p) <= 12 for p in parts):
+        lengths = {len(p) for p in parts}
+        if max(lengths) - min(lengths) <= 1 and "{{" not in body:
+            yield "golden", sentence.strip(), quality.golden_score(parts)
+
+
+def _quoted_slogans(text: str) -> Iterator[tuple[str, str, float]]:
+    """Slogans in quotation marks: numbered ones, or balanced parts sharing a character."""
     for m in _QUOTED_RE.finditer(text):
         inner = m.group(1)
         if len(inner) < 3 or not _CJK_RE.search(inner):
@@ -249,44 +265,58 @@ def mine_phrases(
             places[key].add(position)
 
     memo = {} if memo is None else memo
-
-    def mine(text: str, position: str) -> None:
-        for kind, phrase, score in _mine_text(text, memo):
-            add(kind, phrase, position, score)
-
-    for i, para in enumerate(speech.opening):
-        position = f"opening:p{i}"
-        mine(para, position)
-        for k, sentence in enumerate(_sentences(para)):
-            if _TRANSITION_RE.search(sentence):
-                add(
-                    "transition", sentence, position, quality.sentence_score(sentence, matched=True)
-                )
-            matched = _OPENING_RE.search(sentence) is not None
-            if (i == 0 and k == 0) or matched:
-                add(
-                    "opening", sentence, position, quality.sentence_score(sentence, matched=matched)
-                )
-    for path, section in _walk(speech.sections):
-        if section.heading:
-            mine(section.heading, f"{path}:h")
-        for i, para in enumerate(section.paragraphs):
-            mine(para, f"{path}:p{i}")
-    for i, para in enumerate(speech.closing):
-        position = f"closing:p{i}"
-        mine(para, position)
-        sentences = _sentences(para)
-        for k, sentence in enumerate(sentences):
-            last = i == len(speech.closing) - 1 and k == len(sentences) - 1
-            matched = last or _CLOSING_START_RE.match(sentence) is not None
-            if (i == 0 and k == 0) or matched:
-                add(
-                    "closing", sentence, position, quality.sentence_score(sentence, matched=matched)
-                )
+    for kind, text, position, score in _speech_candidates(speech, memo):
+        add(kind, text, position, score)
     for key, candidate in out.items():
         if len(places[key]) > 1:
             candidate.score = round(min(1.0, candidate.score + REPEAT_BONUS), 3)
     return list(out.values())
+
+
+def _speech_candidates(speech: Speech, memo: dict) -> Iterator[tuple[str, str, str, float]]:
+    """(kind, text, position, score) of every candidate of ``speech``, in reading order."""
+
+    def mined(text: str, position: str) -> Iterator[tuple[str, str, str, float]]:
+        for kind, phrase, score in _mine_text(text, memo):
+            yield kind, phrase, position, score
+
+    for i, para in enumerate(speech.opening):
+        position = f"opening:p{i}"
+        yield from mined(para, position)
+        yield from _opening_sentences(para, i, position)
+    for path, section in _walk(speech.sections):
+        if section.heading:
+            yield from mined(section.heading, f"{path}:h")
+        for i, para in enumerate(section.paragraphs):
+            yield from mined(para, f"{path}:p{i}")
+    last_para = len(speech.closing) - 1
+    for i, para in enumerate(speech.closing):
+        position = f"closing:p{i}"
+        yield from mined(para, position)
+        yield from _closing_sentences(para, i, i == last_para, position)
+
+
+def _opening_sentences(para: str, i: int, position: str) -> Iterator[tuple[str, str, str, float]]:
+    """Transitions and opening sentences of the opening's paragraph ``i``."""
+    for k, sentence in enumerate(_sentences(para)):
+        if _TRANSITION_RE.search(sentence):
+            yield "transition", sentence, position, quality.sentence_score(sentence, matched=True)
+        matched = _OPENING_RE.search(sentence) is not None
+        if (i == 0 and k == 0) or matched:
+            yield "opening", sentence, position, quality.sentence_score(sentence, matched=matched)
+
+
+def _closing_sentences(
+    para: str, i: int, last_para: bool, position: str
+) -> Iterator[tuple[str, str, str, float]]:
+    """Closing sentences of the closing's paragraph ``i``: the closing's first and last
+    sentences, and any that opens with 同志们, 朋友们 or 让我们."""
+    sentences = _sentences(para)
+    for k, sentence in enumerate(sentences):
+        last = last_para and k == len(sentences) - 1
+        matched = last or _CLOSING_START_RE.match(sentence) is not None
+        if (i == 0 and k == 0) or matched:
+            yield "closing", sentence, position, quality.sentence_score(sentence, matched=matched)
 
 
 def dictionary_term(slogan: str) -> bool:

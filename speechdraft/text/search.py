@@ -141,10 +141,7 @@ def highlight_spans(text: str, query: Query, also: Iterable[str] = ()) -> list[t
     norm = normalize(text)
     if len(norm) != len(text):  # NFKC changed lengths (rare ligatures): match the raw text
         norm = text
-    if query.text and query.text in norm:
-        needles = [query.text]
-    else:
-        needles = [*query.terms, *also]
+    needles = [query.text] if query.text and query.text in norm else [*query.terms, *also]
     # Linear in the text's length (times the needles): which characters a span or a slot
     # already covers is kept in masks, not compared span by span.
     spans: list[tuple[int, int]] = []
@@ -360,7 +357,7 @@ def relevance(
     for term in query.terms:
         weight = idfs.get(term, 1.0)
         weight_all += weight
-        tf = text.count(term)
+        tf: float = text.count(term)
         if not tf and role and ROLE_CUES.get(term) == role:
             tf = 1 + LEAD_WEIGHT
             literal += 1
@@ -436,11 +433,11 @@ def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
     merged: dict[int, list[Ranked]] = {}
     alone: list[Ranked] = []
     for r in phrases:
-        i = by_text.get(same_text_key(r.doc.text))
-        if i is None:
+        at = by_text.get(same_text_key(r.doc.text))
+        if at is None:
             alone.append(r)
         else:
-            merged.setdefault(i, []).append(r)
+            merged.setdefault(at, []).append(r)
     for i, group in merged.items():
         p = paragraphs[i]
         paragraphs[i] = replace(

@@ -213,6 +213,7 @@ def _word_tags() -> dict[str, str]:
             except (OSError, UnicodeDecodeError):
                 text = ""
             fields = text.split()
+            pairs: Iterable[tuple[str, str]]
             if len(fields) % 3 == 0 and all(map(str.isdigit, fields[1::3])):
                 pairs = zip(fields[0::3], fields[2::3], strict=True)
             else:  # a dictionary with optional fields: read it line by line

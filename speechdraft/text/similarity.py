@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -285,7 +285,7 @@ class LshIndex:
             current = buckets.get(h, _MISSING)
             if current is _MISSING:
                 buckets[h] = key
-            elif type(current) is list:
+            elif isinstance(current, list):
                 current.append(key)
             else:
                 buckets[h] = [current, key]
@@ -298,7 +298,7 @@ class LshIndex:
         buckets = self._buckets
         for h in hashes:
             current = buckets.get(h, _MISSING)
-            if type(current) is list:
+            if isinstance(current, list):
                 if key in current:
                     current.remove(key)
                 if len(current) == 1:
@@ -319,7 +319,7 @@ class LshIndex:
             current = buckets.get(h, _MISSING)
             if current is _MISSING:
                 continue
-            if type(current) is list:
+            if isinstance(current, list):
                 found.update(current)
             else:
                 found.add(current)
@@ -386,6 +386,8 @@ def best_matches(
         other = get(key)
         if other is None:
             continue
+        mine: Set[object]
+        theirs: Set[object]
         if isinstance(other, (set, frozenset)):
             mine, theirs = query, other
         else:

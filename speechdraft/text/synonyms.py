@@ -185,8 +185,9 @@ def _spelling(form: str, pieces: set[str]) -> frozenset[str]:
     used: set[str] = set()
     end = len(form)
     while end:
-        start = back[end]
-        if form[start:end] in pieces:
-            used.add(form[start:end])
-        end = start
+        prev = back[end]
+        assert prev is not None  # back[-1] is set: so is every step back from it
+        if form[prev:end] in pieces:
+            used.add(form[prev:end])
+        end = prev
     return frozenset(used)

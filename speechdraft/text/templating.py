@@ -113,13 +113,17 @@ class Segment:
     filled: bool = True
 
 
-def _walk_output(tree: nodes.Template, source: str) -> list[nodes.Node]:
+# What a parsed text is made of: literal text and slot names.
+_Part = nodes.TemplateData | nodes.Name
+
+
+def _walk_output(tree: nodes.Template, source: str) -> list[_Part]:
     body = tree.body
     if len(body) != 1 or not isinstance(body[0], nodes.Output):
         if not body:
             return []
         raise SlotError("只允许 {{ 名称 }} 形式的填空，不能使用 {% … %} 语句")
-    parts = []
+    parts: list[_Part] = []
     for node in body[0].nodes:
         if isinstance(node, nodes.TemplateData | nodes.Name):
             parts.append(node)
@@ -178,7 +182,7 @@ def _check_slots_written_plainly(text: str) -> None:
 
 
 @lru_cache(maxsize=4096)
-def _parse(text: str) -> tuple[nodes.Node, ...]:
+def _parse(text: str) -> tuple[_Part, ...]:
     if len(text) > MAX_TEMPLATE_CHARS:
         raise SlotError(f"文字过长（超过 {MAX_TEMPLATE_CHARS} 字），无法处理填空")
     if "{%" in text or "{#" in text:

@@ -121,5 +121,6 @@ def test_the_curation_styles_are_served():
 
     path = finders.find("admin/css/speechdraft_curation.css")
     assert path, "static/admin/css/speechdraft_curation.css is missing"
-    css = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as f:
+        css = f.read()
     assert ".field-short_text" in css and ".field-shown_text" in css

@@ -132,84 +132,9 @@ def test_any_changes_read_back_exactly_as_full_snapshots_held_them(alice, ops, f
         expected = {draft.version: old_encoding(draft)}
         for op, a, b, text in ops:
             draft.refresh_from_db()
-            items = list(draft.items.order_by("id"))
-            pick = items[a % len(items)] if items else None
-            other = items[b % len(items)] if items else None
             v = draft.version
-            target = None  # the version an undo, redo or restore must bring back exactly
             try:
-                if op.startswith("insert_"):
-                    kind = op.removeprefix("insert_")
-                    draft_item_insert(
-                        draft,
-                        user=alice,
-                        version=v,
-                        placement=placement_for(draft, kind, pick.pk if pick else None),
-                        numbered=kind != "paragraph",
-                        heading=text[:10] if kind != "paragraph" else "",
-                        body=text,
-                    )
-                elif op == "type" and pick:  # autosave: a stretch of typing is one revision
-                    draft_item_save(
-                        draft, user=alice, version=v, edit=ItemEdit(pick.pk, pick.body + text)
-                    )
-                elif op == "edit" and pick:
-                    draft_item_update(
-                        draft, user=alice, version=v, item_id=pick.pk, heading="", body=text
-                    )
-                elif op in ("up", "down") and pick:
-                    delta = -1 if op == "up" else 1
-                    draft_item_step(draft, user=alice, version=v, item_id=pick.pk, delta=delta)
-                elif op == "move" and pick:
-                    parent = other.pk if other and other.numbered and b % 2 else None
-                    draft_item_move(
-                        draft, user=alice, version=v, item_id=pick.pk, parent_id=parent, position=b
-                    )
-                elif op == "indent" and pick:
-                    draft_item_indent(draft, user=alice, version=v, item_id=pick.pk)
-                elif op == "outdent" and pick:
-                    draft_item_outdent(draft, user=alice, version=v, item_id=pick.pk)
-                elif op == "delete" and pick and len(items) > 1:
-                    draft_item_delete(draft, user=alice, version=v, item_id=pick.pk)
-                elif op == "undo":
-                    current = Revision.objects.get(draft=draft, version=v)
-                    target = current.parent_version
-                    draft_undo(draft, user=alice, version=v)
-                elif op == "redo":
-                    current = Revision.objects.get(draft=draft, version=v)
-                    target = current.redo_version
-                    draft_redo(draft, user=alice, version=v)
-                elif op == "restore":
-                    versions = list(
-                        Revision.objects.filter(draft=draft).values_list("version", flat=True)
-                    )
-                    target = sorted(versions)[a % len(versions)]
-                    draft_restore(draft, user=alice, version=v, revision_version=target)
-                elif op == "details":
-                    stages = ["drafting", "revising", "final"]
-                    details = Details(
-                        title=(text or "标题")[:20],
-                        meeting_name=draft.meeting_name,
-                        stage=stages[a % 3],
-                        date=datetime.date(2024, 1 + b % 12, 1) if b % 2 else None,
-                        variables={"地区": text[:5], f"变量{b % 3}": text[5:9]},
-                    )
-                    draft_details_update(draft, user=alice, version=v, details=details)
-                elif op == "numbering":
-                    styles = [("一、", "（一）"), ("第一，", "一是"), ("第一个问题，", "一要")]
-                    first, second = styles[a % 3]
-                    draft_numbering_update(
-                        draft,
-                        user=alice,
-                        version=v,
-                        numbering={"1": {"style": first}, "2": {"style": second}},
-                    )
-                elif op == "pin":  # an export refers to this version: never folded away
-                    Revision.objects.filter(draft=draft, version=v).update(pinned=True)
-                elif op == "pause":  # a minute later: the next typing is a change of its own
-                    Revision.objects.filter(draft=draft).update(
-                        started_at=timezone.now() - datetime.timedelta(minutes=2)
-                    )
+                target = apply_op(draft, alice, op, a, b, text)
             except (RevisionQuotaExceeded, TooManyChanges):
                 raise
             except DraftError:
@@ -221,6 +146,99 @@ def test_any_changes_read_back_exactly_as_full_snapshots_held_them(alice, ops, f
                     # Undo, redo and restore bring back exactly the text of that version.
                     assert in_order(expected[draft.version]) == in_order(expected[target])
         assert_history_exact(draft, expected)
+
+
+def apply_op(draft, user, op: str, a: int, b: int, text: str) -> int | None:
+    """Apply one generated operation; the version an undo, redo or restore must bring back
+    exactly (None for the other operations)."""
+    if op in ("undo", "redo", "restore"):
+        return travel(draft, user, op, a)
+    if op in ("details", "numbering", "pin", "pause"):
+        change_settings(draft, user, op, a, b, text)
+    else:
+        edit_outline(draft, user, op, a, b, text)
+    return None
+
+
+def edit_outline(draft, user, op: str, a: int, b: int, text: str) -> None:
+    """An operation on the items: insert, type, edit, move them about, delete."""
+    items = list(draft.items.order_by("id"))
+    pick = items[a % len(items)] if items else None
+    other = items[b % len(items)] if items else None
+    v = draft.version
+    if op.startswith("insert_"):
+        kind = op.removeprefix("insert_")
+        draft_item_insert(
+            draft,
+            user=user,
+            version=v,
+            placement=placement_for(draft, kind, pick.pk if pick else None),
+            numbered=kind != "paragraph",
+            heading=text[:10] if kind != "paragraph" else "",
+            body=text,
+        )
+    elif op == "type" and pick:  # autosave: a stretch of typing is one revision
+        draft_item_save(draft, user=user, version=v, edit=ItemEdit(pick.pk, pick.body + text))
+    elif op == "edit" and pick:
+        draft_item_update(draft, user=user, version=v, item_id=pick.pk, heading="", body=text)
+    elif op in ("up", "down") and pick:
+        delta = -1 if op == "up" else 1
+        draft_item_step(draft, user=user, version=v, item_id=pick.pk, delta=delta)
+    elif op == "move" and pick:
+        parent = other.pk if other and other.numbered and b % 2 else None
+        draft_item_move(draft, user=user, version=v, item_id=pick.pk, parent_id=parent, position=b)
+    elif op == "indent" and pick:
+        draft_item_indent(draft, user=user, version=v, item_id=pick.pk)
+    elif op == "outdent" and pick:
+        draft_item_outdent(draft, user=user, version=v, item_id=pick.pk)
+    elif op == "delete" and pick and len(items) > 1:
+        draft_item_delete(draft, user=user, version=v, item_id=pick.pk)
+
+
+def travel(draft, user, op: str, a: int) -> int | None:
+    """Undo, redo or restore; the version it brings back."""
+    v = draft.version
+    if op == "undo":
+        target = Revision.objects.get(draft=draft, version=v).parent_version
+        draft_undo(draft, user=user, version=v)
+    elif op == "redo":
+        target = Revision.objects.get(draft=draft, version=v).redo_version
+        draft_redo(draft, user=user, version=v)
+    else:
+        versions = list(Revision.objects.filter(draft=draft).values_list("version", flat=True))
+        target = sorted(versions)[a % len(versions)]
+        draft_restore(draft, user=user, version=v, revision_version=target)
+    return target
+
+
+def change_settings(draft, user, op: str, a: int, b: int, text: str) -> None:
+    """The draft's details or numbering changed, a revision pinned, or a minute gone by."""
+    v = draft.version
+    if op == "details":
+        stages = ["drafting", "revising", "final"]
+        details = Details(
+            title=(text or "标题")[:20],
+            meeting_name=draft.meeting_name,
+            stage=stages[a % 3],
+            date=datetime.date(2024, 1 + b % 12, 1) if b % 2 else None,
+            variables={"地区": text[:5], f"变量{b % 3}": text[5:9]},
+        )
+        draft_details_update(draft, user=user, version=v, details=details)
+    elif op == "numbering":
+        styles = [("一、", "（一）"), ("第一，", "一是"), ("第一个问题，", "一要")]
+        first, second = styles[a % 3]
+        draft_numbering_update(
+            draft,
+            user=user,
+            version=v,
+            numbering={"1": {"style": first}, "2": {"style": second}},
+        )
+    elif op == "pin":  # an export refers to this version: never folded away
+        Revision.objects.filter(draft=draft, version=v).update(pinned=True)
+    elif op == "pause":  # a minute later: the next typing is a change of its own
+        Revision.objects.filter(draft=draft).update(
+            started_at=timezone.now() - datetime.timedelta(minutes=2)
+        )
 
 
 def long_draft(user, *, parts: int, per_part: int, chars: int):

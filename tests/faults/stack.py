@@ -7,6 +7,7 @@ stack is driven from outside, like an operator would.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import secrets
@@ -46,6 +47,17 @@ def port_open(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def _spawn(argv: list[str], log: Path, **kwargs) -> subprocess.Popen:
+    """Start argv in a session of its own, its output appended to log.
+
+    The child holds its own copy of the log's descriptor: ours closes once it is started.
+    """
+    with open(log, "a") as out:
+        return subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **kwargs
+        )
 
 
 def _stop(proc: subprocess.Popen | None, sig=signal.SIGTERM, timeout: float = 15) -> None:
@@ -134,10 +146,10 @@ class Redis:
 
     def start(self) -> None:
         self.dir.mkdir(exist_ok=True)
-        self.proc = subprocess.Popen(
+        self.proc = _spawn(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
              "--save", "", "--appendonly", "no", "--dir", str(self.dir)],
-            stdout=open(self.log, "a"), stderr=subprocess.STDOUT, start_new_session=True,
+            self.log,
         )  # fmt: skip
         wait_for(lambda: port_open(self.port), 10, "redis-server")
 
@@ -216,14 +228,13 @@ class Stack:
     # --- web ----------------------------------------------------------------------------
 
     def start_web(self) -> None:
-        self.web = subprocess.Popen(
+        self.web = _spawn(
             [str(VENV_BIN / "gunicorn"), "speechdraft.wsgi:application",
              "--bind", f"127.0.0.1:{self.web_port}", "--workers", str(self.web_workers),
              "--timeout", "30", "--graceful-timeout", "5",
              # gunicorn 27's control socket sits at one path per account: not ours to take.
              "--no-control-socket"],
-            cwd=ROOT, env=self.env, stdout=open(self.root / "web.log", "a"),
-            stderr=subprocess.STDOUT, start_new_session=True,
+            self.root / "web.log", cwd=ROOT, env=self.env,
         )  # fmt: skip
         wait_for(self._web_ready, 60, "gunicorn")
 
@@ -248,13 +259,12 @@ class Stack:
         self.worker_faults = faults
         env = dict(self.env, **{f"FAULTS_{k.upper()}": v for k, v in faults.items()})
         self.worker_log.write_text("")
-        self.worker = subprocess.Popen(
+        self.worker = _spawn(
             [sys.executable, "-m", "tests.faults.worker", "-A", "speechdraft", "worker",
              "--pool=prefork", "--concurrency=1", "-Q", self.env["CELERY_QUEUE"],
              "-n", f"{self.env['CELERY_QUEUE']}@localhost", "--without-gossip",
              "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
-            cwd=ROOT, env=env, stdout=open(self.worker_log, "a"), stderr=subprocess.STDOUT,
-            start_new_session=True,
+            self.worker_log, cwd=ROOT, env=env,
         )  # fmt: skip
         wait_for(self._worker_ready, 60, "celery worker")
 
@@ -301,9 +311,7 @@ class Stack:
         self.stop_worker(signal.SIGKILL)  # throwaway: no need to wait for a slowed render
         _stop(self.redis.proc, signal.SIGKILL)
         if (self.pg.data / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(subprocess.SubprocessError):
                 self.pg.stop("immediate")
-            except subprocess.SubprocessError:
-                pass
         if not os.environ.get("FAULTS_KEEP"):
             shutil.rmtree(self.root, ignore_errors=True)

@@ -49,7 +49,7 @@ def _kept(speech, kind: str) -> set[str]:
 
 def test_a_window_cut_from_a_longer_word_is_never_mined():
     speech = _mine(SAFETY)
-    assert all("危险化学" != p.text for p in speech.phrases)
+    assert all(p.text != "危险化学" for p in speech.phrases)
     assert "危险化学" not in _scores(speech, "four_char")
     # the other end of a list: four characters inside one word of the head clause
     speech = _mine("要持续推进城市更新、污水处理、垃圾清运、厕所改造，建设宜居城市。")
@@ -118,7 +118,7 @@ def test_the_score_orders_slogans_parallels_and_golden_sentences():
     saying = ["思想是行动的先导", "理论是实践的指南"]
     fact = ["全年增长百分之8", "投资完成12亿元"]
     assert quality.golden_score(saying) >= MIN_QUALITY > quality.golden_score(fact)
-    assert 0 <= min(map(quality.slogan_score, ["五种作风", "一盘棋", "双招双引"]))
+    assert min(map(quality.slogan_score, ["五种作风", "一盘棋", "双招双引"])) >= 0
     assert max(map(quality.slogan_score, ["五种作风", "一盘棋", "双招双引"])) <= 1
 
 

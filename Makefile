@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py create_demo_users
+	$(PY) manage.py create_demo_users --site http://$(HOST):$(PORT)/
 	$(PY) manage.py ingest --approve fixtures/corpus
 
 run: setup

@@ -9,12 +9,29 @@ PORT ?= 8000
 # Local runs are development runs unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: run serve setup test lint format bench clean
+.PHONY: run serve setup test lint format bench clean manage
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Settings for local runs, read by speechdraft/settings.py for what the environment leaves
+# unset: written once with a generated SECRET_KEY, so that `.venv/bin/python manage.py …` and
+# pytest work without exporting anything. Git-ignored and kept out of the Docker image.
+LOCAL_ENV := .env.local
+$(LOCAL_ENV):
+	@umask 077 && { \
+	  echo "# Local settings (make wrote this file; not committed). The environment wins over it."; \
+	  echo "# Any variable of .env.example may be added. Delete the file to get a new key."; \
+	  echo "DEBUG=true"; \
+	  echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	} > $@.tmp && mv $@.tmp $@
+	@echo "已生成 $@（本地设置：DEBUG 与随机生成的 SECRET_KEY，不提交到 git）"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(LOCAL_ENV)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
+
+# Any management command, e.g. make manage ARGS="search 营商环境".
+manage: $(VENV)/.installed
+	$(PY) manage.py $(ARGS)
 
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput

@@ -4,8 +4,11 @@
 """
 
 import io
+import os
+import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,3 +33,30 @@ def test_make_run_on_another_port_prints_the_login_address_with_that_port():
     call_command(*args[args.index("create_demo_users") :], stdout=out)
     assert "登录地址 http://127.0.0.1:8011/accounts/login/" in out.getvalue()
     assert "8000" not in out.getvalue()
+
+
+def manage(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
+    """manage.py as a newcomer runs it: nothing of the test run's environment but PATH."""
+    base = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=cwd,
+        env=base,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_make_writes_a_local_key_once_and_manage_py_then_works_without_debug(tmp_path):
+    subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), ".env.local"], cwd=tmp_path)
+    local = tmp_path / ".env.local"
+    assert local.stat().st_mode & 0o077 == 0  # the key is the owner's alone
+    key = re.search(r"^SECRET_KEY=(\S{50,})$", local.read_text(), re.M).group(1)
+    subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), ".env.local"], cwd=tmp_path)
+    assert key in local.read_text()  # written once: sessions survive the next make run
+
+    proc = manage("check", LOCAL_ENV_FILE=str(local))
+    assert proc.returncode == 0, proc.stderr
+    proc = manage("check", LOCAL_ENV_FILE=str(tmp_path / "missing"))
+    assert proc.returncode != 0
+    assert "make setup" in proc.stderr

@@ -60,3 +60,52 @@ def test_make_writes_a_local_key_once_and_manage_py_then_works_without_debug(tmp
     proc = manage("check", LOCAL_ENV_FILE=str(tmp_path / "missing"))
     assert proc.returncode != 0
     assert "make setup" in proc.stderr
+
+
+EACH_COMMAND = """
+import sys
+import traceback
+from django.core.management import execute_from_command_line
+
+for argv in sys.argv[1:]:
+    print("== " + argv, file=sys.stderr, flush=True)
+    try:
+        execute_from_command_line(["manage.py", *argv.split()])
+    except SystemExit as exc:
+        print("exit", exc.code, file=sys.stderr, flush=True)
+    except Exception:
+        traceback.print_exc()
+        print("exit traceback", file=sys.stderr, flush=True)
+    else:
+        print("exit 0", file=sys.stderr, flush=True)
+"""
+
+
+def test_commands_on_a_database_not_migrated_yet_say_to_migrate_first(tmp_path):
+    commands = [
+        f"ingest --dry-run {ROOT / 'fixtures' / 'corpus'}",
+        "search 营商环境",
+        f"export_docx 1 --out {tmp_path / 'out.docx'}",
+        "create_demo_users",
+    ]
+    # One interpreter runs each command as manage.py does (settings load once: a second).
+    proc = subprocess.run(
+        [sys.executable, "-c", EACH_COMMAND, *commands],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "speechdraft.settings",
+            "DEBUG": "true",
+            "LOCAL_ENV_FILE": "",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+    )
+    outputs = proc.stderr.split("== ")[1:]
+    assert len(outputs) == len(commands), proc.stderr
+    for command, output in zip(commands, outputs, strict=True):
+        assert "请先运行 make run 或 manage.py migrate" in output, command
+        assert "Traceback" not in output, output
+        assert output.rstrip().endswith("exit 1"), output
+    assert not (tmp_path / "out.docx").exists()

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from speechdraft.accounts.services import demo_accounts_ensure
+from speechdraft.core.commands import DatabaseCommand
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "创建（或重置）演示用的起草人和素材管理员账号；可重复运行。"
 
     def add_arguments(self, parser) -> None:

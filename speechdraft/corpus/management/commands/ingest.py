@@ -2,8 +2,9 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from speechdraft.core.commands import DatabaseCommand
 from speechdraft.corpus.services import (
     IngestResult,
     document_approve,
@@ -32,7 +33,7 @@ def _files(paths: list[str]) -> list[Path]:
     return found
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "导入讲话稿文件（.txt 任意常见编码、.docx、.html）或目录；相同内容重复导入不会产生重复数据。"
 
     def add_arguments(self, parser) -> None:

@@ -30,19 +30,29 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(LOCAL_ENV)
 	touch $@
 
 # Any management command, e.g. make manage ARGS="search 营商环境".
-manage: $(VENV)/.installed
+manage: $(VENV)/.installed $(LOCAL_ENV)
 	$(PY) manage.py $(ARGS)
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(LOCAL_ENV)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py create_demo_users --site http://$(HOST):$(PORT)/
 	$(PY) manage.py ingest --approve fixtures/corpus
 
-run: setup
-	@echo "speechdraft 正在 http://$(HOST):$(PORT)/ 运行（Ctrl+C 停止）"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# `make run` serves the site as its users see it: DEBUG off, so a missing page or someone
+# else's draft is the Chinese 404 page and an error the 500 page (the traceback goes to this
+# terminal), static files collected and served by WhiteNoise as in production; over plain
+# HTTP (SECURE_COOKIES off). RUN_DEBUG=true serves Django's debug pages instead.
+RUN_DEBUG ?= false
+STATIC_MANIFEST := staticfiles/staticfiles.json
 
-test: $(VENV)/.installed
+$(STATIC_MANIFEST): $(VENV)/.installed $(shell find static -type f) | $(LOCAL_ENV)
+	DEBUG=false $(PY) manage.py collectstatic --noinput --clear --verbosity 0
+
+run: setup $(STATIC_MANIFEST)
+	@echo "speechdraft 正在 http://$(HOST):$(PORT)/ 运行（Ctrl+C 停止）"
+	DEBUG=$(RUN_DEBUG) SECURE_COOKIES=false $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed $(LOCAL_ENV)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # With REDIS_URL (and DATABASE_URL) set, tasks go to Redis: run these two workers, each in

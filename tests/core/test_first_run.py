@@ -109,3 +109,37 @@ def test_commands_on_a_database_not_migrated_yet_say_to_migrate_first(tmp_path):
         assert "Traceback" not in output, output
         assert output.rstrip().endswith("exit 1"), output
     assert not (tmp_path / "out.docx").exists()
+
+
+def test_a_run_without_chromium_and_libreoffice_says_what_it_skipped_and_how_to_install():
+    # A fresh machine: no chromium, and a PATH with nothing but this interpreter's directory.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "PATH", "CHROMIUM_PATH"}
+    }
+    env.update(
+        PATH=str(Path(sys.executable).parent),
+        CHROMIUM_PATH=str(ROOT / "no-chromium-here"),
+        DEBUG="true",
+        LOCAL_ENV_FILE="",
+    )
+    files = ["tests/e2e/test_login.py", "tests/exports/test_visual.py"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = proc.stdout.splitlines()
+    browser = sum(1 for line in lines if "chromium not installed" in line)
+    visual = sum(1 for line in lines if "LibreOffice not installed" in line)
+    assert browser and visual, proc.stdout
+    [line] = [line for line in lines if line.startswith("未运行")]
+    assert line == (
+        f"未运行 {browser + visual} 个测试：浏览器测试 {browser} 个（缺少 chromium）、"
+        f"Word 版式检查 {visual} 个（缺少 LibreOffice）。"
+        "安装：apt-get install chromium libreoffice-writer-nogui poppler-utils fonts-noto-cjk"
+    )

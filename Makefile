@@ -9,23 +9,50 @@ PORT ?= 8000
 # Local runs are development runs unless the caller says otherwise.
 export DEBUG ?= true
 
-.PHONY: run serve setup test lint format bench clean
+.PHONY: run serve setup test lint format bench clean manage
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Settings for local runs, read by speechdraft/settings.py for what the environment leaves
+# unset: written once with a generated SECRET_KEY, so that `.venv/bin/python manage.py …` and
+# pytest work without exporting anything. Git-ignored and kept out of the Docker image.
+LOCAL_ENV := .env.local
+$(LOCAL_ENV):
+	@umask 077 && { \
+	  echo "# Local settings (make wrote this file; not committed). The environment wins over it."; \
+	  echo "# Any variable of .env.example may be added. Delete the file to get a new key."; \
+	  echo "DEBUG=true"; \
+	  echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	} > $@.tmp && mv $@.tmp $@
+	@echo "已生成 $@（本地设置：DEBUG 与随机生成的 SECRET_KEY，不提交到 git）"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(LOCAL_ENV)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-setup: $(VENV)/.installed
+# Any management command, e.g. make manage ARGS="search 营商环境".
+manage: $(VENV)/.installed $(LOCAL_ENV)
+	$(PY) manage.py $(ARGS)
+
+setup: $(VENV)/.installed $(LOCAL_ENV)
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py create_demo_users
+	$(PY) manage.py create_demo_users --site http://$(HOST):$(PORT)/
 	$(PY) manage.py ingest --approve fixtures/corpus
 
-run: setup
-	@echo "speechdraft 正在 http://$(HOST):$(PORT)/ 运行（Ctrl+C 停止）"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+# `make run` serves the site as its users see it: DEBUG off, so a missing page or someone
+# else's draft is the Chinese 404 page and an error the 500 page (the traceback goes to this
+# terminal), static files collected and served by WhiteNoise as in production; over plain
+# HTTP (SECURE_COOKIES off). RUN_DEBUG=true serves Django's debug pages instead.
+RUN_DEBUG ?= false
+STATIC_MANIFEST := staticfiles/staticfiles.json
 
-test: $(VENV)/.installed
+$(STATIC_MANIFEST): $(VENV)/.installed $(shell find static -type f) | $(LOCAL_ENV)
+	DEBUG=false $(PY) manage.py collectstatic --noinput --clear --verbosity 0
+
+run: setup $(STATIC_MANIFEST)
+	@echo "speechdraft 正在 http://$(HOST):$(PORT)/ 运行（Ctrl+C 停止）"
+	DEBUG=$(RUN_DEBUG) SECURE_COOKIES=false $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed $(LOCAL_ENV)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # With REDIS_URL (and DATABASE_URL) set, tasks go to Redis: run these two workers, each in

@@ -4,6 +4,8 @@ Kept free of Django imports so settings.py (and tests) can use it before Django 
 """
 
 import os
+import re
+from pathlib import Path
 
 
 class EnvError(ValueError):
@@ -82,3 +84,35 @@ def redis_url(name: str = "REDIS_URL") -> str | None:
     if not value.startswith(("redis://", "rediss://", "unix://")):
         raise EnvError(f"{name}={value!r} must start with redis://, rediss:// or unix://")
     return value
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def env_file_load(path: Path) -> list[str]:
+    """Fill the environment from a file of NAME=value lines; a variable already set wins.
+
+    For local runs (.env.local, written by `make setup`): blank lines and # comments are
+    skipped, a leading `export ` is allowed and one pair of quotes around a value is removed.
+    A missing file sets nothing. Returns the names it set.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    values: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not _NAME.fullmatch(name):
+            raise EnvError(f"{path}:{number}: expected NAME=value, got {raw!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[name] = value
+    set_here = [name for name in values if name not in os.environ]
+    for name in set_here:
+        os.environ[name] = values[name]
+    return set_here

@@ -10,16 +10,35 @@ from pathlib import Path
 import dj_database_url
 from kombu import Queue
 
-from speechdraft.env import EnvError, env_bool, env_float, env_int, env_list, env_str, redis_url
+from speechdraft.env import (
+    EnvError,
+    env_bool,
+    env_file_load,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    redis_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Local runs: a git-ignored file of settings (by default .env.local, which `make` writes with a
+# generated SECRET_KEY and DEBUG=true) fills in what the environment leaves unset, so that
+# manage.py and pytest work without exporting anything. Empty: no file (docker-compose).
+LOCAL_ENV_FILE = env_str("LOCAL_ENV_FILE", ".env.local")
+if LOCAL_ENV_FILE:
+    env_file_load(BASE_DIR / LOCAL_ENV_FILE)
 
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise EnvError("SECRET_KEY is required when DEBUG is off (see .env.example)")
+        raise EnvError(
+            "SECRET_KEY is required when DEBUG is off (see .env.example; for local use,"
+            " `make setup` writes .env.local with a generated one)"
+        )
     SECRET_KEY = "insecure-development-key-only-for-debug"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])

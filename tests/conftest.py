@@ -2,17 +2,68 @@
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery"
+
+
+# Programs some tests need that a fresh machine may lack: such a test skips with
+# skip_missing(program), and the run ends with one line naming what was skipped and the
+# packages to install (rather than skips only -ra lists, among the others).
+MISSING_PROGRAMS = {
+    "chromium": "浏览器测试",
+    "LibreOffice": "Word 版式检查",
+    "poppler-utils": "Word 版式检查",
+}
+INSTALL_PROGRAMS = "apt-get install chromium libreoffice-writer-nogui poppler-utils fonts-noto-cjk"
+_MISSING_RE = re.compile(rf"(?:Skipped: )?({'|'.join(MISSING_PROGRAMS)}) not installed")
+
+
+def skip_missing(program: str, detail: str = "") -> NoReturn:
+    assert program in MISSING_PROGRAMS, program
+    pytest.skip(f"{program} not installed{detail}")
+
+
+class _MissingProgramsLine:
+    """Registered after the terminal reporter, so its summary wraps the reporter's: the line
+    comes after the short summary (-ra), just above the counts."""
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_terminal_summary(self, terminalreporter):
+        yield
+        kinds: dict[str, int] = {}
+        programs: dict[str, set[str]] = {}
+        for report in terminalreporter.stats.get("skipped", []):
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            found = _MISSING_RE.match(reason)
+            if found:
+                kind = MISSING_PROGRAMS[found.group(1)]
+                kinds[kind] = kinds.get(kind, 0) + 1
+                programs.setdefault(kind, set()).add(found.group(1))
+        if kinds:
+            parts = "、".join(
+                f"{kind} {count} 个（缺少 {'、'.join(sorted(programs[kind]))}）"
+                for kind, count in kinds.items()
+            )
+            terminalreporter.write_line(
+                f"未运行 {sum(kinds.values())} 个测试：{parts}。安装：{INSTALL_PROGRAMS}",
+                yellow=True,
+            )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config) -> None:
+    config.pluginmanager.register(_MissingProgramsLine(), "speechdraft-missing-programs")
 
 
 def postgres_mode() -> bool:

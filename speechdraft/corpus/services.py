@@ -497,16 +497,42 @@ def documents_reingest(documents, *, user=None) -> UploadBatch | None:
     return batch
 
 
-def document_approve(document: SourceDocument) -> None:
-    """Mark everything mined from `document` as approved (for a corpus already vetted)."""
+@dataclass(frozen=True)
+class Approval:
+    """What document_approve changed from 待审核 to 已采用, and the skeletons it left waiting."""
+
+    skeletons: int
+    paragraphs: int
+    phrases: int
+    incomplete_waiting: int
+
+    def __str__(self) -> str:
+        if self.skeletons or self.paragraphs or self.phrases:
+            text = (
+                f"已采用 {self.skeletons} 个讲话骨架、{self.paragraphs} 个段落、"
+                f"{self.phrases} 条短语"
+            )
+        else:
+            text = "没有待审核的内容需要采用"
+        if self.incomplete_waiting:
+            text += f"；{self.incomplete_waiting} 个不完整的讲话骨架仍待审核"
+        return text
+
+
+def document_approve(document: SourceDocument) -> Approval:
+    """Mark what is mined from `document` and still waits for review (待审核) as approved, for
+    a corpus already vetted. A curator's decisions stand: what is 已弃用 stays so."""
     from speechdraft.library.models import Phrase
 
-    Paragraph.objects.filter(skeleton__document=document).update(status=Status.APPROVED)
+    waiting = {"status": Status.CANDIDATE}
+    paragraphs = Paragraph.objects.filter(skeleton__document=document, **waiting).update(
+        status=Status.APPROVED
+    )
     # A speech that looks incomplete is good material but not a whole speech to start from:
     # its skeleton waits for a curator's deliberate approval.
-    Skeleton.objects.stored().filter(document=document, incomplete=[]).update(
-        status=Status.APPROVED
-    )
-    Phrase.objects.filter(sources__document=document, owner__isnull=True).update(
-        status=Status.APPROVED
-    )
+    stored = Skeleton.objects.stored().filter(document=document, **waiting)
+    skeletons = stored.filter(incomplete=[]).update(status=Status.APPROVED)
+    phrases = Phrase.objects.filter(
+        sources__document=document, owner__isnull=True, **waiting
+    ).update(status=Status.APPROVED)
+    return Approval(skeletons, paragraphs, phrases, incomplete_waiting=stored.count())

@@ -69,6 +69,14 @@ def test_app_services_read_env_file_and_reach_their_backends():
     assert "media" in compose()["volumes"]
 
 
+def test_production_never_reads_a_local_env_file():
+    """make's .env.local (DEBUG on, a generated key) stays out of the image and is not read."""
+    for name in ("web", *WORKERS):
+        assert compose()["services"][name]["environment"]["LOCAL_ENV_FILE"] == ""
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert ".env" in ignored and ".env.*" in ignored
+
+
 def test_env_example_lists_every_variable_the_settings_read():
     settings_src = (ROOT / "speechdraft" / "settings.py").read_text()
     read = set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', settings_src))

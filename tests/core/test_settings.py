@@ -26,7 +26,8 @@ def run_settings(**env: str) -> subprocess.CompletedProcess:
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
     }
-    base.update(env, DJANGO_SETTINGS_MODULE="speechdraft.settings")
+    # Never the developer's own .env.local: only what each case gives.
+    base.update({"LOCAL_ENV_FILE": ""}, **env, DJANGO_SETTINGS_MODULE="speechdraft.settings")
     return subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=base, capture_output=True, text=True
     )
@@ -81,6 +82,27 @@ def test_malformed_values_fail_loudly(env, message):
     proc = run_settings(**env)
     assert proc.returncode != 0
     assert message in proc.stderr
+
+
+def test_a_local_env_file_fills_in_what_the_environment_leaves_unset(tmp_path):
+    import json
+
+    local = tmp_path / "local.env"
+    local.write_text("# local\n\nexport SECRET_KEY='from-the-file'\nDEBUG=false\n")
+    proc = run_settings(LOCAL_ENV_FILE=str(local))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["debug"] is False
+    proc = run_settings(LOCAL_ENV_FILE=str(local), DEBUG="true")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["debug"] is True  # the environment wins
+
+
+def test_a_malformed_local_env_file_names_the_file_and_line(tmp_path):
+    local = tmp_path / "local.env"
+    local.write_text("DEBUG=true\nSECRET KEY=x\n")
+    proc = run_settings(LOCAL_ENV_FILE=str(local))
+    assert proc.returncode != 0
+    assert f"{local}:2: expected NAME=value" in proc.stderr
 
 
 def test_text_core_imports_neither_django_nor_celery():

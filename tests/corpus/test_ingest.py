@@ -119,6 +119,31 @@ def test_reingesting_the_same_bytes_changes_nothing():
     assert list(Paragraph.objects.values_list("id", flat=True)) == ids
 
 
+def test_approve_on_files_imported_before_approves_what_still_waits():
+    path = str(SAMPLES[2])
+    run_ingest(path)
+    speech = Skeleton.objects.get(document__file_name=SAMPLES[2].name)
+    assert speech.status == "candidate" and not speech.incomplete
+    rejected = Phrase.objects.filter(owner__isnull=True).order_by("pk").first()
+    Phrase.objects.filter(pk=rejected.pk).update(status="rejected")  # a curator's decision
+    paragraphs = Paragraph.objects.filter(status="candidate").count()
+    phrases = Phrase.objects.filter(status="candidate", owner__isnull=True).count()
+    assert paragraphs and phrases
+
+    out, err, code = run_ingest(path, approve=True)
+    assert code == 0, err
+    assert out.startswith(f"未变化 {SAMPLES[2].name}：已导入过")
+    assert f"已采用 1 个讲话骨架、{paragraphs} 个段落、{phrases} 条短语" in out
+    speech.refresh_from_db()
+    assert speech.status == "approved"
+    assert set(Paragraph.objects.values_list("status", flat=True)) == {"approved"}
+    rejected.refresh_from_db()
+    assert rejected.status == "rejected"  # stays as the curator decided
+
+    out, _, _ = run_ingest(path, approve=True)
+    assert "没有待审核的内容需要采用" in out
+
+
 def test_a_changed_file_updates_in_place():
     data = SAMPLES[2].read_bytes()
     first = document_ingest(file_name="speech.txt", data=data)

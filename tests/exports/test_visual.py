@@ -19,6 +19,7 @@ import pytest
 from lxml import etree
 
 from speechdraft.exports.docx import Block, ExportDocument, render_docx
+from tests.conftest import skip_missing
 
 pytestmark = pytest.mark.slow
 
@@ -83,9 +84,9 @@ def expected_lines(chars_per_line: int) -> int:
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
     if SOFFICE is None:
-        pytest.skip("LibreOffice not installed")
+        skip_missing("LibreOffice")
     if not POPPLER:
-        pytest.skip("poppler-utils not installed")
+        skip_missing("poppler-utils")
     work = tmp_path_factory.mktemp("visual")
     sources = []
     for profile in ("gongwen", "large"):

@@ -2,9 +2,11 @@ import json
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from speechdraft.core.commands import DatabaseCommand
 from speechdraft.corpus.services import (
+    Approval,
     IngestResult,
     document_approve,
     document_ingest,
@@ -32,7 +34,7 @@ def _files(paths: list[str]) -> list[Path]:
     return found
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "导入讲话稿文件（.txt 任意常见编码、.docx、.html）或目录；相同内容重复导入不会产生重复数据。"
 
     def add_arguments(self, parser) -> None:
@@ -42,7 +44,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--approve",
             action="store_true",
-            help="导入的段落和短语直接设为“已采用”（用于已审核的语料，如示例语料）",
+            help="导入的（包括以前已导入的）待审核段落、短语和讲话骨架设为“已采用”"
+            "（用于已审核的语料，如示例语料）；已弃用的不变",
         )
 
     def handle(
@@ -78,25 +81,36 @@ class Command(BaseCommand):
                 self.stdout.write(f"{name}：{len(parsed.speeches)} 篇讲话 {titles}（未写入）")
             return True
         result = document_ingest(file_name=name, data=data)
+        approval = None
+        # Files imported before (未变化) too: --approve says their material is vetted.
         if (
             self.approve
             and result.document is not None
-            and result.outcome in ("created", "updated")
+            and result.outcome in ("created", "updated", "unchanged")
         ):
-            document_approve(result.document)
-        return self._report(result, as_json)
+            approval = document_approve(result.document)
+        return self._report(result, as_json, approval)
 
-    def _report(self, result: IngestResult, as_json: bool) -> bool:
+    def _report(
+        self, result: IngestResult, as_json: bool, approval: Approval | None = None
+    ) -> bool:
         ok = result.outcome != "failed"
         if as_json:
             payload = {"file": result.file_name, "outcome": result.outcome}
             payload["message" if ok else "error"] = result.message
+            if approval is not None:
+                payload["approved"] = {
+                    "skeletons": approval.skeletons,
+                    "paragraphs": approval.paragraphs,
+                    "phrases": approval.phrases,
+                }
             self.stdout.write(_dumps(payload))
         elif ok:
             label = {"created": "已导入", "updated": "已更新", "unchanged": "未变化"}.get(
                 result.outcome, "已跳过"
             )
-            self.stdout.write(f"{label} {result.file_name}：{result.message}")
+            approved = f"；{approval}" if approval is not None else ""
+            self.stdout.write(f"{label} {result.file_name}：{result.message}{approved}")
         else:
             self.stderr.write(f"导入失败：{result.message}")
         return ok

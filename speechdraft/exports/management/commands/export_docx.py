@@ -1,13 +1,14 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from speechdraft.core.commands import DatabaseCommand
 from speechdraft.drafts.models import Draft
 from speechdraft.exports.models import Profile
 from speechdraft.exports.services import ExportRefused, render_bytes
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "把讲话稿导出为 Word 文件（与网页“导出Word”相同的排版）。"
 
     def add_arguments(self, parser) -> None:

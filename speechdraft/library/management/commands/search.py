@@ -1,13 +1,12 @@
 import json
 
-from django.core.management.base import BaseCommand
-
+from speechdraft.core.commands import DatabaseCommand
 from speechdraft.corpus.models import Status
 from speechdraft.library.selectors import RANKINGS, library_search
 from speechdraft.library.services import user_dictionary_ensure
 
 
-class Command(BaseCommand):
+class Command(DatabaseCommand):
     help = "在素材库中检索（与网页相同的检索与排序）。"
 
     def add_arguments(self, parser) -> None:

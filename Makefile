@@ -102,6 +102,8 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy speechdraft/text
+	# The import contract: apps import one way, no module cycles (tests/test_import_contract.py).
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_import_contract.py
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

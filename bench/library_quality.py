@@ -81,7 +81,7 @@ def load(lib: library_set.Library) -> dict[tuple[str, int], str]:
     from speechdraft.library.models import Phrase
     from speechdraft.text import segment
     from speechdraft.text.search import index_tokens
-    from speechdraft.text.slots import strip_slots
+    from speechdraft.text.templating import strip_slots
 
     document = SourceDocument.objects.create(file_name="library_quality", state="done")
     groups: dict[str, list[library_set.Paragraph]] = {}

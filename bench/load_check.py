@@ -20,8 +20,9 @@ from speechdraft.drafts.models import Draft, DraftItem, Revision
 from speechdraft.drafts.services import ITEM_FIELDS, snapshot_state
 from speechdraft.exports.models import ExportJob
 from speechdraft.library.models import Phrase
+from speechdraft.text.placeholders import renumber_slots
 from speechdraft.text.sanitize import plain_text
-from speechdraft.text.slots import renumber_slots, slot_names
+from speechdraft.text.templating import slot_names
 
 MARKER = re.compile(r"〔drafter\d+-\d{4}〕")
 MAX_LEVEL = 4

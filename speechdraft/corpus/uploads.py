@@ -21,7 +21,6 @@ members included). In order:
 """
 
 import posixpath
-import re
 import zipfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from django.core.files.uploadhandler import StopUpload, TemporaryFileUploadHandl
 
 from speechdraft.text.decode import ZIP_ERRORS
 from speechdraft.text.errors import UserError
+from speechdraft.text.sanitize import holds_not_text
 
 MAX_RATIO = 100  # uncompressed / compressed; real text compresses about 3-10x
 # What ingestion reads (speechdraft.text.decode); anything else in a batch is skipped.
@@ -45,7 +45,6 @@ ENTRIES_PER_FILE = 4
 DIRECTORY_BYTES_PER_ENTRY = 1024
 CHUNK_BYTES = 64 * 1024
 _JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini"})
-_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 _MB = 1024 * 1024
 
 
@@ -188,7 +187,7 @@ def _safe_name(raw: str, zip_name: str) -> str | None:
     parts = [p for p in name.split("/") if p]
     if not parts or name.startswith("/") or ".." in parts or ":" in parts[0]:
         raise UploadError(f"{zip_name}：压缩包中的路径不安全：“{raw}”，已拒绝整个压缩包")
-    if _CONTROL_RE.search(name):  # stored and shown as the document's name
+    if holds_not_text(name, single_line=True):  # stored and shown as the document's name
         raise UploadError(f"{zip_name}：压缩包中的文件名含控制字符：{raw!r}，已拒绝整个压缩包")
     base = posixpath.basename(name)
     if base.startswith(".") or base.lower() in _JUNK_NAMES:

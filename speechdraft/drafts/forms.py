@@ -1,8 +1,16 @@
 from django import forms
 
 from speechdraft.drafts.models import LEVEL_STYLES, Draft
-from speechdraft.drafts.services import START_MODES, Details, StartMode
-from speechdraft.text.slots import slot_kind
+from speechdraft.drafts.services import (
+    BODY_TOO_LONG,
+    HEADING_TOO_LONG,
+    MAX_BODY_CHARS,
+    MAX_HEADING_CHARS,
+    START_MODES,
+    Details,
+    StartMode,
+)
+from speechdraft.text.placeholders import slot_kind
 from speechdraft.text.templating import from_brackets, to_brackets
 
 
@@ -25,25 +33,19 @@ class DraftCreateForm(forms.Form):
     )
 
 
-# One item's text; a whole speech is rarely over 20,000 characters.
-MAX_BODY_CHARS = 50_000
-
-
 class ItemForm(forms.Form):
     heading = forms.CharField(
         label="小标题",
-        max_length=300,
+        max_length=MAX_HEADING_CHARS,
         required=False,
-        error_messages={"max_length": "小标题不能超过 300 字。"},
+        error_messages={"max_length": HEADING_TOO_LONG},
     )
     body = forms.CharField(
         label="正文",
         required=False,
         widget=forms.Textarea,
         max_length=MAX_BODY_CHARS,
-        error_messages={
-            "max_length": f"正文过长（超过 {MAX_BODY_CHARS:,} 字），请拆分为几段后再保存。"
-        },
+        error_messages={"max_length": BODY_TOO_LONG},
     )
 
     # The plain form shows slots as 【地区】 and reads them back (no braces for a person).

@@ -15,8 +15,8 @@ from speechdraft.drafts.services import draft_nodes, draft_variables
 from speechdraft.text.counting import duration_text, reading_minutes
 from speechdraft.text.model import Section
 from speechdraft.text.outline import Block, block_chars, render_blocks, slot_values
+from speechdraft.text.placeholders import slot_kind
 from speechdraft.text.roles import assign_roles
-from speechdraft.text.slots import slot_kind
 from speechdraft.text.templating import WELL_KNOWN_SLOTS
 
 

@@ -34,13 +34,23 @@ from speechdraft.text.outline import (
     slot_values,
     tree_from_rows,
 )
+from speechdraft.text.placeholders import doubled_suffix, renumber_slots
 from speechdraft.text.sanitize import one_line, plain_text
-from speechdraft.text.slots import doubled_suffix, renumber_slots
-from speechdraft.text.slots import slot_names as text_slot_names
-from speechdraft.text.templating import STANDARD_SLOTS, SlotError, slot_names, valid_slot_name
+from speechdraft.text.templating import (
+    STANDARD_SLOTS,
+    SlotError,
+    slot_names,
+    valid_slot_name,
+    validate_slots,
+)
 
 STALE_MESSAGE = "此稿已在其他窗口修改，请刷新后再操作（您刚才输入的内容仍保留在下方）。"
+# One item's text (a whole speech is rarely over 20,000 characters) and one heading: the
+# form, the in-place editor and every service refuse longer text with these messages.
 MAX_BODY_CHARS = 20_000
+MAX_HEADING_CHARS = 300
+BODY_TOO_LONG = f"正文过长（超过 {MAX_BODY_CHARS:,} 字），请拆分为几段后再保存。"
+HEADING_TOO_LONG = f"小标题不能超过 {MAX_HEADING_CHARS} 字。"
 MAX_ITEMS = 3_000
 STANDARD_VARIABLES = ("地区", "会议名称", "讲话人", "日期")
 
@@ -677,13 +687,16 @@ def _depth(item_or_none: DraftItem | None) -> int:
     return level
 
 
-def _check_text(*texts: str) -> None:
-    """Refuse text whose slots are not plain `{{ 名称 }}` (custom variable names are fine)."""
-    for text in texts:
-        if len(text) > MAX_BODY_CHARS:
-            raise DraftError(f"一段文字不能超过 {MAX_BODY_CHARS} 字，请拆分。")
+def _check_text(heading: str, body: str = "") -> None:
+    """Refuse text that is too long, or whose slots are not plain `{{ 名称 }}` (custom
+    variable names are fine). Nothing is cut: the drafter's text stays in the page."""
+    if len(heading) > MAX_HEADING_CHARS:
+        raise DraftError(HEADING_TOO_LONG)
+    if len(body) > MAX_BODY_CHARS:
+        raise DraftError(BODY_TOO_LONG)
+    for text in (heading, body):
         try:
-            slot_names(text)
+            validate_slots(text)
         except SlotError as exc:
             raise DraftError(exc.message) from None
 
@@ -845,7 +858,7 @@ def draft_item_insert(
     draft = _lock(draft, version)
     if draft.items.count() >= MAX_ITEMS:
         raise DraftError(f"一篇讲话稿最多 {MAX_ITEMS} 段。")
-    heading, body = plain_text(heading).strip()[:300], plain_text(body).strip()
+    heading, body = plain_text(heading).strip(), plain_text(body).strip()
     _check_text(heading, body)
     parent = _get_item(draft, placement.parent_id) if placement.parent_id else None
     if parent is not None and not parent.numbered:
@@ -897,7 +910,7 @@ class ItemConflict(StaleDraft):
 def _apply_edit(draft: Draft, edit: ItemEdit) -> DraftItem | None:
     """Write one edit to its row; None when the text is what is stored already."""
     item = _get_item(draft, edit.item_id)
-    heading = item.heading if edit.heading is None else plain_text(edit.heading).strip()[:300]
+    heading = item.heading if edit.heading is None else plain_text(edit.heading).strip()
     body = plain_text(edit.body).strip()
     _check_text(heading, body)
     if (item.heading, item.body) == (heading, body):
@@ -1456,7 +1469,7 @@ def reference_insert(draft: Draft, *, user, version, anchor_id, paragraph: Parag
     anchor = _get_item(draft, anchor_id) if anchor_id not in (None, "") else None
     if anchor is not None and not anchor.body.strip():
         anchor.body = plain_text(paragraph.text).strip()
-        _check_text(anchor.body)
+        _check_text("", anchor.body)
         anchor.source_paragraph = paragraph
         anchor.save(update_fields=["body", "source_paragraph"])
         _commit(draft, user, "插入参考原文")
@@ -1494,7 +1507,7 @@ def draft_slot_names(draft: Draft) -> set[str]:
     names: set[str] = set()
     for heading, body in draft.items.values_list("heading", "body"):
         if "{{" in heading or "{{" in body:
-            names.update(text_slot_names(f"{heading}\n{body}"))
+            names.update(slot_names(f"{heading}\n{body}"))
     return names
 
 

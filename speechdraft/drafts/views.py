@@ -44,7 +44,6 @@ from speechdraft.library.services import user_dictionary_ensure
 from speechdraft.library.views import favourite_response, favourite_target
 from speechdraft.text.counting import COUNT_RULE
 
-EXPORT_PROFILES = [("gongwen", "公文格式"), ("large", "讲话大字版")]
 # (kind, label, shortcut, what it adds)
 INSERT_BUTTONS = [
     ("part", "添加部分", "Ctrl+Alt+1", "在当前部分之后添加一个新的部分（一、）"),
@@ -110,7 +109,6 @@ def _editor_context(
         "role_choices": Role.choices,
         "stages": Draft.Stage.choices,
         "insert_buttons": INSERT_BUTTONS,
-        "export_profiles": EXPORT_PROFILES,
         "shortcuts": SHORTCUTS,
         "count_rule": COUNT_RULE,
         "slot_names": services.slot_menu(draft),

@@ -35,6 +35,7 @@ from lxml import etree
 from speechdraft.text.numbering import DATE_STYLES, format_date
 from speechdraft.text.outline import heading_and_stop
 from speechdraft.text.sanitize import plain_text
+from speechdraft.text.templating import template_syntax_at
 
 __all__ = [
     "DATE_STYLES",
@@ -310,8 +311,6 @@ _MAX_REFERENCE_BYTES = 50 * 1024 * 1024
 # ---------------------------------------------------------------------------------------------
 # Text hygiene
 
-_SLOT = re.compile(r"\{\{|\{%")
-
 
 def _clean(text: str | None) -> str:
     """Drop what is not text (speechdraft.text.sanitize: XML 1.0 forbids most controls, and the
@@ -329,10 +328,9 @@ def _lines(text: str | None) -> list[str]:
 
 def _check_slots(texts: Sequence[str]) -> None:
     for text in texts:
-        match = _SLOT.search(text)
-        if match:
-            start = max(0, match.start() - 10)
-            snippet = text[start : match.start() + 20]
+        at = template_syntax_at(text)
+        if at != -1:
+            snippet = text[max(0, at - 10) : at + 20]
             raise ValueError(f"文稿中还有未填写的占位符，请先填写后再导出：“{snippet}”")
 
 

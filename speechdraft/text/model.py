@@ -101,7 +101,7 @@ class Speech:
 
     def slot_names(self) -> list[str]:
         """Names of the Jinja2 slots used in the speech, in order of first use."""
-        from .slots import slot_names
+        from .templating import slot_names
 
         return slot_names("\n".join(self.texts()))
 

@@ -40,6 +40,7 @@ import re
 
 from . import segment
 from .review import SLOGAN_ADVERBS, SLOGAN_PHRASES
+from .templating import split_at_slots
 
 MIN_QUALITY = 0.5
 
@@ -73,7 +74,6 @@ _NUMERAL_RE = re.compile(f"[{NUMERALS}]+")
 _NUMERAL_CHARS = frozenset("一二三四五六七八九十两百千万双0123456789０１２３４５６７８９")
 _DIGIT_RE = re.compile(r"[0-9０-９%％]")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-_SLOT_SPLIT_RE = re.compile(r"(\{\{ [^{}]* \}\})")
 
 # A pair of halves → base score of a four-character phrase.
 _PAIRS: dict[tuple[str | None, str | None], float] = {
@@ -333,7 +333,7 @@ def is_nominal(part: str) -> bool:
     """
     raw = [
         t
-        for piece in _SLOT_SPLIT_RE.split(part)
+        for piece in split_at_slots(part)
         for t in ([piece] if piece.startswith("{{") else segment.dict_cut(piece))
     ]
     words = [k for k, t in enumerate(raw) if _CJK_RE.search(t) or t.startswith("{{")]

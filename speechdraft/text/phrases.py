@@ -30,6 +30,7 @@ from collections.abc import Iterator
 
 from . import phrase_quality as quality
 from .model import PhraseCandidate, Section, Speech
+from .templating import slot_token
 
 _SENT_RE = re.compile(r"[^。！？]*[。！？]?")
 _CLAUSE_SPLIT_RE = re.compile(r"([，、；。！？：])")
@@ -45,7 +46,7 @@ _SLOGAN_PARALLEL_BAD_RE = re.compile(r"[。；：！？\s{}]")
 _TRANSITION_RE = re.compile(
     r"(?:下面|接下来|下边|在此|这里|为此|借此机会|最后)[^。！？]{0,30}?"
     r"(?:讲|谈|强调|提|说)[^。！？]{0,20}?(?:意见|看法|要求|认识|体会|问题|方面|句话|希望|点)"
-    r"|(?:讲|谈|强调)[^。！？]{0,6}\{\{ 部分数 \}\}[^。！？]{0,10}"
+    rf"|(?:讲|谈|强调)[^。！？]{{0,6}}{re.escape(slot_token('部分数'))}[^。！？]{{0,10}}"
 )
 _OPENING_RE = re.compile(r"(?:今天|这次|此次|本次)[^。！？]{0,40}?(?:召开|举行|举办|开展|在这里)")
 _CLOSING_START_RE = re.compile(r"^(?:同志们|朋友们|让我们)")

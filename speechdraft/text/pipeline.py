@@ -21,17 +21,17 @@ from .errors import IngestError
 from .model import ParagraphUnit, ParsedFile, Section, Speech
 from .numbering import parse_number_token
 from .phrases import mine_phrases, slogans
-from .roles import assign_roles
-from .sanitize import plain_text
-from .slots import (
+from .placeholders import (
     SlotNumbering,
     announced_part_count,
     apply_part_count,
     apply_slots,
     has_part_count,
-    strip_slots,
 )
+from .roles import assign_roles
+from .sanitize import plain_text
 from .structure import build_speech
+from .templating import strip_slots
 
 
 def _apply_slots_section(section: Section) -> None:

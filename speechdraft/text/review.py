@@ -39,6 +39,7 @@ from . import freshness
 from .counting import count_chars
 from .numbering import chinese_numeral
 from .similarity import LshIndex, MinHasher, best_matches, normalize
+from .templating import SLOT_RE, iter_slots
 
 __all__ = [
     "CHECK_LABELS",
@@ -272,15 +273,12 @@ def _excerpt(text: str, start: int, end: int, context: int = 8) -> str:
     """The words around a finding; never a cut inside a slot (the page shows a slot whole)."""
     left = max(0, start - context)
     right = min(len(text), end + context)
-    for m in _SLOT_TOKEN.finditer(text):
+    for m in iter_slots(text):
         if m.start() < left < m.end():
             left = m.start()
         if m.start() < right < m.end():
             right = m.end()
     return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
-
-
-_SLOT_TOKEN = re.compile(r"\{\{ [^{}\s]+ \}\}")
 
 
 def _in_scope(item_id: Hashable, changed: frozenset[Hashable] | None) -> bool:
@@ -705,7 +703,7 @@ _CONCRETE = re.compile(
             r"[0-9０-９]",  # any Arabic number, date, time, percentage
             r"[A-Za-zＡ-Ｚａ-ｚ]{2,}",  # GDP, PPP, 5A …
             r"[A-Za-zＸ×＊*]+[省市县区镇乡村]",  # anonymised places (X区, **县)
-            r"\{\{[^{}]+\}\}",  # a slot: its value will be concrete
+            SLOT_RE.pattern,  # a slot: its value will be concrete
             # Chinese numeral + measure word, not a fixed formulation (“四个意识”, 一个…)
             f"(?<![“「])(?:[一二三四五六七八九十][十百千万亿]+|[两二三四五六七八九十])(?:{_UNITS})"
             r"(?!意识|自信|维护|确立|全面|代表|务必|服务|必须|坚持|伟大|文明|结合|大局|一百年|毫不)",
@@ -1421,9 +1419,6 @@ def _unbalanced(line: str) -> list[tuple[int, str]]:
     return bad
 
 
-_SLOT = re.compile(r"\{\{\s*(.*?)\s*\}\}")
-
-
 def check_slots(
     items: Sequence[ReviewItem], filled_slots: Mapping[str, Any] | None = None
 ) -> list[Finding]:
@@ -1438,8 +1433,8 @@ def check_slots(
         for target, text in _fields(item):
             if "{{" not in text:
                 continue
-            for m in _SLOT.finditer(text):
-                name = m.group(1).split("|", 1)[0].strip()
+            for m in iter_slots(text):
+                name = m.group(1)
                 if name in filled:
                     continue
                 findings.append(

@@ -34,3 +34,10 @@ def one_line(text: str | None) -> str:
 
 
 _RUNS = re.compile(r"[ \t\n]+")
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]")
+
+
+def holds_not_text(text: str, *, single_line: bool = False) -> bool:
+    """Whether `text` holds a character that is not text; with `single_line` (a name, a
+    path) a tab or a line break counts too. For input refused rather than cleaned."""
+    return bool(NOT_TEXT.search(text) or (single_line and _BREAKS.search(text)))

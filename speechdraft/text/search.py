@@ -21,11 +21,11 @@ from typing import NamedTuple
 
 from speechdraft.text import segment
 from speechdraft.text.convert import to_simplified
+from speechdraft.text.templating import iter_slots, strip_slots
 
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 12
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
-_SLOT = re.compile(r"\{\{\s*[^{}]*?\s*\}\}")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _STRIP = re.compile(r"[^\w\u3400-\u9fff]+")
 # Words too common in the genre to narrow a search; kept out of AND-matching and ranking.
@@ -69,7 +69,7 @@ def _bigrams(text: str) -> set[str]:
 
 def index_tokens(text: str) -> str:
     """Space-separated tokens to store for a row (fed to to_tsvector('simple', …) on PostgreSQL)."""
-    plain = normalize(_SLOT.sub(" ", text))
+    plain = normalize(strip_slots(text, " "))
     # Tokens keep only word characters: jieba returns "100%" or "5a级" as one token.
     words = {_STRIP.sub("", w) for w in segment.cut_for_search(plain)} - {""}
     return " ".join(sorted(words | _bigrams(plain)))
@@ -159,12 +159,9 @@ def highlight_spans(text: str, query: Query, also: Iterable[str] = ()) -> list[t
     # A match inside a slot's name ({{ 地区 }}) is not a match of the text: the page shows
     # the slot whole, as a chip.
     in_slot = bytearray(len(text))
-    for m in _SLOT_TOKEN.finditer(text):
+    for m in iter_slots(text):
         in_slot[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return sorted(sp for sp in spans if in_slot.find(1, sp[0], sp[1]) == -1)
-
-
-_SLOT_TOKEN = re.compile(r"\{\{ [^{}\s]+ \}\}")
 
 
 def snippet_window(text: str, spans: list[tuple[int, int]], width: int = 120) -> tuple[int, int]:
@@ -174,7 +171,7 @@ def snippet_window(text: str, spans: list[tuple[int, int]], width: int = 120) ->
     first = spans[0][0] if spans else 0
     start = max(0, min(first - width // 4, len(text) - width))
     end = start + width
-    for m in _SLOT_TOKEN.finditer(text):  # never a cut inside a slot
+    for m in iter_slots(text):  # never a cut inside a slot
         if m.start() < start < m.end():
             start = m.start()
         if m.start() < end < m.end():

@@ -48,7 +48,7 @@ from .clean import CleanSpeech
 from .join import join_lines
 from .model import Section, Speech
 from .numbering import STYLE_RANK, format_number, parse_number_token
-from .slots import has_part_count
+from .placeholders import has_part_count
 
 MAX_LEVELS = 4
 RUNIN_MAX_LEAD = 25

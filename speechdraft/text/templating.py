@@ -9,7 +9,7 @@ ImmutableSandboxedEnvironment with StrictUndefined as a second wall.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,13 +52,63 @@ def slot_label(name: str) -> str:
 # A slot's name: Chinese characters, ASCII letters and digits (and "_" after the first
 # character), at most 20; never a Jinja name (RESERVED_NAMES).
 NAME_PATTERN = r"[A-Za-z\u3400-\u9fff][A-Za-z0-9_\u3400-\u9fff]{0,19}"
-_BRACED = re.compile(rf"\{{\{{\s*({NAME_PATTERN})\s*\}}\}}")
+# The one pattern of a slot in stored text: {{ 名称 }}, spaces inside optional; group 1 is
+# the name. Every module that finds, renames or removes slots goes through this module
+# (iter_slots, replace_slots, strip_slots, slot_names); static/js/editor.js mirrors it.
+SLOT_RE = re.compile(rf"\{{\{{\s*({NAME_PATTERN})\s*\}}\}}")
 _BRACKETED = re.compile(rf"【({NAME_PATTERN})】")
+
+
+def slot_token(name: str) -> str:
+    """A slot as it is stored: ``{{ 名称 }}``."""
+    return "{{ " + name + " }}"
+
+
+def iter_slots(text: str) -> Iterator[re.Match[str]]:
+    """Every slot of `text` in reading order; `match.group(1)` is its name."""
+    return SLOT_RE.finditer(text or "")
+
+
+def replace_slots(text: str, replacement: Callable[[str], str] | str) -> str:
+    """`text` with each slot replaced: by `replacement(name)`, or by a fixed string."""
+    if isinstance(replacement, str):
+        return SLOT_RE.sub(lambda m: replacement, text or "")
+    return SLOT_RE.sub(lambda m: replacement(m.group(1)), text or "")
+
+
+def strip_slots(text: str, stand_in: str = "") -> str:
+    """`text` without its slots (each replaced by `stand_in`)."""
+    return replace_slots(text, stand_in)
+
+
+def split_at_slots(text: str) -> list[str]:
+    """`text` cut into literal runs and whole slot tokens, in order (empty runs dropped)."""
+    pieces, cursor = [], 0
+    for m in iter_slots(text):
+        pieces += [text[cursor : m.start()], m.group(0)]
+        cursor = m.end()
+    pieces.append((text or "")[cursor:])
+    return [piece for piece in pieces if piece]
+
+
+def template_syntax_at(text: str) -> int:
+    """Where `text` first holds anything a template would read ({{ or {%), or -1."""
+    found = [at for at in (text.find("{{"), text.find("{%")) if at != -1]
+    return min(found) if found else -1
+
+
+def slot_names(text: str) -> list[str]:
+    """Names of the slots written in `text`, in order of first use, without repeats. Never
+    raises: `validate_slots` says whether the text's slots are acceptable."""
+    seen: dict[str, None] = {}
+    for m in iter_slots(text):
+        seen.setdefault(m.group(1), None)
+    return list(seen)
 
 
 def to_brackets(text: str) -> str:
     """Slots as a person writes them in a plain text box: {{ 地区 }} → 【地区】."""
-    return _BRACED.sub(lambda m: f"【{m.group(1)}】", text or "")
+    return replace_slots(text, lambda name: f"【{name}】")
 
 
 def from_brackets(text: str, names: Iterable[str] = ()) -> str:
@@ -67,9 +117,7 @@ def from_brackets(text: str, names: Iterable[str] = ()) -> str:
     names = set(names)
     return _BRACKETED.sub(
         lambda m: (
-            "{{ " + m.group(1) + " }}"
-            if known_slot(m.group(1)) or m.group(1) in names
-            else m.group(0)
+            slot_token(m.group(1)) if known_slot(m.group(1)) or m.group(1) in names else m.group(0)
         ),
         text or "",
     )
@@ -205,13 +253,10 @@ def valid_slot_name(name: str) -> bool:
     return bool(_NAME.match(name or "")) and name not in RESERVED_NAMES
 
 
-def slot_names(text: str) -> list[str]:
-    """Slot names in order of first appearance. Raises SlotError for unacceptable text."""
-    seen: dict[str, None] = {}
-    for node in _parse(text):
-        if isinstance(node, nodes.Name):
-            seen.setdefault(node.name, None)
-    return list(seen)
+def validate_slots(text: str) -> None:
+    """Raise SlotError (a Chinese message) unless every slot of `text` is a plain
+    ``{{ 名称 }}`` with an acceptable name, and nothing else is template syntax."""
+    _parse(text)
 
 
 def slot_check(text: str, known: Iterable[str]) -> list[str]:
@@ -221,12 +266,13 @@ def slot_check(text: str, known: Iterable[str]) -> list[str]:
     """
     known = sorted(known) if isinstance(known, set | frozenset) else list(known)
     try:
-        names = slot_names(text)
+        validate_slots(text)
     except SlotError as exc:
         return [exc.message]
+    names = slot_names(text)
     unknown = [name for name in names if name not in known and not known_slot(name)]
     if unknown:
-        listed = "、".join(f"{{{{ {n} }}}}" for n in unknown)
+        listed = "、".join(slot_token(n) for n in unknown)
         return [f"未知的填空变量：{listed}（可用：{'、'.join(known)}）"]
     return []
 
@@ -257,7 +303,7 @@ def _segments_cached(text: str, values: tuple[tuple[str, str], ...]) -> tuple[Se
         else:
             value = variables.get(node.name)
             filled = value is not None and str(value).strip() != ""
-            shown = str(value)[:MAX_VALUE_CHARS] if filled else f"{{{{ {node.name} }}}}"
+            shown = str(value)[:MAX_VALUE_CHARS] if filled else slot_token(node.name)
             result.append(Segment(shown, slot=node.name, filled=filled))
     return tuple(result)
 

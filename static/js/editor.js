@@ -19,7 +19,8 @@
   var insertUrl = editor.getAttribute("data-insert-url");
   var anchor = document.getElementById("anchor");
   var STORE = "speechdraft:draft:" + draftId + ":item:";
-  var SLOT = /\{\{\s*([\w\u4e00-\u9fff]{1,20})\s*\}\}/g;
+  // The slot pattern of speechdraft/text/templating.py (SLOT_RE); a test keeps them equal.
+  var SLOT = /\{\{\s*([A-Za-z\u3400-\u9fff][A-Za-z0-9_\u3400-\u9fff]{0,19})\s*\}\}/g;
   var SALUTATION = /^((?:[^，。：:]{0,12}[、，])?同志们|各位[^，。：:]{0,12})[：:]/;
   var EDITABLE = "#document .item-text [data-field]";
   // Keystroke handler times (ms), read by bench/editor_browser.py; `idle` tells a test (or a

@@ -100,6 +100,8 @@ def test_any_damage_to_a_zip_gives_members_or_a_refusal(data):
     result.close()
 
 
-@pytest.mark.parametrize("name", ["a\nb.txt", "讲话\x1b[31m.txt", "a\x7f.txt"])
+@pytest.mark.parametrize(
+    "name", ["a\nb.txt", "a\tb.txt", "讲话\x1b[31m.txt", "a\x7f.txt", "讲话稿\u202excod.exe.txt"]
+)
 def test_a_member_name_with_control_characters_is_refused(name):
     assert "控制字符" in refusal("x.zip", make_zip({name: SPEECH}))

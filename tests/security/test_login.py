@@ -171,6 +171,25 @@ def logins_at_once(monkeypatch, attempts):
         return authenticate(*args, **kwargs)
 
     monkeypatch.setattr(auth_forms, "authenticate", slow_authenticate)
+    if connection.vendor == "sqlite":
+        # The embedded test database is SQLite in memory with a shared cache, which refuses a
+        # second writer at once instead of waiting: the writes after a successful check take
+        # turns (last_login) or leave the database (the session, in a signed cookie). The
+        # throttle under test runs before them.
+        from django.conf import settings
+        from django.contrib.auth import views as auth_views
+
+        monkeypatch.setattr(
+            settings, "SESSION_ENGINE", "django.contrib.sessions.backends.signed_cookies"
+        )
+
+        writes, auth_login = threading.Lock(), auth_views.auth_login
+
+        def one_at_a_time(*args, **kwargs):
+            with writes:
+                return auth_login(*args, **kwargs)
+
+        monkeypatch.setattr(auth_views, "auth_login", one_at_a_time)
     start = threading.Barrier(len(attempts))
     responses = [None] * len(attempts)
 

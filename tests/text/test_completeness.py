@@ -2,7 +2,7 @@
 
 from speechdraft.text.completeness import incompleteness, page_of
 from speechdraft.text.pipeline import parse_bytes
-from speechdraft.text.slots import announced_part_count
+from speechdraft.text.placeholders import announced_part_count
 
 WHOLE = """在全县安全生产工作会议上的讲话
 同志们：

@@ -109,7 +109,7 @@ _ABSORBED = {
 
 
 def templating_kind(name: str) -> str:
-    from speechdraft.text.slots import slot_kind
+    from speechdraft.text.placeholders import slot_kind
 
     return slot_kind(name)
 

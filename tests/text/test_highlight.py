@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from speechdraft.text import search
 from speechdraft.text.search import highlight_spans, parse_query
+from speechdraft.text.templating import iter_slots
 
 
 def spans_text(text: str, query: str, also=()) -> list[str]:
@@ -60,7 +61,7 @@ def _reference(text: str, query, also=()) -> list[tuple[int, int]]:
             if all(end <= s or start >= e for s, e in spans):
                 spans.append((start, end))
             start = norm.find(needle, end)
-    slots = [(m.start(), m.end()) for m in search._SLOT_TOKEN.finditer(text)]
+    slots = [(m.start(), m.end()) for m in iter_slots(text)]
     return sorted(sp for sp in spans if all(sp[1] <= a or sp[0] >= b for a, b in slots))
 
 

@@ -1,14 +1,10 @@
-import re
-
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from speechdraft.text.templating import MENU_LABELS, slot_label
+from speechdraft.text.templating import MENU_LABELS, iter_slots, slot_label
 
 register = template.Library()
-
-_SLOT = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 
 
 @register.filter
@@ -16,7 +12,7 @@ def slots(text: str) -> SafeString:
     """Escape `text` and show each `{{ 名称 }}` slot as a marked chip."""
     out, cursor = [], 0
     text = str(text)
-    for match in _SLOT.finditer(text):
+    for match in iter_slots(text):
         out.append(escape(text[cursor : match.start()]))
         shown = escape(slot_label(match[1]))
         out.append(f'<span class="slot" title="待填写：{escape(match[1])}">{shown}</span>')

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import re
 
-from .templating import BLANK_KINDS
+from .templating import BLANK_KINDS, iter_slots, replace_slots, slot_token
 
 SLOT_REGION = "地区"
 SLOT_NAME = "姓名"
@@ -48,8 +48,8 @@ SLOT_MEETING = "会议名称"
 # Kinds whose occurrences are separate blanks, numbered when one speech has several.
 NUMBERED_KINDS = frozenset(BLANK_KINDS)
 
-_SLOT_RE = re.compile(r"\{\{ ([^{}\s]+) \}\}")
-_OLD_SLOT = r"\{\{ (?:地区|姓名|数字) \}\}"
+# Slots of the earlier scheme, read as placeholders again.
+_OLD_SLOT = "|".join(re.escape(slot_token(name)) for name in ("地区", "姓名", "数字"))
 
 _PLACEHOLDER_RE = re.compile(
     rf"{_OLD_SLOT}"
@@ -96,10 +96,6 @@ _PART_COUNT_RE = re.compile(
     r"((?:讲|谈|强调|提|说|从)(?:一下|了)?)([一二三四五六七八九十两]{1,3})"
     r"(点意见|点看法|点要求|点认识|点体会|点|句话|个方面的?意见|个方面|个问题|层意思|条意见)"
 )
-
-
-def _slot(name: str) -> str:
-    return "{{ " + name + " }}"
 
 
 def _classify(text: str, start: int, end: int) -> tuple[str, int]:
@@ -158,7 +154,7 @@ def apply_slots(text: str) -> str:
             # 20XX年, 201x年: the digits before the mask are part of the blank
             s -= 4 - len(run) if text[s - (4 - len(run)) : s].isdigit() else 0
         out.append(text[pos:s])
-        out.append(_slot(kind))
+        out.append(slot_token(kind))
         pos = e + suffix
     out.append(text[pos:])
     return "".join(out)
@@ -181,7 +177,7 @@ class SlotNumbering:
         self.seen: dict[str, int] = {}
 
     def count(self, text: str) -> None:
-        for m in _SLOT_RE.finditer(text or ""):
+        for m in iter_slots(text):
             if m.group(1) in NUMBERED_KINDS:
                 self.total[m.group(1)] = self.total.get(m.group(1), 0) + 1
 
@@ -189,14 +185,13 @@ class SlotNumbering:
         if not text or "{{" not in text:
             return text
 
-        def rename(m: re.Match) -> str:
-            kind = m.group(1)
+        def rename(kind: str) -> str:
             if kind not in NUMBERED_KINDS or self.total.get(kind, 0) < 2:
-                return m.group(0)
+                return slot_token(kind)
             self.seen[kind] = self.seen.get(kind, 0) + 1
-            return _slot(f"{kind}{self.seen[kind]}")
+            return slot_token(f"{kind}{self.seen[kind]}")
 
-        return _SLOT_RE.sub(rename, text)
+        return replace_slots(text, rename)
 
 
 _SUFFIX_AFTER = ("省", "市", "州", "盟", "县", "区", "旗", "镇", "乡", "村", "局", "委")
@@ -208,7 +203,7 @@ def doubled_suffix(text: str, name: str, value: str) -> str | None:
     value = (value or "").strip()
     if not value or not value.endswith(_SUFFIX_AFTER):
         return None
-    token = _slot(name)
+    token = slot_token(name)
     start = text.find(token)
     while start >= 0:
         after = text[start + len(token) : start + len(token) + 1]
@@ -223,11 +218,10 @@ def renumber_slots(text: str, taken: set[str]) -> str:
     name of its own there (the draft's 姓名1 is not the material's 姓名1)."""
     mapping: dict[str, str] = {}
 
-    def rename(m: re.Match) -> str:
-        name = m.group(1)
+    def rename(name: str) -> str:
         kind = slot_kind(name)
         if kind not in NUMBERED_KINDS:
-            return m.group(0)
+            return slot_token(name)
         if name not in mapping:
             if name not in taken and name not in mapping.values():
                 mapping[name] = name
@@ -236,9 +230,9 @@ def renumber_slots(text: str, taken: set[str]) -> str:
                 while f"{kind}{n}" in taken or f"{kind}{n}" in mapping.values():
                     n += 1
                 mapping[name] = f"{kind}{n}"
-        return _slot(mapping[name])
+        return slot_token(mapping[name])
 
-    return _SLOT_RE.sub(rename, text or "")
+    return replace_slots(text, rename)
 
 
 def _x_in_chinese_context(text: str, s: int, e: int) -> bool:
@@ -251,7 +245,9 @@ def _x_in_chinese_context(text: str, s: int, e: int) -> bool:
 
 def apply_part_count(text: str) -> str:
     """``我讲三点意见`` → ``我讲{{ 部分数 }}点意见`` (first announcement only)."""
-    return _PART_COUNT_RE.sub(lambda m: m.group(1) + _slot(SLOT_PART_COUNT) + m.group(3), text, 1)
+    return _PART_COUNT_RE.sub(
+        lambda m: m.group(1) + slot_token(SLOT_PART_COUNT) + m.group(3), text, 1
+    )
 
 
 def announced_part_count(text: str) -> int | None:
@@ -266,16 +262,3 @@ def announced_part_count(text: str) -> int | None:
 
 def has_part_count(text: str) -> bool:
     return _PART_COUNT_RE.search(text) is not None
-
-
-def slot_names(text: str) -> list[str]:
-    """Slot names used in ``text``, in order of first use, without repeats."""
-    seen: dict[str, None] = {}
-    for m in _SLOT_RE.finditer(text):
-        seen.setdefault(m.group(1), None)
-    return list(seen)
-
-
-def strip_slots(text: str) -> str:
-    """Text with every slot removed (used to compare with the source)."""
-    return _SLOT_RE.sub("", text)

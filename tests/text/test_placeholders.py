@@ -1,14 +1,13 @@
 import pytest
 
-from speechdraft.text.slots import (
+from speechdraft.text.placeholders import (
     SlotNumbering,
     apply_part_count,
     apply_slots,
     renumber_slots,
     slot_kind,
-    slot_names,
-    strip_slots,
 )
+from speechdraft.text.templating import slot_names, strip_slots
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,13 @@
+"""Template tags of the Word export, for pages of other apps (the editor's 导出 menu)."""
+
+from django import template
+
+from speechdraft.exports.models import Profile
+
+register = template.Library()
+
+
+@register.simple_tag
+def export_profiles() -> list[tuple[str, str]]:
+    """(value, label) of every export profile, as the export model defines them."""
+    return list(Profile.choices)

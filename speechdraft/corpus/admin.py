@@ -12,7 +12,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from speechdraft.corpus.duplicates import duplicate_label
 from speechdraft.corpus.forms import UploadForm
-from speechdraft.corpus.models import Section, Skeleton, SourceDocument, Status, UploadBatch
+from speechdraft.corpus.mining import terms_changed
+from speechdraft.corpus.models import Section, Skeleton, SourceDocument, Status, Term, UploadBatch
 from speechdraft.corpus.services import batch_progress, documents_reingest, documents_upload
 from speechdraft.corpus.uploads import (
     Budget,
@@ -374,3 +375,39 @@ class SkeletonAdmin(admin.ModelAdmin):
     def reject(self, request, queryset):
         count = queryset.update(status=Status.REJECTED)
         self.message_user(request, f"已弃用 {count} 篇骨架。", messages.SUCCESS)
+
+
+class TermForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["word", "note", "origin"]
+
+    def clean_word(self) -> str:
+        word = self.cleaned_data["word"].strip()
+        if len(word) < 2 or any(ch.isspace() for ch in word):
+            raise forms.ValidationError("词语至少两个字，且不能含空格。")
+        return word
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    form = TermForm
+    list_display = ["word", "note", "origin", "created_at"]
+    list_filter = ["origin"]
+    search_fields = ["word", "note"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        old = Term.objects.filter(pk=obj.pk).values_list("word", flat=True).first()
+        super().save_model(request, obj, form, change)
+        terms_changed([obj.word, old or ""])
+        self.message_user(request, "词典已更新：分词与检索即时生效，相关素材正在后台重新索引。")
+
+    def delete_model(self, request, obj) -> None:
+        word = obj.word
+        super().delete_model(request, obj)
+        terms_changed([word])
+
+    def delete_queryset(self, request, queryset) -> None:
+        words = list(queryset.values_list("word", flat=True))
+        super().delete_queryset(request, queryset)
+        terms_changed(words)

@@ -26,6 +26,7 @@ from speechdraft.corpus.models import (
     SpeechBand,
     Status,
 )
+from speechdraft.corpus.signals import speech_dropped
 from speechdraft.text import duplicates as dup
 from speechdraft.text import model as text_model
 from speechdraft.text.similarity import normalize
@@ -221,15 +222,14 @@ def _curation_carry(old: Skeleton, new: Skeleton) -> None:
 
 
 def _content_drop(skeleton: Skeleton) -> None:
-    """What a copy does not keep: its text, its bands, the phrases mined from it."""
-    from speechdraft.library.models import PhraseSource
-
+    """What a copy does not keep: its text, its bands, the phrases mined from it (the
+    library drops those on speech_dropped)."""
     skeleton.paragraphs.all().delete()
     skeleton.sections.all().delete()
     skeleton.bands.all().delete()
-    PhraseSource.objects.filter(
-        document_id=skeleton.document_id, speech_index=skeleton.index
-    ).delete()
+    speech_dropped.send(
+        sender=Skeleton, document_id=skeleton.document_id, speech_index=skeleton.index
+    )
 
 
 # --- a document rebuilt in place: the copies of its old speeches -----------------------------

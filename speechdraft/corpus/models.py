@@ -336,3 +336,24 @@ class Paragraph(SearchIndexed):
         return self.skeleton.year
 
     search_text_fields = ("heading", "text")
+
+
+class Term(models.Model):
+    """A word of jieba's user dictionary (domain terms and slogans)."""
+
+    class Origin(models.TextChoices):
+        MINED = "mined", "语料挖掘"
+        MANUAL = "manual", "人工添加"
+
+    word = models.CharField("词语", max_length=40, unique=True)
+    note = models.CharField("说明", max_length=100, blank=True)
+    origin = models.CharField("来源", max_length=8, choices=Origin.choices, default=Origin.MANUAL)
+    created_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "词典词条"
+        verbose_name_plural = "词典词条"
+        ordering = ["word"]
+
+    def __str__(self) -> str:
+        return self.word

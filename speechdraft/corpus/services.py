@@ -13,6 +13,7 @@ from django.utils import timezone
 from speechdraft.core.queueing import enqueue
 from speechdraft.corpus import duplicates
 from speechdraft.corpus.limits import TIMEOUTS
+from speechdraft.corpus.mining import phrase_min_quality, user_dictionary_ensure
 from speechdraft.corpus.models import (
     BatchItem,
     Paragraph,
@@ -23,13 +24,8 @@ from speechdraft.corpus.models import (
     Status,
     UploadBatch,
 )
-from speechdraft.corpus.signals import document_stored
+from speechdraft.corpus.signals import document_approved, document_stored
 from speechdraft.corpus.uploads import too_large_message
-from speechdraft.library.services import (
-    phrase_min_quality,
-    phrases_store_for_document,
-    user_dictionary_ensure,
-)
 from speechdraft.text import model as text_model
 from speechdraft.text.errors import IngestError
 from speechdraft.text.pipeline import PARSER_VERSION, parse_bytes, reusable_paragraphs
@@ -136,7 +132,11 @@ def document_ingest(
         if document is None:
             document = SourceDocument(file_name=file_name)
         stored = _store(document, parsed, units, checksum=checksum, size=len(data))
-        document_stored.send(sender=SourceDocument, document=document)
+        document_stored.send(
+            sender=SourceDocument,
+            document=document,
+            parsed=duplicates.only_stored(document, parsed),
+        )
     if document.state == SourceDocument.State.DUPLICATE:
         return IngestResult(file_name, "duplicate", document.error + "，未重复导入", document)
     outcome: Outcome = "updated" if existed else "created"
@@ -198,7 +198,6 @@ def _store(
     relinked |= duplicates.followers_relink(followers, plans, skeletons)
     duplicates.document_links_refresh(document)
     duplicates.documents_links_refresh(relinked - {document.pk})
-    phrases_store_for_document(document, duplicates.only_stored(document, parsed))
     return list(zip(skeletons, plans, strict=True))
 
 
@@ -521,9 +520,8 @@ class Approval:
 
 def document_approve(document: SourceDocument) -> Approval:
     """Mark what is mined from `document` and still waits for review (待审核) as approved, for
-    a corpus already vetted. A curator's decisions stand: what is 已弃用 stays so."""
-    from speechdraft.library.models import Phrase
-
+    a corpus already vetted. A curator's decisions stand: what is 已弃用 stays so. The
+    library approves the phrases mined from it (document_approved answers with their count)."""
     waiting = {"status": Status.CANDIDATE}
     paragraphs = Paragraph.objects.filter(skeleton__document=document, **waiting).update(
         status=Status.APPROVED
@@ -532,7 +530,6 @@ def document_approve(document: SourceDocument) -> Approval:
     # its skeleton waits for a curator's deliberate approval.
     stored = Skeleton.objects.stored().filter(document=document, **waiting)
     skeletons = stored.filter(incomplete=[]).update(status=Status.APPROVED)
-    phrases = Phrase.objects.filter(
-        sources__document=document, owner__isnull=True, **waiting
-    ).update(status=Status.APPROVED)
+    answers = document_approved.send(sender=SourceDocument, document=document)
+    phrases = sum(count for _receiver, count in answers if isinstance(count, int))
     return Approval(skeletons, paragraphs, phrases, incomplete_waiting=stored.count())

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from speechdraft.core.params import id_param, parse_id
+from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
 from speechdraft.drafts import services
 from speechdraft.drafts.access import draft_for_user, version_sent
@@ -40,7 +41,6 @@ from speechdraft.drafts.services import (
 from speechdraft.library import listing
 from speechdraft.library.forms import KIND_CHOICES
 from speechdraft.library.selectors import library_search, phrases_visible_to
-from speechdraft.library.services import user_dictionary_ensure
 from speechdraft.library.views import favourite_response, favourite_target
 from speechdraft.text.counting import COUNT_RULE
 

@@ -21,7 +21,6 @@ from speechdraft.library.models import (
     Synonym,
     SynonymGroup,
     Tag,
-    Term,
 )
 from speechdraft.library.selectors import PARAGRAPH, library_search
 from speechdraft.library.services import (
@@ -32,7 +31,6 @@ from speechdraft.library.services import (
     tag_add,
     tags_parse,
     tags_set,
-    terms_changed,
 )
 from speechdraft.library.synonyms import synonyms_changed
 from speechdraft.text.synonyms import compact, formulation_problem
@@ -378,42 +376,6 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     exclude = ["phrases", "paragraphs"]
-
-
-class TermForm(forms.ModelForm):
-    class Meta:
-        model = Term
-        fields = ["word", "note", "origin"]
-
-    def clean_word(self) -> str:
-        word = self.cleaned_data["word"].strip()
-        if len(word) < 2 or any(ch.isspace() for ch in word):
-            raise forms.ValidationError("词语至少两个字，且不能含空格。")
-        return word
-
-
-@admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
-    form = TermForm
-    list_display = ["word", "note", "origin", "created_at"]
-    list_filter = ["origin"]
-    search_fields = ["word", "note"]
-
-    def save_model(self, request, obj, form, change) -> None:
-        old = Term.objects.filter(pk=obj.pk).values_list("word", flat=True).first()
-        super().save_model(request, obj, form, change)
-        terms_changed([obj.word, old or ""])
-        self.message_user(request, "词典已更新：分词与检索即时生效，相关素材正在后台重新索引。")
-
-    def delete_model(self, request, obj) -> None:
-        word = obj.word
-        super().delete_model(request, obj)
-        terms_changed([word])
-
-    def delete_queryset(self, request, queryset) -> None:
-        words = list(queryset.values_list("word", flat=True))
-        super().delete_queryset(request, queryset)
-        terms_changed(words)
 
 
 class SynonymForm(forms.ModelForm):

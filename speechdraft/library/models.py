@@ -104,27 +104,6 @@ class PhraseSource(models.Model):
         return f"{self.document} #{self.speech_index} {self.position}"
 
 
-class Term(models.Model):
-    """A word of jieba's user dictionary (domain terms and slogans)."""
-
-    class Origin(models.TextChoices):
-        MINED = "mined", "语料挖掘"
-        MANUAL = "manual", "人工添加"
-
-    word = models.CharField("词语", max_length=40, unique=True)
-    note = models.CharField("说明", max_length=100, blank=True)
-    origin = models.CharField("来源", max_length=8, choices=Origin.choices, default=Origin.MANUAL)
-    created_at = models.DateTimeField("添加时间", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "词典词条"
-        verbose_name_plural = "词典词条"
-        ordering = ["word"]
-
-    def __str__(self) -> str:
-        return self.word
-
-
 class SynonymGroup(models.Model):
     """Formulations that mean the same in a speech (同义提法): a search for one finds the others.
 

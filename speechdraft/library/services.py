@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 
-from speechdraft.core.queueing import enqueue
+from speechdraft.corpus.mining import phrase_min_quality, terms_add_mined, user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Status
 from speechdraft.library.models import (
     Favourite,
@@ -22,58 +19,24 @@ from speechdraft.library.models import (
     Synonym,
     SynonymGroup,
     Tag,
-    Term,
 )
 from speechdraft.library.synonyms import synonyms_changed
 from speechdraft.text import review as checks
-from speechdraft.text import segment
 from speechdraft.text.errors import UserError
-from speechdraft.text.phrase_quality import MIN_QUALITY
 from speechdraft.text.phrases import dictionary_term
 from speechdraft.text.search import index_tokens, normalize
 from speechdraft.text.synonyms import compact, parse_tsv
 from speechdraft.text.templating import STANDARD_SLOTS, slot_check
 
-TERMS_VERSION_KEY = "library:terms-version"
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.tsv"
 SPOKEN_SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms_spoken.tsv"
-_local = {"version": None, "words": set()}
 
 
 class CurationError(UserError):
     """A curation action refused."""
 
 
-# --- jieba user dictionary -------------------------------------------------------------
-
-
-def user_dictionary_ensure() -> None:
-    """Bring this process's jieba in line with the Term table when it has changed.
-
-    Every process (web, worker, CLI) compares a version stamp in the shared cache with the one
-    it loaded; a curator's change therefore reaches all of them without a restart.
-    """
-    version = cache.get(TERMS_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(TERMS_VERSION_KEY, version, timeout=None)
-        version = cache.get(TERMS_VERSION_KEY, version)
-    if version == _local["version"]:
-        return
-    words = set(Term.objects.values_list("word", flat=True))
-    segment.add_terms(sorted(words - _local["words"]))
-    segment.remove_terms(sorted(_local["words"] - words))
-    _local["words"] = words
-    _local["version"] = version
-
-
-def terms_changed(words: Iterable[str]) -> None:
-    """Call after Term rows were added, edited or deleted: all processes reload, rows re-index."""
-    words = sorted({w for w in words if w})
-    cache.set(TERMS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    if words:
-        # The broker down: the rows keep their tokens until the next change of terms.
-        transaction.on_commit(lambda: enqueue("library.reindex_terms", words))
+# --- jieba user dictionary: corpus.mining owns it; the library re-indexes its rows ---------
 
 
 def rows_reindex(words: Iterable[str], *, batch: int = 500) -> int:
@@ -140,10 +103,6 @@ def synonyms_seed(
 REPEAT_BONUS = 0.05
 
 
-def phrase_min_quality() -> float:
-    return float(getattr(settings, "PHRASE_MIN_QUALITY", MIN_QUALITY))
-
-
 @transaction.atomic
 def phrases_store_for_document(document, parsed) -> None:
     """Record the mined phrase candidates of a document, keeping one row per (kind, text).
@@ -205,13 +164,7 @@ def phrases_store_for_document(document, parsed) -> None:
     Phrase.objects.filter(
         owner=None, status=Status.CANDIDATE, sources__isnull=True, usage_count=0
     ).delete()
-    new_terms = [
-        Term(word=w, origin=Term.Origin.MINED)
-        for w in slogans - set(Term.objects.filter(word__in=slogans).values_list("word", flat=True))
-    ]
-    if new_terms:
-        Term.objects.bulk_create(new_terms, ignore_conflicts=True)
-        terms_changed([])  # new words segment from now on; ingestion indexes its own rows
+    terms_add_mined(slogans)
 
 
 # --- curation --------------------------------------------------------------------------

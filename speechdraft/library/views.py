@@ -6,6 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from speechdraft.core.params import id_param
+from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Status
 from speechdraft.drafts.models import Draft
 from speechdraft.library import listing
@@ -17,7 +18,6 @@ from speechdraft.library.services import (
     CurationError,
     favourite_set,
     private_phrase_save,
-    user_dictionary_ensure,
 )
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from speechdraft.corpus.models import Paragraph, Section, Skeleton, SourceDocument
+from speechdraft.corpus.models import Paragraph, Section, Skeleton, SourceDocument, Term
 from speechdraft.corpus.services import document_ingest
-from speechdraft.library.models import Phrase, PhraseSource, Term
+from speechdraft.library.models import Phrase, PhraseSource
 
 pytestmark = pytest.mark.django_db
 

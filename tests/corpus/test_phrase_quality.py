@@ -5,9 +5,9 @@ The speech is written for this test.
 
 import pytest
 
-from speechdraft.corpus.models import Status
+from speechdraft.corpus.models import Status, Term
 from speechdraft.corpus.services import document_ingest
-from speechdraft.library.models import Phrase, PhraseSource, Term
+from speechdraft.library.models import Phrase, PhraseSource
 
 pytestmark = pytest.mark.django_db
 

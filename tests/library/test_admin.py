@@ -3,10 +3,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from speechdraft.corpus.models import Status
-from speechdraft.library.models import Phrase, PhraseSource, Tag, Term
+from speechdraft.corpus.mining import user_dictionary_ensure
+from speechdraft.corpus.models import Status, Term
+from speechdraft.library.models import Phrase, PhraseSource, Tag
 from speechdraft.library.selectors import library_search
-from speechdraft.library.services import user_dictionary_ensure
 from speechdraft.text import segment
 from tests.conftest import wait_until
 
@@ -25,7 +25,7 @@ def act(client, url, action, objs, **extra):
 def test_drafters_cannot_reach_curation(client, alice, make_phrase):
     make_phrase("不可见")
     client.force_login(alice)
-    for url in (PHRASES, PARAGRAPHS, "/admin/library/term/", PHRASES + "import-csv/"):
+    for url in (PHRASES, PARAGRAPHS, "/admin/corpus/term/", PHRASES + "import-csv/"):
         assert client.get(url).status_code == 302
 
 
@@ -189,7 +189,7 @@ def test_term_changes_take_effect_without_restart(curator, make_paragraph, tasks
     user_dictionary_ensure()
     assert "梧桐栖凤七彩链" not in segment.lcut(p.text)
     response = curator.post(
-        "/admin/library/term/add/", {"word": "梧桐栖凤七彩链", "origin": "manual", "note": ""}
+        "/admin/corpus/term/add/", {"word": "梧桐栖凤七彩链", "origin": "manual", "note": ""}
     )
     assert response.status_code == 302
     user_dictionary_ensure()
@@ -203,7 +203,7 @@ def test_term_changes_take_effect_without_restart(curator, make_paragraph, tasks
     assert library_search("梧桐栖凤七彩链").results[0].obj.pk == p.pk
 
     term = Term.objects.get(word="梧桐栖凤七彩链")
-    curator.post(f"/admin/library/term/{term.pk}/delete/", {"post": "yes"})
+    curator.post(f"/admin/corpus/term/{term.pk}/delete/", {"post": "yes"})
     user_dictionary_ensure()
     assert "梧桐栖凤七彩链" not in segment.lcut(p.text)
     assert wait_until(lambda: "梧桐栖凤七彩链" not in tokens(), timeout=30)
@@ -212,15 +212,15 @@ def test_term_changes_take_effect_without_restart(curator, make_paragraph, tasks
 def test_deleting_a_term_never_removes_a_jieba_word(curator):
     user_dictionary_ensure()
     assert "发展" in segment.lcut("推动高质量发展")
-    curator.post("/admin/library/term/add/", {"word": "发展", "origin": "manual", "note": ""})
+    curator.post("/admin/corpus/term/add/", {"word": "发展", "origin": "manual", "note": ""})
     term = Term.objects.get(word="发展")
-    curator.post(f"/admin/library/term/{term.pk}/delete/", {"post": "yes"})
+    curator.post(f"/admin/corpus/term/{term.pk}/delete/", {"post": "yes"})
     user_dictionary_ensure()
     assert "发展" in segment.lcut("推动高质量发展")
 
 
 def test_term_form_refuses_bad_words(curator):
-    response = curator.post("/admin/library/term/add/", {"word": "x", "origin": "manual"})
+    response = curator.post("/admin/corpus/term/add/", {"word": "x", "origin": "manual"})
     assert "词语至少两个字" in response.content.decode()
 
 

@@ -81,7 +81,7 @@ def sqlite_results(tmp_path: Path) -> list[dict[str, list]]:
 def test_same_top_results_on_sqlite_and_postgresql(sample_library, tmp_path):
     from django.db import connection
 
-    from speechdraft.library.services import user_dictionary_ensure
+    from speechdraft.corpus.mining import user_dictionary_ensure
 
     assert connection.vendor == "postgresql"
     user_dictionary_ensure()  # as the command does

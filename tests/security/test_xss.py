@@ -9,9 +9,9 @@ import re
 import pytest
 from django.core.management import call_command
 
-from speechdraft.corpus.models import Paragraph, Skeleton
+from speechdraft.corpus.models import Paragraph, Skeleton, Term
 from speechdraft.drafts.models import Draft
-from speechdraft.library.models import Formulation, Phrase, Tag, Term
+from speechdraft.library.models import Formulation, Phrase, Tag
 from speechdraft.review.models import ReviewRun
 from speechdraft.review.services import review_run
 
@@ -144,7 +144,7 @@ def test_corpus_and_curation_text_is_text_in_the_admin(client, editor, corpus):
         f"/admin/corpus/paragraph/{paragraph.pk}/change/",
         "/admin/library/phrase/",
         "/admin/library/tag/",
-        "/admin/library/term/",
+        "/admin/corpus/term/",
         "/admin/library/formulation/",
     ]
     for path in pages:

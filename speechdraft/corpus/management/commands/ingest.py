@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from speechdraft.core.commands import DatabaseCommand
+from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.services import (
     Approval,
     IngestResult,
@@ -12,7 +13,6 @@ from speechdraft.corpus.services import (
     document_ingest,
     max_file_bytes,
 )
-from speechdraft.library.services import user_dictionary_ensure
 from speechdraft.text.errors import IngestError
 from speechdraft.text.pipeline import parse_bytes
 

@@ -1,9 +1,9 @@
 import json
 
 from speechdraft.core.commands import DatabaseCommand
+from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Status
 from speechdraft.library.selectors import RANKINGS, library_search
-from speechdraft.library.services import user_dictionary_ensure
 
 
 class Command(DatabaseCommand):

@@ -41,7 +41,7 @@ from speechdraft.drafts.services import (
 from speechdraft.library import listing
 from speechdraft.library.forms import KIND_CHOICES
 from speechdraft.library.selectors import library_search, phrases_visible_to
-from speechdraft.library.views import favourite_response, favourite_target
+from speechdraft.library.views import favourite_response, favourite_target, paragraph_context
 from speechdraft.text.counting import COUNT_RULE
 
 # (kind, label, shortcut, what it adds)
@@ -650,37 +650,76 @@ def favourite(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-@carries_pending
-def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = draft_for_user(request, pk)
+def _insert_posted_material(request: HttpRequest, draft: Draft, *, anchor, version) -> DraftItem:
+    """The paragraph or phrase the form names, into `draft` at `anchor` (None: the end of
+    its parts, before the closing). Raises DraftError."""
     paragraph = phrase = None
     if request.POST.get("paragraph"):
         paragraph = get_object_or_404(
             Paragraph, pk=id_param(request.POST, "paragraph"), status=Status.APPROVED
         )
-    elif request.POST.get("phrase"):
+    else:
         phrase = get_object_or_404(
             phrases_visible_to(request.user), pk=id_param(request.POST, "phrase")
         )
+    placement = services.placement_for_material(
+        draft,
+        anchor,
+        has_heading=bool(paragraph is not None and paragraph.heading),
+        role=paragraph.role if paragraph is not None else None,
+    )
+    return services.material_insert(
+        draft,
+        user=request.user,
+        version=version,
+        placement=placement,
+        paragraph=paragraph,
+        phrase=phrase,
+    )
+
+
+@require_POST
+@carries_pending
+def material_insert(request: HttpRequest, pk: int) -> HttpResponse:
+    """插入 from the editor's panel or dialog: at the cursor."""
+    draft = draft_for_user(request, pk)
     try:
-        placement = services.placement_for_material(
-            draft,
-            request.POST.get("anchor") or None,
-            has_heading=bool(paragraph is not None and paragraph.heading),
-            role=paragraph.role if paragraph is not None else None,
-        )
-        item = services.material_insert(
-            draft,
-            user=request.user,
-            version=version_sent(request),
-            placement=placement,
-            paragraph=paragraph,
-            phrase=phrase,
+        item = _insert_posted_material(
+            request, draft, anchor=request.POST.get("anchor") or None, version=version_sent(request)
         )
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, notice="已插入素材。", focus=item.pk, focus_field="body")
+
+
+@require_POST
+def material_insert_chosen(request: HttpRequest) -> HttpResponse:
+    """插入到讲话稿 from the library's pages: the material goes to the end of the chosen
+    draft's parts (before its closing), then the editor opens."""
+    draft = draft_for_user(request, id_param(request.POST, "draft"))
+    try:
+        _insert_posted_material(request, draft, anchor=None, version=draft.version)
+    except DraftError as exc:
+        messages.error(request, exc.message)
+        return redirect("library:search")
+    messages.success(request, f"已插入《{draft.title}》。")
+    return redirect("drafts:editor", draft.pk)
+
+
+@require_GET
+def material_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpResponse:
+    """查看全文 in the editor's dialog: the library's view of the paragraph, inserting into
+    this draft through the editor's own path."""
+    draft = draft_for_user(request, pk)
+    paragraph = get_object_or_404(
+        Paragraph.objects.select_related("skeleton"), pk=paragraph_id, status=Status.APPROVED
+    )
+    context = {
+        **paragraph_context(request, paragraph),
+        "draft": draft,
+        "fav_action": reverse("drafts:favourite", args=[draft.pk]),
+    }
+    return render(request, "library/paragraph.html#detail", context)
 
 
 @require_POST

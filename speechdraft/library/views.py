@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET, require_POST
 from speechdraft.core.params import id_param
 from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Status
-from speechdraft.drafts.models import Draft
 from speechdraft.library import listing
 from speechdraft.library.facets import Filters
 from speechdraft.library.forms import PrivatePhraseForm, SearchForm
@@ -19,10 +18,6 @@ from speechdraft.library.services import (
     favourite_set,
     private_phrase_save,
 )
-
-
-def _my_drafts(request: HttpRequest) -> list[Draft]:
-    return list(Draft.objects.live().filter(owner=request.user).order_by("-updated_at"))
 
 
 @require_GET
@@ -36,7 +31,6 @@ def library_page(request: HttpRequest) -> HttpResponse:
         user_dictionary_ensure()
     context = {
         **listing.library_page(filters, user=request.user).context(),
-        "my_drafts": _my_drafts(request),
         "fav_action": reverse("library:favourite"),
     }
     if request.htmx and request.htmx.target == "search-results":
@@ -49,30 +43,26 @@ def library_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def paragraph_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """查看全文: an approved paragraph with its source speech and neighbours. From the
-    editor (htmx, ?draft=): the dialog's content, inserting through the editor's own path."""
+    """查看全文: an approved paragraph with its source speech and neighbours; ?draft= (from
+    the editor, without JavaScript) preselects that draft in the 插入到 chooser. The editor's
+    dialog shows the same content through drafts:material_detail."""
     paragraph = get_object_or_404(
         Paragraph.objects.select_related("skeleton"), pk=pk, status=Status.APPROVED
     )
-    draft = None
-    if id_param(request.GET, "draft"):
-        draft = (
-            Draft.objects.live()
-            .filter(owner=request.user, pk=id_param(request.GET, "draft"))
-            .first()
-        )
     context = {
+        **paragraph_context(request, paragraph),
+        "chosen": id_param(request.GET, "draft"),
+        "fav_action": reverse("library:favourite"),
+    }
+    return render(request, "library/paragraph.html", context)
+
+
+def paragraph_context(request: HttpRequest, paragraph: Paragraph) -> dict:
+    """What library/paragraph.html shows of one paragraph (the page, or the editor's dialog)."""
+    return {
         "view": listing.paragraph_view(paragraph, user=request.user),
         "result": listing.results_for([paragraph], user=request.user)[0],
     }
-    if request.htmx and draft is not None:
-        context["draft"] = draft
-        context["fav_action"] = reverse("drafts:favourite", args=[draft.pk])
-        return render(request, "library/paragraph.html#detail", context)
-    context["my_drafts"] = _my_drafts(request)
-    context["chosen"] = draft.pk if draft is not None else None
-    context["fav_action"] = reverse("library:favourite")
-    return render(request, "library/paragraph.html", context)
 
 
 def favourite_target(request: HttpRequest) -> dict:
@@ -137,42 +127,3 @@ def private_phrase_delete(request: HttpRequest, pk: int) -> HttpResponse:
     phrase.delete()
     messages.success(request, "已删除。")
     return redirect("library:search")
-
-
-@require_POST
-def insert_into_draft(request: HttpRequest) -> HttpResponse:
-    """插入到讲话稿 from the library page: the material goes to the end of the chosen draft's
-    parts (before its closing), through the editor's own service."""
-    from speechdraft.drafts.services import DraftError, material_insert, placement_for_material
-
-    draft = get_object_or_404(
-        Draft.objects.live(), pk=id_param(request.POST, "draft"), owner=request.user
-    )
-    paragraph = phrase = None
-    if request.POST.get("paragraph"):
-        paragraph = get_object_or_404(
-            Paragraph, pk=id_param(request.POST, "paragraph"), status=Status.APPROVED
-        )
-    else:
-        phrase = get_object_or_404(
-            phrases_visible_to(request.user), pk=id_param(request.POST, "phrase")
-        )
-    try:
-        material_insert(
-            draft,
-            user=request.user,
-            version=draft.version,
-            placement=placement_for_material(
-                draft,
-                None,
-                has_heading=bool(paragraph is not None and paragraph.heading),
-                role=paragraph.role if paragraph is not None else None,
-            ),
-            paragraph=paragraph,
-            phrase=phrase,
-        )
-    except DraftError as exc:
-        messages.error(request, exc.message)
-        return redirect("library:search")
-    messages.success(request, f"已插入《{draft.title}》。")
-    return redirect("drafts:editor", draft.pk)

@@ -185,13 +185,33 @@ def test_full_view_shows_source_and_neighbours(alice_client, corpus):
 def test_full_view_in_the_editor_offers_the_editors_insert(alice_client, alice, corpus):
     draft = draft_create(owner=alice, title="稿")
     html = alice_client.get(
-        f"/library/paragraphs/{corpus['m2'].pk}/",
-        {"draft": draft.pk},
+        f"/drafts/{draft.pk}/material/{corpus['m2'].pk}/",
         headers={"HX-Request": "true", "HX-Target": "material-dialog-body"},
     ).content.decode()
-    assert "<html" not in html
+    assert "<html" not in html and "要持续优化营商环境" in html
     assert f'hx-post="/drafts/{draft.pk}/material/"' in html and "插入到本稿" in html
     assert f'action="/drafts/{draft.pk}/favourite/"' in html
+
+
+def test_the_editors_full_view_shows_only_approved_paragraphs_of_ones_own_draft(
+    alice_client, alice, bob, corpus
+):
+    mine, theirs = draft_create(owner=alice, title="稿"), draft_create(owner=bob, title="他的稿")
+    rejected = f"/drafts/{mine.pk}/material/{corpus['m4'].pk}/"
+    assert alice_client.get(rejected, headers={"HX-Request": "true"}).status_code == 404
+    other = f"/drafts/{theirs.pk}/material/{corpus['m2'].pk}/"
+    assert alice_client.get(other, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_the_full_page_from_the_editor_preselects_that_draft(alice_client, alice, corpus):
+    draft_create(owner=alice, title="另一稿")
+    draft = draft_create(owner=alice, title="本稿")
+    older = draft_create(owner=alice, title="最早的稿")
+    html = alice_client.get(
+        f"/library/paragraphs/{corpus['m2'].pk}/", {"draft": draft.pk}
+    ).content.decode()
+    assert f'<option value="{draft.pk}" selected>' in html
+    assert f'<option value="{older.pk}">' in html
 
 
 def test_favourite_toggle_and_listing(alice_client, alice, bob, corpus):
@@ -243,7 +263,7 @@ def test_favourites_leave_out_material_no_longer_usable(alice, corpus):
 def test_inserting_records_a_use(alice_client, alice, corpus):
     draft = draft_create(owner=alice, title="稿")
     # From the 素材库 page …
-    alice_client.post("/library/insert/", {"draft": draft.pk, "paragraph": corpus["w2"].pk})
+    alice_client.post("/drafts/insert/", {"draft": draft.pk, "paragraph": corpus["w2"].pk})
     # … from the editor's panel …
     draft.refresh_from_db()
     alice_client.post(

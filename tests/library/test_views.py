@@ -78,7 +78,7 @@ def test_insert_into_draft_from_the_library_page(alice_client, alice, bob, make_
     theirs = draft_create(owner=bob, title="别人的稿子")
     page = alice_client.get("/library/", {"q": "营商环境"}).content.decode()
     assert "我的稿子" in page and "别人的稿子" not in page
-    response = alice_client.post("/library/insert/", {"draft": mine.pk, "paragraph": paragraph.pk})
+    response = alice_client.post("/drafts/insert/", {"draft": mine.pk, "paragraph": paragraph.pk})
     assert response.headers["Location"] == f"/drafts/{mine.pk}/"
     assert mine.items.filter(source_paragraph=paragraph).exists()
     # The material goes before the closing paragraph.
@@ -86,7 +86,7 @@ def test_insert_into_draft_from_the_library_page(alice_client, alice, bob, make_
     assert last.source_paragraph_id != paragraph.pk
     assert (
         alice_client.post(
-            "/library/insert/", {"draft": theirs.pk, "paragraph": paragraph.pk}
+            "/drafts/insert/", {"draft": theirs.pk, "paragraph": paragraph.pk}
         ).status_code
         == 404
     )
@@ -112,7 +112,7 @@ def test_a_headed_paragraph_from_the_library_page_becomes_the_next_point_of_its_
         (make_paragraph("要排查整治重大隐患。", heading="排查重大隐患", role="tasks"), parts[1]),
     ]
     for paragraph, _ in cases:
-        alice_client.post("/library/insert/", {"draft": draft.pk, "paragraph": paragraph.pk})
+        alice_client.post("/drafts/insert/", {"draft": draft.pk, "paragraph": paragraph.pk})
     doc = draft_document(draft, fresh=True)
     numbers = {}
     for paragraph, part in cases:
@@ -130,7 +130,7 @@ def test_a_headed_paragraph_from_the_library_page_becomes_the_next_point_of_its_
     opening = make_paragraph("今天，我们召开全县安全生产工作会议。", role="opening")
     closing = make_paragraph("同志们，让我们齐心协力，确保全县安全形势持续稳定！", role="closing")
     for paragraph in (opening, closing):
-        alice_client.post("/library/insert/", {"draft": draft.pk, "paragraph": paragraph.pk})
+        alice_client.post("/drafts/insert/", {"draft": draft.pk, "paragraph": paragraph.pk})
     top = list(draft.items.filter(parent=None).order_by("position"))
     first_part = next(i for i, item in enumerate(top) if item.numbered)
     assert top[first_part - 1].source_paragraph_id == opening.pk

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from speechdraft.corpus.models import Paragraph, Skeleton, SourceDocument, Status
 from speechdraft.drafts.services import draft_create
 from speechdraft.exports.models import ExportJob
 from speechdraft.library.models import Phrase, PhraseKind
@@ -35,6 +36,7 @@ OWNED = {
     "drafts:preview": ("GET", ["pk"]),
     "drafts:library": ("GET", ["pk"]),
     "drafts:material": ("POST", ["pk"]),
+    "drafts:material_detail": ("GET", ["pk", "paragraph_id"]),
     "drafts:reference": ("POST", ["pk"]),
     "drafts:phrase_used": ("POST", ["pk"]),
     "drafts:favourite": ("POST", ["pk"]),
@@ -67,7 +69,7 @@ PERSONAL = {
     "drafts:trash",
     "library:search",
     "library:phrase_create",
-    "library:insert",
+    "drafts:insert_material",
     "library:favourite",
     "library:paragraph",  # approved paragraphs of the shared library only
     "accounts:logout",
@@ -98,7 +100,13 @@ def world(alice, bob):
     job.file.save("secret.docx", ContentFile(b"PK-secret"), save=True)
     phrase = Phrase.objects.create(kind=PhraseKind.GOLDEN, text="爱丽丝的私人金句", owner=alice)
     own = draft_create(owner=bob, title="鲍勃的讲话稿")
+    document = SourceDocument.objects.create(file_name="shared.txt", state="done")
+    skeleton = Skeleton.objects.create(document=document, title="在全市大会上的讲话")
+    shared = Paragraph.objects.create(
+        skeleton=skeleton, position=1, text="要压实责任。", status=Status.APPROVED
+    )
     return {
+        "paragraph_id": shared.pk,
         "pk": draft.pk,
         "item_id": item.pk,
         "version": draft.version,
@@ -111,7 +119,7 @@ def world(alice, bob):
 
 
 def path_for(route: str, values: dict) -> str:
-    for name in ("pk", "item_id", "run_id", "version"):
+    for name in ("pk", "item_id", "run_id", "version", "paragraph_id"):
         route = route.replace(f"<int:{name}>", str(values[name]))
     return "/" + route
 
@@ -170,11 +178,9 @@ def test_personal_pages_show_and_accept_only_ones_own_objects(client, bob, world
     assert SECRET not in client.get("/").content.decode()
     found = client.get("/library/", {"q": "私人金句"}).content.decode()
     assert "爱丽丝的私人金句" not in found
-    inserted = client.post("/library/insert/", {"draft": world["pk"], "phrase": world["phrase"]})
+    inserted = client.post("/drafts/insert/", {"draft": world["pk"], "phrase": world["phrase"]})
     assert inserted.status_code == 404
-    into_own = client.post(
-        "/library/insert/", {"draft": world["own"].pk, "phrase": world["phrase"]}
-    )
+    into_own = client.post("/drafts/insert/", {"draft": world["own"].pk, "phrase": world["phrase"]})
     assert into_own.status_code == 404  # someone else's private phrase is not visible
     kept = client.post("/library/favourites/", {"phrase": world["phrase"], "on": "1"})
     assert kept.status_code == 404  # nor can it be kept in 收藏

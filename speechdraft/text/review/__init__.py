@@ -35,11 +35,11 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any, Literal
 
-from . import freshness
-from .counting import count_chars
-from .numbering import chinese_numeral
-from .similarity import LshIndex, MinHasher, best_matches, normalize
-from .templating import SLOT_RE, iter_slots
+from .. import freshness
+from ..counting import count_chars
+from ..numbering import chinese_numeral
+from ..similarity import LshIndex, MinHasher, best_matches, normalize
+from ..templating import SLOT_RE, iter_slots
 
 __all__ = [
     "CHECK_LABELS",

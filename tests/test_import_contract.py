@@ -17,6 +17,7 @@ PACKAGE = ROOT / "speechdraft"
 # What each part of the project may import besides itself (and third-party code).
 ALLOWED: dict[str, set[str]] = {
     "text": set(),
+    "ooxml": {"text"},  # the Word writer, pure like text: only exports uses it
     "env": set(),
     "core": {"text", "celery", "env"},
     "accounts": {"core", "text"},
@@ -24,7 +25,7 @@ ALLOWED: dict[str, set[str]] = {
     "library": {"core", "text", "corpus"},
     "drafts": {"core", "text", "corpus", "library", "accounts"},
     "review": {"core", "text", "corpus", "library", "drafts"},
-    "exports": {"core", "text", "corpus", "library", "drafts"},
+    "exports": {"core", "text", "ooxml", "corpus", "library", "drafts"},
 }
 TOP = {"settings", "urls", "celery", "wsgi", "asgi", "__init__"}  # may import any part
 
@@ -111,7 +112,7 @@ def test_the_contract_sees_imports_inside_functions(tmp_path):
 # Module cycles not yet broken (issue 18): each is kept working by an import inside a function.
 KNOWN_CYCLES: set[frozenset[str]] = {
     frozenset({"speechdraft.drafts.services", "speechdraft.drafts.selectors"}),
-    frozenset({"speechdraft.exports.docx", "speechdraft.exports.reference"}),
+    frozenset({"speechdraft.ooxml.docx", "speechdraft.ooxml.builtin_reference"}),
 }
 
 

@@ -17,8 +17,8 @@ from speechdraft.core.queueing import enqueue
 from speechdraft.drafts.models import Draft, Revision
 from speechdraft.drafts.selectors import document_from_nodes
 from speechdraft.drafts.services import snapshot_state
-from speechdraft.exports import docx
 from speechdraft.exports.models import ExportJob, OfficeReference, Profile
+from speechdraft.ooxml import docx
 from speechdraft.text.errors import UserError
 from speechdraft.text.outline import split_salutation, tree_from_rows
 

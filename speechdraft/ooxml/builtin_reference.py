@@ -1,10 +1,10 @@
 """Build the reference document whose named styles carry the GB/T 9704 speech format.
 
-    python -m speechdraft.exports.reference [OUT]     (default: fixtures/reference.docx)
+    python -m speechdraft.ooxml.builtin_reference [OUT]     (default: fixtures/reference.docx)
 
 The package is written by hand (no python-docx default template: its styles carry theme fonts,
 blue bold headings and Japanese fallbacks); the sizes, fonts, line pitch and grid are then applied
-by the same code :func:`speechdraft.exports.docx.render_docx` runs on every export, and the body
+by the same code :func:`speechdraft.ooxml.docx.render_docx` runs on every export, and the body
 shows one sample of every style so that a person can open the file in Word or WPS, look, and
 derive an office's own reference from it. The output is byte-for-byte reproducible.
 """
@@ -17,7 +17,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from speechdraft.exports.docx import (
+from speechdraft.ooxml.docx import (
     _ROLES,
     FOOTER_DISTANCE,
     HEADER_DISTANCE,

@@ -5,7 +5,7 @@ numbers already computed (``一、``, ``（一）``, ``1.`` …) and every slot 
 :func:`render_docx`.
 
 The output starts from a reference document (``fixtures/reference.docx``, built by
-``python -m speechdraft.exports.reference``) whose own named styles carry the format. Paragraphs
+``python -m speechdraft.ooxml.builtin_reference``) whose own named styles carry the format. Paragraphs
 are written as XML that points at those styles; style names are resolved to ids once per
 document (python-docx's ``add_paragraph(style=...)`` searches the style list on every call).
 
@@ -1026,7 +1026,7 @@ _EMPTY_SECTION = (
 def _builtin_reference() -> bytes:
     if REFERENCE_PATH.exists():
         return REFERENCE_PATH.read_bytes()
-    from speechdraft.exports.reference import build_reference  # imports this module
+    from speechdraft.ooxml.builtin_reference import build_reference  # imports this module
 
     return build_reference()
 

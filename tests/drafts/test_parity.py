@@ -12,8 +12,8 @@ from docx import Document
 from speechdraft.drafts.models import DraftItem, default_numbering
 from speechdraft.drafts.selectors import draft_document
 from speechdraft.drafts.services import _commit, draft_create
-from speechdraft.exports import docx
 from speechdraft.exports.services import export_document
+from speechdraft.ooxml import docx
 from speechdraft.review.services import draft_review
 from speechdraft.text.counting import count_chars
 from speechdraft.text.outline import reading_paragraphs

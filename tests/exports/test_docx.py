@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from speechdraft.exports import reference as reference_builder
-from speechdraft.exports.docx import (
+from speechdraft.ooxml import builtin_reference as reference_builder
+from speechdraft.ooxml.docx import (
     PROFILES,
     REFERENCE_PATH,
     REQUIRED_STYLES,
@@ -599,7 +599,7 @@ def test_python_docx_sees_the_named_styles():
 def test_the_export_core_does_not_import_django():
     code = (
         "import sys\n"
-        "import speechdraft.exports.docx, speechdraft.exports.reference\n"
+        "import speechdraft.ooxml.docx, speechdraft.ooxml.builtin_reference\n"
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)
@@ -780,7 +780,7 @@ def test_the_committed_reference_is_what_the_builder_makes():
         assert fresh.namelist() == committed.namelist()
         for name in fresh.namelist():
             assert fresh.read(name) == committed.read(name), (
-                f"{name} differs: run `python -m speechdraft.exports.reference`"
+                f"{name} differs: run `python -m speechdraft.ooxml.builtin_reference`"
             )
 
 

@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from speechdraft.exports.docx import (
+from speechdraft.ooxml.docx import (
     REFERENCE_PATH,
     REQUIRED_STYLES,
     Block,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from speechdraft.exports.docx import Block, ExportDocument, render_docx
+from speechdraft.ooxml.docx import Block, ExportDocument, render_docx
 from tests.conftest import skip_missing
 
 pytestmark = pytest.mark.slow

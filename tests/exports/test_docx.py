@@ -18,18 +18,13 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from speechdraft.ooxml import builtin_reference as reference_builder
-from speechdraft.ooxml.docx import (
-    PROFILES,
-    REFERENCE_PATH,
-    REQUIRED_STYLES,
-    Block,
-    ExportDocument,
-    FontSettings,
-    format_date,
-    reference_check,
-    render_docx,
-    split_title,
-)
+from speechdraft.ooxml.builtin_reference import REFERENCE_PATH
+from speechdraft.ooxml.model import PROFILES, Block, ExportDocument, FontSettings
+from speechdraft.ooxml.reference import reference_check
+from speechdraft.ooxml.render import render_docx
+from speechdraft.ooxml.styles import REQUIRED_STYLES
+from speechdraft.ooxml.titles import split_title
+from speechdraft.text.numbering import format_date
 
 ROOT = Path(__file__).resolve().parents[2]
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -599,7 +594,7 @@ def test_python_docx_sees_the_named_styles():
 def test_the_export_core_does_not_import_django():
     code = (
         "import sys\n"
-        "import speechdraft.ooxml.docx, speechdraft.ooxml.builtin_reference\n"
+        "import speechdraft.ooxml.render, speechdraft.ooxml.reference\n"
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=60)

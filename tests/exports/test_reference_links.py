@@ -19,15 +19,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
-from speechdraft.ooxml.docx import (
-    REFERENCE_PATH,
-    REQUIRED_STYLES,
-    Block,
-    ExportDocument,
-    reference_check,
-    reference_sanitize,
-    render_docx,
-)
+from speechdraft.ooxml.builtin_reference import REFERENCE_PATH
+from speechdraft.ooxml.model import Block, ExportDocument
+from speechdraft.ooxml.reference import reference_check, reference_sanitize
+from speechdraft.ooxml.render import render_docx
+from speechdraft.ooxml.styles import REQUIRED_STYLES
 
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 ATTACHED_TEMPLATE = R + "/attachedTemplate"

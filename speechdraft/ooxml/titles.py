@@ -118,8 +118,9 @@ def split_title(title: str, max_width: int = 20) -> list[str]:
     if best is None or best[0] >= 50:
         # Only by breaking a quotation or a term: more lines may keep them whole.
         greedy = _greedy_lines(title, penalties, max_width)
-        cuts = [sum(map(len, greedy[:i])) for i in range(1, len(greedy))]
-        if best is None or sum(penalties[c] for c in cuts) < sum(penalties[c] for c in best[1]):
+        greedy_cuts = [sum(map(len, greedy[:i])) for i in range(1, len(greedy))]
+        greedy_cost = sum(penalties[c] for c in greedy_cuts)
+        if best is None or greedy_cost < sum(penalties[c] for c in best[1]):
             return greedy
     bounds = (0, *best[1], len(title))
     return [title[a:b] for a, b in pairwise(bounds)]

@@ -101,7 +101,7 @@ faults: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy speechdraft/text
+	$(VENV)/bin/mypy speechdraft/text speechdraft/ooxml
 	# The import contract: apps import one way, no module cycles (tests/test_import_contract.py).
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_import_contract.py
 

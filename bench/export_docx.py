@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.results import celery_worker_argv, write_section  # noqa: E402
-from speechdraft.exports.docx import Block, ExportDocument, render_docx  # noqa: E402
+from speechdraft.ooxml.model import Block, ExportDocument  # noqa: E402
+from speechdraft.ooxml.render import render_docx  # noqa: E402
 from speechdraft.text.pipeline import parse_bytes  # noqa: E402
 
 

@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.files.base import ContentFile
 
-from speechdraft.exports.docx import reference_check, reference_sanitize
 from speechdraft.exports.models import ExportJob, OfficeReference
+from speechdraft.ooxml.reference import reference_check, reference_sanitize
 
 MAX_REFERENCE_BYTES = 10 * 1024 * 1024
 

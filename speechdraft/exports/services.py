@@ -17,8 +17,9 @@ from speechdraft.core.queueing import enqueue
 from speechdraft.drafts.models import Draft, Revision
 from speechdraft.drafts.selectors import document_from_nodes
 from speechdraft.drafts.services import snapshot_state
-from speechdraft.exports import docx
 from speechdraft.exports.models import ExportJob, OfficeReference, Profile
+from speechdraft.ooxml.model import Block, ExportDocument, FontSettings
+from speechdraft.ooxml.render import render_docx
 from speechdraft.text.errors import UserError
 from speechdraft.text.outline import split_salutation, tree_from_rows
 
@@ -79,7 +80,7 @@ def _version_of(draft: Draft, version: int) -> _Version:
     )
 
 
-def export_document(draft: Draft, version: int, *, placeholders: bool) -> docx.ExportDocument:
+def export_document(draft: Draft, version: int, *, placeholders: bool) -> ExportDocument:
     """The draft at `version` as the renderer's input: numbers computed, slots filled."""
     v = _version_of(draft, version)
     shadow = Draft(
@@ -101,7 +102,7 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> docx.E
     def text(segments) -> str:
         return "".join(s.text if s.filled or s.slot is None else PLACEHOLDER for s in segments)
 
-    blocks: list[docx.Block] = []
+    blocks: list[Block] = []
     salutation = None
     for b in view.blocks:
         paragraphs = [text(p) for p in b.body]
@@ -114,7 +115,7 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> docx.E
                     continue
         if b.number or b.heading:
             blocks.append(
-                docx.Block(
+                Block(
                     kind="heading",
                     level=max(1, b.level),
                     number=b.number,
@@ -124,19 +125,19 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> docx.E
                 )
             )
         elif paragraphs:
-            blocks.append(docx.Block(kind="paragraph", level=0, body="\n".join(paragraphs)))
-    return docx.ExportDocument(
+            blocks.append(Block(kind="paragraph", level=0, body="\n".join(paragraphs)))
+    return ExportDocument(
         title=v.title, speaker=v.speaker or None, date=v.date, salutation=salutation, blocks=blocks
     )
 
 
 def render_bytes(draft: Draft, version: int, *, profile: str, placeholders: bool) -> bytes:
     document = export_document(draft, version, placeholders=placeholders)
-    fonts = docx.FontSettings.system() if settings.EXPORT_FONTS == "system" else docx.FontSettings()
+    fonts = FontSettings.system() if settings.EXPORT_FONTS == "system" else FontSettings()
     reference = OfficeReference.objects.filter(is_default=True).first()
     data = reference.file.read() if reference else None
     try:
-        return docx.render_docx(
+        return render_docx(
             document,
             profile=profile,
             fonts=fonts if not data else None,

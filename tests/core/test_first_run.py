@@ -124,7 +124,7 @@ def test_a_run_without_chromium_and_libreoffice_says_what_it_skipped_and_how_to_
         DEBUG="true",
         LOCAL_ENV_FILE="",
     )
-    files = ["tests/e2e/test_login.py", "tests/exports/test_visual.py"]
+    files = ["tests/e2e/test_login.py", "tests/ooxml/test_visual.py"]
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *files],
         cwd=ROOT,

@@ -12,8 +12,8 @@ from docx import Document
 from speechdraft.drafts.models import DraftItem, default_numbering
 from speechdraft.drafts.selectors import draft_document
 from speechdraft.drafts.services import _commit, draft_create
-from speechdraft.exports import docx
 from speechdraft.exports.services import export_document
+from speechdraft.ooxml.render import render_docx
 from speechdraft.review.services import draft_review
 from speechdraft.text.counting import count_chars
 from speechdraft.text.outline import reading_paragraphs
@@ -125,7 +125,7 @@ def preview_lines(client, draft) -> list[str]:
 
 
 def docx_lines(draft) -> list[str]:
-    data = docx.render_docx(export_document(draft, draft.version, placeholders=False))
+    data = render_docx(export_document(draft, draft.version, placeholders=False))
     paragraphs = [p.text for p in Document(io.BytesIO(data)).paragraphs]
     return [text for text in paragraphs[1:] if text]  # after the title
 

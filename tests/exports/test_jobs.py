@@ -230,8 +230,8 @@ def test_management_command(alice, tmp_path):
 
 @pytest.mark.django_db
 def test_office_reference_upload_is_checked(client, editor):
-    from speechdraft.exports.docx import REFERENCE_PATH
     from speechdraft.exports.models import OfficeReference
+    from speechdraft.ooxml.builtin_reference import REFERENCE_PATH
 
     editor.is_superuser = True
     editor.save()

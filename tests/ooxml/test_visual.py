@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from speechdraft.exports.docx import Block, ExportDocument, render_docx
+from speechdraft.ooxml.model import Block, ExportDocument
+from speechdraft.ooxml.render import render_docx
 from tests.conftest import skip_missing
 
 pytestmark = pytest.mark.slow

@@ -1,10 +1,10 @@
 """Build the reference document whose named styles carry the GB/T 9704 speech format.
 
-    python -m speechdraft.exports.reference [OUT]     (default: fixtures/reference.docx)
+    python -m speechdraft.ooxml.builtin_reference [OUT]     (default: fixtures/reference.docx)
 
 The package is written by hand (no python-docx default template: its styles carry theme fonts,
 blue bold headings and Japanese fallbacks); the sizes, fonts, line pitch and grid are then applied
-by the same code :func:`speechdraft.exports.docx.render_docx` runs on every export, and the body
+by the same code :func:`speechdraft.ooxml.render.render_docx` runs on every export, and the body
 shows one sample of every style so that a person can open the file in Word or WPS, look, and
 derive an office's own reference from it. The output is byte-for-byte reproducible.
 """
@@ -17,8 +17,10 @@ import sys
 import zipfile
 from pathlib import Path
 
-from speechdraft.exports.docx import (
-    _ROLES,
+from speechdraft.ooxml.compose import compose
+from speechdraft.ooxml.content import prepare
+from speechdraft.ooxml.model import PROFILES, Block, ExportDocument, FontSettings
+from speechdraft.ooxml.page import (
     FOOTER_DISTANCE,
     HEADER_DISTANCE,
     MARGIN_BOTTOM,
@@ -27,17 +29,11 @@ from speechdraft.exports.docx import (
     MARGIN_TOP,
     PAGE_HEIGHT,
     PAGE_WIDTH,
-    PROFILES,
-    R_NS,
-    REFERENCE_PATH,
-    W_NS,
-    Block,
-    ExportDocument,
-    FontSettings,
-    _prepare,
-    _render,
-    font_table_xml,
 )
+from speechdraft.ooxml.schema import R_NS, W_NS
+from speechdraft.ooxml.styles import ROLES, font_table_xml
+
+REFERENCE_PATH = Path(__file__).resolve().parents[2] / "fixtures" / "reference.docx"
 
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _CT = "application/vnd.openxmlformats-officedocument.wordprocessingml."
@@ -139,7 +135,7 @@ DOCUMENT = (
     "</w:sectPr></w:body></w:document>"
 )
 
-# Structure only: fonts, sizes, spacing and indents are filled in by docx._format_styles.
+# Structure only: fonts, sizes, spacing and indents are filled in by styles.format_styles.
 _PARAGRAPH_LAYOUT = {
     "title": ('<w:keepNext/><w:snapToGrid w:val="0"/><w:jc w:val="center"/>', "SdByline"),
     "subtitle": ('<w:keepNext/><w:jc w:val="center"/>', "SdByline"),
@@ -160,7 +156,7 @@ def styles_xml() -> str:
         '<w:name w:val="Normal"/><w:qFormat/>'
         # No widow control: every body page is filled to its 22 lines. No snapping to the
         # character grid: exact line spacing and condensed letter spacing do its work (see
-        # docx.Profile.letter_spacing), the grid itself stays for Word's page setup.
+        # model.Profile.letter_spacing), the grid itself stays for Word's page setup.
         '<w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
         '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0"/><w:jc w:val="both"/>'
         "</w:pPr><w:rPr/></w:style>",
@@ -177,7 +173,7 @@ def styles_xml() -> str:
         '<w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/>'
         "<w:unhideWhenUsed/></w:style>",
     ]
-    for role in _ROLES:
+    for role in ROLES:
         head = (
             f'<w:style w:type="{role.kind}" w:customStyle="1" w:styleId="{role.style_id}">'
             f'<w:name w:val="{role.name}"/>'
@@ -251,8 +247,8 @@ def _skeleton(fonts: FontSettings) -> bytes:
 def build_reference(profile: str = "gongwen", fonts: FontSettings | None = None) -> bytes:
     """The reference .docx for ``profile`` and ``fonts`` (defaults: 公文, GB/T faces)."""
     fonts = fonts or FontSettings()
-    content = _prepare(SAMPLE, "arabic")
-    return _render(_skeleton(fonts), content, PROFILES[profile], fonts, builtin=True)
+    content = prepare(SAMPLE, "arabic")
+    return compose(_skeleton(fonts), content, PROFILES[profile], fonts, builtin=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,19 +44,32 @@ def _part(relative: Path) -> str:
     return first[:-3] if first.endswith(".py") else first
 
 
+def _module_exists(dotted: str) -> bool:
+    path = ROOT.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
 def _imports(path: Path):
-    """(line, module) of every speechdraft import in the file, wherever it is."""
+    """(line, module) of every speechdraft import in the file, wherever it is: relative ones
+    resolved (`from .review import x` in speechdraft/text is speechdraft.text.review), and
+    `from package import module` naming the module."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    inside = path.resolve().is_relative_to(ROOT)
+    # an __init__ is in its own package, like any module of it
+    package = path.resolve().relative_to(ROOT).with_suffix("").parts[:-1] if inside else ()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield node.lineno, alias.name
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            if node.module == "speechdraft":  # from speechdraft import drafts
-                for alias in node.names:
-                    yield node.lineno, f"speechdraft.{alias.name}"
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1])
+                module = f"{base}.{node.module}" if node.module else base
             else:
-                yield node.lineno, node.module
+                module = node.module or ""
+            for alias in node.names:
+                inner = f"{module}.{alias.name}"
+                yield node.lineno, inner if _module_exists(inner) else module
 
 
 def wrong_way_imports() -> dict[tuple[str, str], int]:
@@ -115,7 +128,13 @@ def test_the_contract_sees_imports_inside_functions(tmp_path):
         encoding="utf-8",
     )
     modules = [m for _, m in _imports(sample)]
-    assert modules == ["os", "speechdraft.text", "speechdraft.drafts.services"]
+    assert modules == ["os", "speechdraft.text.clean", "speechdraft.drafts.services"]
+
+
+def test_the_contract_sees_relative_imports():
+    """`from . import segment` and `from .clean import clean_text` in speechdraft/text."""
+    modules = {m for _, m in _imports(PACKAGE / "text" / "pipeline.py")}
+    assert {"speechdraft.text.segment", "speechdraft.text.clean"} <= modules
 
 
 # Module cycles not yet broken (issue 18): each is kept working by an import inside a function.

@@ -9,7 +9,7 @@ Entry points (``speechdraft.text.pipeline``):
 Modules, in pipeline order: ``decode`` (bytes → text: UTF-8/BOM, UTF-16, GB18030, Big5,
 .docx, HTML) → ``convert`` (t2s, script detection, punctuation and spaces) → ``clean``
 (boilerplate, header, contents, compilations) → ``join`` (broken lines) → ``structure``
-(opening, sections in up to four levels, closing) → ``roles`` → ``slots`` → ``phrases``.
+(opening, sections in up to four levels, closing) → ``roles`` → ``placeholders`` → ``phrases``.
 Shared: ``numbering`` (numbering tokens), ``segment`` (jieba, loaded once per process),
 ``model`` (plain dataclasses).
 """

@@ -44,7 +44,8 @@ def test_one_function_is_called_slot_names():
         f"{path.relative_to(ROOT)}:{node.lineno}"
         for path, tree in _modules()
         for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef) and node.name == "slot_names"
+        if isinstance(node, ast.FunctionDef)
+        and node.name == "slot_names"
         # a model's method that collects its texts' slots through the owner is not a copy
         and not (node.args.args and node.args.args[0].arg == "self")
     ]

@@ -11,10 +11,17 @@ from django.db.models import QuerySet
 
 from speechdraft.corpus.models import Role
 from speechdraft.drafts.models import Draft
-from speechdraft.drafts.services import draft_nodes, draft_variables
+from speechdraft.drafts.snapshot import draft_variables
 from speechdraft.text.counting import duration_text, reading_minutes
 from speechdraft.text.model import Section
-from speechdraft.text.outline import Block, block_chars, render_blocks, slot_values
+from speechdraft.text.outline import (
+    Block,
+    Node,
+    block_chars,
+    render_blocks,
+    slot_values,
+    tree_from_rows,
+)
 from speechdraft.text.placeholders import slot_kind
 from speechdraft.text.roles import assign_roles
 from speechdraft.text.templating import WELL_KNOWN_SLOTS
@@ -145,6 +152,13 @@ def draft_document(draft: Draft, *, fresh: bool = False) -> DocumentView:
     doc = document_from_nodes(draft, draft_nodes(draft))
     remember_document(doc)
     return doc
+
+
+def draft_nodes(draft: Draft) -> list[Node]:
+    """The draft's outline as it is stored now."""
+    return tree_from_rows(
+        draft.items.values("id", "parent_id", "position", "numbered", "heading", "body", "hint")
+    )
 
 
 def document_from_nodes(draft: Draft, roots) -> DocumentView:

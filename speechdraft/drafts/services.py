@@ -20,18 +20,14 @@ from speechdraft.core.params import parse_id
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, Status
 from speechdraft.drafts import revisions
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
+from speechdraft.drafts.selectors import document_from_nodes, draft_nodes, remember_document
 from speechdraft.drafts.signals import draft_changed
 from speechdraft.library.models import Phrase
 from speechdraft.library.services import material_used
 from speechdraft.text.errors import UserError
 from speechdraft.text.meetings import KINDS, OTHER, meeting_kind, year_of
-from speechdraft.text.numbering import format_date
 from speechdraft.text.outline import (
     MAX_LEVEL,
-    Node,
-    block_chars,
-    render_blocks,
-    slot_values,
     tree_from_rows,
 )
 from speechdraft.text.placeholders import doubled_suffix, renumber_slots
@@ -206,10 +202,8 @@ def _count_bytes(draft: Draft, added: int) -> None:
         draft.revision_bytes += added
 
 
-def _char_count(draft: Draft, items: list[dict] | None = None) -> int:
-    roots = draft_nodes(draft) if items is None else tree_from_rows(items)
-    blocks = render_blocks(roots, draft.numbering, slot_values(roots, draft_variables(draft)))
-    return block_chars(blocks)
+def _char_count(draft: Draft) -> int:
+    return document_from_nodes(draft, draft_nodes(draft)).chars
 
 
 TYPING = "修改段落"
@@ -307,8 +301,6 @@ def _commit(
     `item_id` marks a text edit of one item: while the same user goes on typing in it, the new
     revision replaces the previous one (same undo target, the version still moves on, so every
     other window still sees the change)."""
-    from speechdraft.drafts.selectors import document_from_nodes, remember_document
-
     items = _item_rows(draft)  # read once: for the document, 字数 and the revision's snapshot
     extended = _typing_to_extend(draft, user, item_id) if item_id is not None else None
     _check_quota(draft.owner_id)
@@ -1496,12 +1488,6 @@ def phrase_used(phrase: Phrase, *, user=None) -> None:
 # --- reading ----------------------------------------------------------------------------
 
 
-def draft_nodes(draft: Draft) -> list[Node]:
-    return tree_from_rows(
-        draft.items.values("id", "parent_id", "position", "numbered", "heading", "body", "hint")
-    )
-
-
 def draft_slot_names(draft: Draft) -> set[str]:
     """Every slot the draft's text uses."""
     names: set[str] = set()
@@ -1516,15 +1502,3 @@ def slot_menu(draft: Draft) -> list[str]:
     names = [n for n in STANDARD_SLOTS]
     names += sorted(n for n in draft.variables if n not in names)
     return names
-
-
-def draft_variables(draft: Draft) -> dict[str, str]:
-    """Slot values from the draft's fields and its own variables (custom ones included)."""
-    values = dict(draft.variables)
-    if draft.meeting_name:
-        values.setdefault("会议名称", draft.meeting_name)
-    if draft.speaker:
-        values.setdefault("讲话人", draft.speaker)
-    if draft.date:
-        values.setdefault("日期", format_date(draft.date))
-    return values

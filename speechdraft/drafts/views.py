@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
-from speechdraft.drafts import services
+from speechdraft.drafts import services, versions
 from speechdraft.drafts.access import draft_for_user, version_sent
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
@@ -100,7 +100,7 @@ def carries_pending(view):
 def _editor_context(
     draft: Draft, *, editing: int | None = None, fresh: bool = False, **extra
 ) -> dict:
-    can_undo, can_redo = services.history_state(draft)
+    can_undo, can_redo = versions.history_state(draft)
     context = {
         "draft": draft,
         "doc": draft_document(draft, fresh=fresh),
@@ -502,7 +502,7 @@ def draft_numbering(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
-        services.draft_undo(draft, user=request.user, version=version_sent(request))
+        versions.draft_undo(draft, user=request.user, version=version_sent(request))
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, notice="已撤销。")
@@ -513,7 +513,7 @@ def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_redo(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
-        services.draft_redo(draft, user=request.user, version=version_sent(request))
+        versions.draft_redo(draft, user=request.user, version=version_sent(request))
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, notice="已重做。")
@@ -550,7 +550,7 @@ def revision_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
 def _snapshot_draft(draft: Draft, revision) -> Draft:
     import datetime
 
-    state = services.snapshot_state(revision)
+    state = versions.revision_snapshot(revision).state()
     copy = Draft(
         pk=draft.pk,
         owner=draft.owner,
@@ -579,7 +579,7 @@ def _snapshot_document(snapshot: Draft, revision):
 def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
-        services.draft_restore(
+        versions.draft_restore(
             draft, user=request.user, version=version_sent(request), revision_version=version
         )
     except DraftError as exc:

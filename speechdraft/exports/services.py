@@ -16,7 +16,7 @@ from django.utils import timezone
 from speechdraft.core.queueing import enqueue
 from speechdraft.drafts.models import Draft, Revision
 from speechdraft.drafts.selectors import document_from_nodes
-from speechdraft.drafts.services import snapshot_state
+from speechdraft.drafts.versions import revision_snapshot
 from speechdraft.exports import docx
 from speechdraft.exports.models import ExportJob, OfficeReference, Profile
 from speechdraft.text.errors import UserError
@@ -66,7 +66,7 @@ def _version_of(draft: Draft, version: int) -> _Version:
     revision = Revision.objects.filter(draft=draft, version=version).first()
     if revision is None:
         raise ExportRefused("找不到要导出的版本，请刷新后重试。")
-    state = snapshot_state(revision)
+    state = revision_snapshot(revision).state()
     nodes = tree_from_rows(state["items"])
     return _Version(
         title=state["title"],

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from speechdraft.corpus.models import Role
 from speechdraft.drafts.models import Draft
-from speechdraft.drafts.snapshot import draft_variables
+from speechdraft.drafts.snapshot import Snapshot, draft_variables
 from speechdraft.text.counting import duration_text, reading_minutes
 from speechdraft.text.model import Section
 from speechdraft.text.outline import (
@@ -79,7 +79,7 @@ def _shown(seg) -> str:
 
 @dataclass
 class DocumentView:
-    draft: Draft
+    draft: Draft | Snapshot  # a Snapshot: a past version (history, export), never cached
     items: list[ViewItem]
     blocks: list[Block]
     chars: int
@@ -161,7 +161,12 @@ def draft_nodes(draft: Draft) -> list[Node]:
     )
 
 
-def document_from_nodes(draft: Draft, roots) -> DocumentView:
+def snapshot_document(snapshot: Snapshot) -> DocumentView:
+    """A past version's outline (the history page, the export of a version)."""
+    return document_from_nodes(snapshot, snapshot.nodes())
+
+
+def document_from_nodes(draft: Draft | Snapshot, roots) -> DocumentView:
     values = slot_values(roots, draft_variables(draft))
     blocks = render_blocks(roots, draft.numbering, values)
     numbered = {n.id for n in _walk(roots) if n.numbered}

@@ -29,6 +29,7 @@ from speechdraft.drafts.selectors import (
     drafts_for,
     drafts_search,
     drafts_trashed,
+    snapshot_document,
 )
 from speechdraft.drafts.services import (
     DraftError,
@@ -533,46 +534,15 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 def revision_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     revision = get_object_or_404(draft.revisions, version=version)
-    snapshot = _snapshot_draft(draft, revision)
-    return render(
-        request,
-        "drafts/preview.html",
-        {
-            "draft": snapshot,
-            "doc": _snapshot_document(snapshot, revision),
-            "revision": revision,
-            "live": draft,
-            "count_rule": COUNT_RULE,
-        },
-    )
-
-
-def _snapshot_draft(draft: Draft, revision) -> Draft:
-    import datetime
-
-    state = versions.revision_snapshot(revision).state()
-    copy = Draft(
-        pk=draft.pk,
-        owner=draft.owner,
-        title=state["title"],
-        meeting_name=state["meeting_name"],
-        speaker=state["speaker"],
-        variables=state["variables"],
-        numbering=state["numbering"],
-        stage=state["stage"],
-        version=revision.version,
-        date=datetime.date.fromisoformat(state["date"]) if state["date"] else None,
-    )
-    copy._snapshot_items = state["items"]
-    return copy
-
-
-def _snapshot_document(snapshot: Draft, revision):
-    from speechdraft.drafts.selectors import document_from_nodes
-    from speechdraft.text.outline import tree_from_rows
-
-    nodes = tree_from_rows(snapshot._snapshot_items)
-    return document_from_nodes(snapshot, nodes)
+    snapshot = versions.revision_snapshot(revision)
+    context = {
+        "draft": draft,
+        "shown": snapshot,
+        "doc": snapshot_document(snapshot),
+        "revision": revision,
+        "count_rule": COUNT_RULE,
+    }
+    return render(request, "drafts/preview.html", context)
 
 
 @require_POST
@@ -592,7 +562,12 @@ def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpRespons
 @require_GET
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
-    context = {"draft": draft, "doc": draft_document(draft), "count_rule": COUNT_RULE}
+    context = {
+        "draft": draft,
+        "shown": draft,
+        "doc": draft_document(draft),
+        "count_rule": COUNT_RULE,
+    }
     return render(request, "drafts/preview.html", context)
 
 

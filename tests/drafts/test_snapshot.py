@@ -146,3 +146,141 @@ def test_the_snapshot_module_needs_no_django():
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, timeout=120)
+
+
+# --- against the database: what the services record reads back as the draft was ------------
+
+
+def live_outline(draft):
+    """The draft's outline as the editor reads it now (the live rows, not a revision)."""
+    from speechdraft.drafts.selectors import draft_nodes
+
+    return draft_nodes(draft)
+
+
+def changes(draft, alice):
+    """A run of changes of every kind, each followed by what the draft was after it: (version,
+    live nodes, live snapshot)."""
+    from speechdraft.drafts import services, versions
+
+    def seen():
+        draft.refresh_from_db()
+        return draft.version, live_outline(draft), versions.draft_snapshot(draft)
+
+    parts = list(draft.items.filter(numbered=True).order_by("position"))
+    yield seen()
+    services.draft_details_update(
+        draft,
+        user=alice,
+        version=draft.version,
+        details=services.Details(
+            title="新的标题",
+            meeting_name="全县大会",
+            speaker="张三",
+            date=datetime.date(2024, 3, 5),
+            variables={"地区": "东山县"},
+        ),
+    )
+    yield seen()
+    services.draft_item_insert(
+        draft,
+        user=alice,
+        version=draft.version,
+        placement=services.placement_for(draft, "point", parts[0].pk),
+        numbered=True,
+        heading="新的要点",
+        body="{{ 地区 }}的正文",
+    )
+    yield seen()
+    for text in ("今", "今天我们"):  # one stretch of typing: one revision, rewritten
+        services.draft_item_save(
+            draft, user=alice, version=draft.version, edit=services.ItemEdit(parts[1].pk, text)
+        )
+    yield seen()
+    services.draft_item_step(
+        draft, user=alice, version=draft.version, item_id=parts[2].pk, delta=-1
+    )
+    yield seen()
+    services.draft_numbering_update(
+        draft, user=alice, version=draft.version, numbering={"1": {"style": "第一，"}}
+    )
+    yield seen()
+    versions.draft_undo(draft, user=alice, version=draft.version)
+    yield seen()
+    versions.draft_redo(draft, user=alice, version=draft.version)
+    yield seen()
+    services.draft_item_delete(draft, user=alice, version=draft.version, item_id=parts[0].pk)
+    yield seen()
+    versions.draft_restore(draft, user=alice, version=draft.version, revision_version=2)
+    yield seen()
+
+
+@pytest.mark.django_db
+def test_nodes_of_every_revision_are_the_live_drafts_nodes_at_that_version(draft, alice):
+    from speechdraft.drafts import versions
+
+    seen = {version: (nodes, live) for version, nodes, live in changes(draft, alice)}
+    revisions_read = 0
+    for revision in draft.revisions.order_by("version"):
+        nodes, live = seen[revision.version]
+        snapshot = versions.revision_snapshot(revision)
+        assert snapshot.nodes() == nodes, revision
+        assert snapshot == live, revision
+        assert snapshot.to_bytes() == live.to_bytes(), revision
+        revisions_read += 1
+    assert revisions_read == len(seen)
+    assert {r.kind for r in draft.revisions.all()} == {"full", "delta"}
+
+
+@pytest.mark.django_db
+def test_a_revision_rebuilt_from_its_delta_chain_equals_its_state_stored_whole(draft, alice):
+    from speechdraft.drafts import versions
+    from speechdraft.drafts.models import Revision
+
+    list(changes(draft, alice))
+    deltas = 0
+    for revision in draft.revisions.order_by("version"):
+        replayed = versions.revision_snapshot(revision)
+        whole = Snapshot.from_bytes(replayed.to_bytes())
+        assert whole == replayed
+        if revision.kind == Revision.Kind.DELTA:
+            deltas += 1
+            # Stored whole instead, the same revision reads back the same.
+            Revision.objects.filter(pk=revision.pk).update(
+                snapshot=replayed.to_bytes(), kind=Revision.Kind.FULL
+            )
+            revision.refresh_from_db()
+            assert versions.revision_snapshot(revision) == replayed
+    assert deltas >= 5
+
+
+@pytest.mark.django_db
+def test_the_history_page_and_the_export_read_a_version_as_it_was(draft, alice, client):
+    from django.urls import reverse
+
+    from speechdraft.drafts import services
+    from speechdraft.exports.services import export_document
+
+    first_title = draft.title
+    services.draft_details_update(
+        draft,
+        user=alice,
+        version=draft.version,
+        details=services.Details(
+            title="后来的标题", speaker="李四", date=datetime.date(2024, 5, 1)
+        ),
+    )
+    draft.refresh_from_db()
+    client.force_login(alice)
+    html = client.get(reverse("drafts:revision", args=[draft.pk, 1])).content.decode()
+    assert f"<title>预览 · {first_title}" in html
+    assert f'<h2 class="doc-title">{first_title}</h2>' in html
+    assert "李四" not in html  # the speaker came later
+    assert f'name="version" value="{draft.version}"' in html  # restore from the live version
+    old = export_document(draft, 1, placeholders=True)
+    new = export_document(draft, draft.version, placeholders=True)
+    assert (old.title, old.speaker, old.date) == (first_title, None, None)
+    assert (new.title, new.speaker, new.date) == ("后来的标题", "李四", datetime.date(2024, 5, 1))
+    # Slots are filled from the version's own fields: the meeting was named then, not now.
+    assert "召开全市工作会议" in old.blocks[0].body
+    assert "召开×××" in new.blocks[0].body

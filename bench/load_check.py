@@ -17,7 +17,8 @@ from itertools import pairwise
 
 from speechdraft.corpus.models import Paragraph, Role
 from speechdraft.drafts.models import Draft, DraftItem, Revision
-from speechdraft.drafts.services import ITEM_FIELDS, snapshot_state
+from speechdraft.drafts.snapshot import ITEM_FIELDS
+from speechdraft.drafts.versions import revision_snapshot
 from speechdraft.exports.models import ExportJob
 from speechdraft.library.models import Phrase
 from speechdraft.text.placeholders import renumber_slots
@@ -228,7 +229,7 @@ def check_draft(drafter, report: Report, paragraphs, phrases) -> Model | None:
         return None  # an operation's outcome is unknown (already counted as an error)
 
     first = Revision.objects.get(draft=draft, version=1)
-    model = Model(snapshot_state(first)["items"])
+    model = Model(revision_snapshot(first).items)
     opened = drafter.log[0]
     if opened["op"] != "open" or opened["shape"] != model.shape():
         problems.append(f"{where}: the editor first showed another outline than version 1")
@@ -267,7 +268,7 @@ def _storage_problems(draft: Draft, rows: list[dict]) -> Iterator[str]:
         yield f"version {draft.version} but revisions {versions[:5]}…{versions[-5:]}"
     last = Revision.objects.filter(draft=draft, version=draft.version).first()
     if last is not None:
-        snap = sorted(tuple(i[f] for f in ITEM_FIELDS) for i in snapshot_state(last)["items"])
+        snap = sorted(tuple(i[f] for f in ITEM_FIELDS) for i in revision_snapshot(last).items)
         live = sorted(tuple(r[f] for f in ITEM_FIELDS) for r in rows)
         if snap != live:
             yield "the latest revision's snapshot differs from the items"

@@ -43,8 +43,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 
 from bench.results import pct, write_section  # noqa: E402
-from speechdraft.drafts import revisions  # noqa: E402
 from speechdraft.drafts import services as s  # noqa: E402
+from speechdraft.drafts import versions  # noqa: E402
 from speechdraft.drafts.models import Draft, DraftItem, Revision  # noqa: E402
 
 MOVES, EDITS = 300, 100
@@ -110,7 +110,7 @@ def run(user, name: str, parts: int, per_part: int, chars: int) -> list[dict]:
         draft.refresh_from_db()
         new = draft.revision_bytes - before
         start = time.perf_counter()
-        old = s._snapshot(draft)  # the old encoding of the same state
+        old = versions.draft_snapshot(draft).to_bytes()  # the old encoding of the same state
         old_ms = (time.perf_counter() - start) * 1000
         old_digest[draft.version] = hashlib.sha256(old).hexdigest()
         return {"kind": kind, "old": len(old), "new": new, "ms": ms, "old_ms": old_ms}
@@ -146,9 +146,9 @@ def run(user, name: str, parts: int, per_part: int, chars: int) -> list[dict]:
     reads = []
     for revision in Revision.objects.filter(draft=draft, version__in=list(old_digest)):
         start = time.perf_counter()
-        state = s.snapshot_state(revision)
+        snapshot = versions.revision_snapshot(revision)
         reads.append((time.perf_counter() - start) * 1000)
-        again = revisions.encode_full(state)
+        again = snapshot.to_bytes()
         assert hashlib.sha256(again).hexdigest() == old_digest[revision.version], revision
     checked = len(reads)
     read_ms = (statistics.median(reads), pct(reads, 95))
@@ -207,7 +207,7 @@ Command: `.venv/bin/python bench/revision_storage.py`.
 | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 {chr(10).join(lines)}
 
-Every revision was read back (`snapshot_state`) and encoded to exactly the bytes the old
+Every revision was read back (`versions.revision_snapshot`) and encoded to exactly the bytes the old
 encoding gave its version: {"; ".join(summary)}. The median is the delta alone; the mean
 includes the periodic full snapshot, which bounds how many deltas a read replays.
 """

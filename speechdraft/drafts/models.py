@@ -149,7 +149,8 @@ class DraftItem(models.Model):
 class Revision(models.Model):
     """Every change of a draft, with who and when; `snapshot` holds the state after it, in
     full or as a delta from the revision before (drafts/revisions.py). Read it with
-    services.snapshot_state(), never by decoding `snapshot` alone."""
+    versions.revision_snapshot() (a drafts/snapshot.py Snapshot), never by decoding
+    `snapshot` alone."""
 
     class Kind(models.TextChoices):
         FULL = "full", "完整快照"
@@ -171,7 +172,7 @@ class Revision(models.Model):
     # For an undo (or a redo that has more to redo): the version 重做 brings back.
     redo_version = models.PositiveIntegerField("重做到的版本", null=True, blank=True)
     # A text edit of one item: typing saved every second is one change while it goes on
-    # (see services._commit), so one 撤销 takes back one stretch of typing.
+    # (see versions.commit), so one 撤销 takes back one stretch of typing.
     item_id = models.PositiveIntegerField("所改条目编号", null=True, blank=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     # Something outside the draft refers to this version (an export job renders it): it is

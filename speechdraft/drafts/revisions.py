@@ -7,6 +7,7 @@ applies to (`base`) and holds only what changed from that version's state: draft
 items added (whole rows), items changed (the id and the changed fields) and items removed.
 A move therefore stores the positions that moved, not the text. Reading a revision replays
 its chain: the nearest full snapshot at or before it, then each delta after it in order.
+A state's typed form is drafts/snapshot.py's Snapshot (what callers read a revision into).
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def encode_full(state: dict) -> bytes:
 
 def decode(blob) -> dict:
     return json.loads(zlib.decompress(bytes(blob)))
+
+
+def is_delta(data: dict) -> bool:
+    """Whether decoded revision data is a delta (read with its chain), not a full state."""
+    return "base" in data
 
 
 def item_order(item: dict) -> tuple:
@@ -113,7 +119,7 @@ class _Replay:
     Nothing it was given or has handed out is changed in place."""
 
     def __init__(self, version: int, data: dict, size: int) -> None:
-        if "base" in data:
+        if is_delta(data):
             raise BrokenChain(f"revision {version} is a delta with no full snapshot before it")
         self.state = data
         self.items: dict[int, dict] | None = None  # by id, once a delta touched them
@@ -122,7 +128,7 @@ class _Replay:
         self.full_bytes = size
 
     def step(self, version: int, data: dict, size: int) -> None:
-        if "base" not in data:  # a full snapshot: the chain starts again
+        if not is_delta(data):  # a full snapshot: the chain starts again
             self.__init__(version, data, size)
             return
         if data["base"] != self.version:

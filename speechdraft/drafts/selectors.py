@@ -11,10 +11,17 @@ from django.db.models import QuerySet
 
 from speechdraft.corpus.models import Role
 from speechdraft.drafts.models import Draft
-from speechdraft.drafts.services import draft_nodes, draft_variables
+from speechdraft.drafts.snapshot import Snapshot, draft_variables
 from speechdraft.text.counting import duration_text, reading_minutes
 from speechdraft.text.model import Section
-from speechdraft.text.outline import Block, block_chars, render_blocks, slot_values
+from speechdraft.text.outline import (
+    Block,
+    Node,
+    block_chars,
+    render_blocks,
+    slot_values,
+    tree_from_rows,
+)
 from speechdraft.text.placeholders import slot_kind
 from speechdraft.text.roles import assign_roles
 from speechdraft.text.templating import WELL_KNOWN_SLOTS
@@ -72,7 +79,7 @@ def _shown(seg) -> str:
 
 @dataclass
 class DocumentView:
-    draft: Draft
+    draft: Draft | Snapshot  # a Snapshot: a past version (history, export), never cached
     items: list[ViewItem]
     blocks: list[Block]
     chars: int
@@ -147,7 +154,19 @@ def draft_document(draft: Draft, *, fresh: bool = False) -> DocumentView:
     return doc
 
 
-def document_from_nodes(draft: Draft, roots) -> DocumentView:
+def draft_nodes(draft: Draft) -> list[Node]:
+    """The draft's outline as it is stored now."""
+    return tree_from_rows(
+        draft.items.values("id", "parent_id", "position", "numbered", "heading", "body", "hint")
+    )
+
+
+def snapshot_document(snapshot: Snapshot) -> DocumentView:
+    """A past version's outline (the history page, the export of a version)."""
+    return document_from_nodes(snapshot, snapshot.nodes())
+
+
+def document_from_nodes(draft: Draft | Snapshot, roots) -> DocumentView:
     values = slot_values(roots, draft_variables(draft))
     blocks = render_blocks(roots, draft.numbering, values)
     numbered = {n.id for n in _walk(roots) if n.numbered}

@@ -1,39 +1,30 @@
-"""Every change to a draft goes through here: checked against the version the user saw,
-applied in one transaction, recorded as a revision (so it can be undone or restored)."""
+"""Every change to a draft is made here, in one transaction: creating and copying drafts,
+inserting, editing, moving and deleting items, the meeting details and numbering, library
+and reference material. Each locks the draft against the version the user saw and commits
+the next version through drafts/versions.py, which records it as a revision (so it can be
+undone or restored)."""
 
 from __future__ import annotations
 
 import datetime
 import json
 import re
-import time
 from dataclasses import dataclass, replace
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Max, Subquery, Sum
-from django.db.models.functions import Length
+from django.db.models import F, Max
 from django.utils import timezone
 
 from speechdraft.core.params import parse_id
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, Status
-from speechdraft.drafts import revisions
-from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Revision, default_numbering
-from speechdraft.drafts.signals import draft_changed
+from speechdraft.drafts import versions
+from speechdraft.drafts.errors import DraftError, StaleDraft
+from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, default_numbering
+from speechdraft.drafts.selectors import document_from_nodes, draft_nodes
 from speechdraft.library.models import Phrase
 from speechdraft.library.services import material_used
-from speechdraft.text.errors import UserError
 from speechdraft.text.meetings import KINDS, OTHER, meeting_kind, year_of
-from speechdraft.text.numbering import format_date
-from speechdraft.text.outline import (
-    MAX_LEVEL,
-    Node,
-    block_chars,
-    render_blocks,
-    slot_values,
-    tree_from_rows,
-)
+from speechdraft.text.outline import MAX_LEVEL
 from speechdraft.text.placeholders import doubled_suffix, renumber_slots
 from speechdraft.text.sanitize import one_line, plain_text
 from speechdraft.text.templating import (
@@ -44,7 +35,6 @@ from speechdraft.text.templating import (
     validate_slots,
 )
 
-STALE_MESSAGE = "此稿已在其他窗口修改，请刷新后再操作（您刚才输入的内容仍保留在下方）。"
 # One item's text (a whole speech is rarely over 20,000 characters) and one heading: the
 # form, the in-place editor and every service refuse longer text with these messages.
 MAX_BODY_CHARS = 20_000
@@ -53,303 +43,6 @@ BODY_TOO_LONG = f"正文过长（超过 {MAX_BODY_CHARS:,} 字），请拆分为
 HEADING_TOO_LONG = f"小标题不能超过 {MAX_HEADING_CHARS} 字。"
 MAX_ITEMS = 3_000
 STANDARD_VARIABLES = ("地区", "会议名称", "讲话人", "日期")
-
-
-class DraftError(UserError):
-    """A change to a draft refused; nothing was changed."""
-
-
-class StaleDraft(DraftError):
-    def __init__(self) -> None:
-        super().__init__(STALE_MESSAGE)
-
-
-# --- snapshots and revisions ------------------------------------------------------------
-
-
-ITEM_FIELDS = (
-    "id",
-    "parent_id",
-    "position",
-    "level",
-    "numbered",
-    "heading",
-    "body",
-    "source_paragraph_id",
-    "source_section_id",
-    "hint",
-)
-
-
-def _item_rows(draft: Draft) -> list[dict]:
-    # In (position, id) order: the order a state keeps its items in, stored whole or replayed.
-    return list(draft.items.order_by("position", "id").values(*ITEM_FIELDS))
-
-
-def _state(draft: Draft, items: list[dict] | None = None) -> dict:
-    """What a revision holds: the draft's fields and its items, as JSON reads them back."""
-    return {
-        "title": draft.title,
-        "meeting_name": draft.meeting_name,
-        "speaker": draft.speaker,
-        "date": draft.date.isoformat() if draft.date else None,
-        # Through JSON, so a delta compares them with a stored state like for like.
-        "variables": json.loads(json.dumps(draft.variables)),
-        "numbering": json.loads(json.dumps(draft.numbering)),
-        "stage": draft.stage,
-        "items": _item_rows(draft) if items is None else items,
-    }
-
-
-def _snapshot(draft: Draft, items: list[dict] | None = None) -> bytes:
-    """The state in full, as every revision was stored before deltas."""
-    return revisions.encode_full(_state(draft, items))
-
-
-def snapshot_state(revision: Revision) -> dict:
-    """The draft's state at `revision`: the one way to read a revision. A delta is replayed on
-    the revisions before it back to the nearest full snapshot, read in one query."""
-    data = revisions.decode(revision.snapshot)
-    if "base" not in data:
-        return data
-    rows = _chain_rows(revision.draft_id, below=revision.version)
-    return revisions.replay([*rows, (revision.version, data)]).state
-
-
-def _chain_rows(draft_id: int, *, below: int) -> list[tuple[int, bytes]]:
-    """(version, stored bytes) of the revisions the last one before version `below` is rebuilt
-    from: its chain's full snapshot and every delta after it, oldest first."""
-    start = (
-        Revision.objects.filter(draft_id=draft_id, version__lt=below, kind=Revision.Kind.FULL)
-        .order_by("-version")
-        .values("version")[:1]
-    )
-    return list(
-        Revision.objects.filter(draft_id=draft_id, version__lt=below, version__gte=Subquery(start))
-        .order_by("version")
-        .values_list("version", "snapshot")
-    )
-
-
-def _stored(draft: Draft, items: list[dict], *, below: int) -> tuple[str, bytes]:
-    """The kind and bytes of a revision holding the draft's state now, stored after the last
-    revision before version `below`: a delta from that one's state when it pays."""
-    rows = _chain_rows(draft.pk, below=below) if below > 1 else []
-    before = revisions.replay(rows) if rows else None
-    return revisions.encode(
-        _state(draft, items), before=before, full_every=settings.REVISION_FULL_EVERY
-    )
-
-
-class RevisionQuotaExceeded(DraftError):
-    def __init__(self, used: int, limit: int) -> None:
-        super().__init__(
-            f"您的修改记录已占用 {_size_text(used)}，超过上限 {_size_text(limit)}："
-            "请删除不用的讲话稿或联系管理员。"
-        )
-        self.used, self.limit = used, limit
-
-
-class TooManyChanges(DraftError):
-    def __init__(self) -> None:
-        super().__init__("操作过于频繁，请稍候再试。")
-
-
-def _size_text(n: int) -> str:
-    mb = 1024 * 1024
-    return f"{n / mb:.1f} MB" if n >= mb // 10 else f"{max(1, round(n / 1024))} KB"
-
-
-def revision_bytes_of(owner_id: int) -> int:
-    """What the revisions of the user's drafts take (those in the 回收站 not counted: they are
-    going, and deleting a draft is how one makes room)."""
-    used = Draft.objects.live().filter(owner_id=owner_id).aggregate(n=Sum("revision_bytes"))
-    return used["n"] or 0
-
-
-def _check_quota(owner_id: int) -> None:
-    limit = settings.REVISION_QUOTA_BYTES
-    if limit:
-        used = revision_bytes_of(owner_id)
-        if used > limit:
-            raise RevisionQuotaExceeded(used, limit)
-
-
-RATE_WINDOW_SECONDS = 60
-_clock = time.time  # replaced in tests
-
-
-def _count_change(user) -> None:
-    """One more new revision by `user` this minute, refused past REVISION_RATE_PER_MINUTE.
-    A fixed window in the cache, taken with an atomic increment (Redis or locmem), so changes
-    at once cannot all see the count below the limit; with the cache down nothing is counted."""
-    limit = settings.REVISION_RATE_PER_MINUTE
-    if not limit or getattr(user, "pk", None) is None:
-        return
-    # date_joined too: an id can be reused after a delete (SQLite) or a rolled-back test.
-    joined = getattr(user, "date_joined", None)
-    stamp = int(joined.timestamp() * 1_000_000) if joined else 0
-    window = int(_clock() // RATE_WINDOW_SECONDS)
-    key = f"revision-rate:{user.pk}:{stamp}:{window}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS * 2)  # starts the window; else a no-op
-    try:
-        count = cache.incr(key)
-    except ValueError:  # lapsed between add() and incr(), or the cache is unreachable
-        return
-    if count > limit:
-        raise TooManyChanges()
-
-
-def _count_bytes(draft: Draft, added: int) -> None:
-    if added:
-        Draft.objects.filter(pk=draft.pk).update(revision_bytes=F("revision_bytes") + added)
-        draft.revision_bytes += added
-
-
-def _char_count(draft: Draft, items: list[dict] | None = None) -> int:
-    roots = draft_nodes(draft) if items is None else tree_from_rows(items)
-    blocks = render_blocks(roots, draft.numbering, slot_values(roots, draft_variables(draft)))
-    return block_chars(blocks)
-
-
-TYPING = "修改段落"
-# Text saved while typing goes on is one change, so one 撤销 takes back one stretch of typing:
-# a save of the same item by the same user extends the previous one for this long.
-TYPING_GROUP_SECONDS = 60
-
-
-def _record(
-    draft: Draft,
-    user,
-    action: str,
-    *,
-    stage_changed: bool = False,
-    parent_version: int | None = -1,
-    redo_version: int | None = None,
-    items: list[dict] | None = None,
-    item_id: int | None = None,
-    started_at=None,
-) -> Revision:
-    items = _item_rows(draft) if items is None else items
-    kind, blob = _stored(draft, items, below=draft.version)
-    revision = Revision.objects.create(
-        draft=draft,
-        version=draft.version,
-        user=user,
-        action=action,
-        stage=draft.stage,
-        stage_changed=stage_changed,
-        parent_version=(draft.version - 1 or None) if parent_version == -1 else parent_version,
-        redo_version=redo_version,
-        item_id=item_id,
-        started_at=started_at,
-        snapshot=blob,
-        kind=kind,
-    )
-    _count_bytes(draft, len(blob))
-    return revision
-
-
-def _lock(draft: Draft, expected_version: int | None) -> Draft:
-    """Re-read the draft under a row lock and refuse a change based on an older version."""
-    locked = Draft.objects.select_for_update().get(pk=draft.pk)
-    # The caller's instance becomes the locked row, so what it shows next is what was saved
-    # (or, for a stale change, what the other window saved) without reading the row again.
-    for field in Draft._meta.concrete_fields:
-        setattr(draft, field.attname, getattr(locked, field.attname))
-    if expected_version is not None and _version_number(expected_version) != draft.version:
-        raise StaleDraft()
-    return draft
-
-
-def _version_number(value) -> int:
-    """A version the page sent; garbage is refused with a message, never taken as "any"."""
-    number = parse_id(value)
-    if number is None:
-        raise DraftError("页面的版本号不正确，请刷新页面后再操作。")
-    return number
-
-
-def _typing_to_extend(draft: Draft, user, item_id: int) -> Revision | None:
-    """The current revision, when it is a stretch of typing in this item that may go on."""
-    current = (
-        draft.revisions.filter(version=draft.version)
-        .defer("snapshot")
-        .annotate(stored_bytes=Length("snapshot"))
-        .first()
-    )
-    if (
-        current is None
-        or current.action != TYPING
-        or current.item_id != item_id
-        or current.user_id != getattr(user, "pk", None)
-        or current.pinned
-        or current.started_at is None
-        or current.started_at < timezone.now() - datetime.timedelta(seconds=TYPING_GROUP_SECONDS)
-    ):
-        return None
-    return current
-
-
-def _commit(
-    draft: Draft,
-    user,
-    action: str,
-    *,
-    stage_changed: bool = False,
-    parent_version: int | None = -1,
-    redo_version: int | None = None,
-    item_id: int | None = None,
-) -> Draft:
-    """Bump the version (the row is locked), record the revision, and keep the new version's
-    rendered document for the response that follows.
-
-    `item_id` marks a text edit of one item: while the same user goes on typing in it, the new
-    revision replaces the previous one (same undo target, the version still moves on, so every
-    other window still sees the change)."""
-    from speechdraft.drafts.selectors import document_from_nodes, remember_document
-
-    items = _item_rows(draft)  # read once: for the document, 字数 and the revision's snapshot
-    extended = _typing_to_extend(draft, user, item_id) if item_id is not None else None
-    _check_quota(draft.owner_id)
-    if extended is None:
-        _count_change(user)  # typing that goes on makes no new revision: not counted
-    draft.version += 1
-    roots = tree_from_rows(items)
-    doc = document_from_nodes(draft, roots)
-    draft.char_count = doc.chars
-    draft.save()
-    if extended is not None:
-        # The stretch of typing goes on: its revision moves to the new version, same undo target.
-        # Its delta is taken again from the revision before it, which nothing else changes.
-        parent_version = extended.parent_version
-        kind, blob = _stored(draft, items, below=extended.version)
-        Revision.objects.filter(pk=extended.pk).update(
-            version=draft.version, snapshot=blob, kind=kind, created_at=timezone.now()
-        )
-        _count_bytes(draft, len(blob) - (extended.stored_bytes or 0))
-    else:
-        _record(
-            draft,
-            user,
-            action,
-            stage_changed=stage_changed,
-            parent_version=parent_version,
-            redo_version=redo_version,
-            items=items,
-            item_id=item_id,
-            started_at=timezone.now() if item_id is not None else None,
-        )
-        if parent_version == -1:
-            parent_version = draft.version - 1 or None
-    draft._history = (draft.version, parent_version is not None, redo_version is not None)
-    # Only once committed: a rolled-back change must not leave its content cached.
-    transaction.on_commit(lambda: remember_document(doc))
-    draft_id, owner_id = draft.pk, draft.owner_id
-    transaction.on_commit(
-        lambda: draft_changed.send(sender=Draft, draft_id=draft_id, owner_id=owner_id)
-    )
-    return draft
 
 
 # --- creation ---------------------------------------------------------------------------
@@ -411,7 +104,7 @@ def draft_create(
     meeting_name, speaker = one_line(meeting_name), one_line(speaker)
     if not title:
         raise DraftError("请填写标题。")
-    _check_quota(owner.pk)
+    versions.check_quota(owner.pk)
     if skeleton is not None:
         _check_startable(skeleton, mode)
     variables = {"地区": region[:200]} if region else {}
@@ -439,9 +132,9 @@ def draft_create(
         _items_from_skeleton(draft, skeleton)
     else:
         _structure_from_skeleton(draft, skeleton)
-    draft.char_count = _char_count(draft)
+    draft.char_count = document_from_nodes(draft, draft_nodes(draft)).chars
     draft.save(update_fields=["char_count"])
-    _record(draft, owner, "新建讲话稿")
+    versions.record(draft, owner, "新建讲话稿")
     return draft
 
 
@@ -600,7 +293,7 @@ def drafts_purge(*, now=None) -> int:
 def draft_copy(draft: Draft, *, user) -> Draft:
     """复制为新稿: the same meeting details, numbering and outline, as a draft of its own
     (its history starts anew)."""
-    _check_quota(user.pk)  # a copy is a new draft: a full snapshot of its own
+    versions.check_quota(user.pk)  # a copy is a new draft: a full snapshot of its own
     copy = Draft.objects.create(
         owner=user,
         title=f"{draft.title}（副本）"[:200],
@@ -631,7 +324,7 @@ def draft_copy(draft: Draft, *, user) -> Draft:
         if len(later) == len(pending):
             break
         pending = later
-    _record(copy, user, f"复制自《{draft.title}》"[:100], parent_version=None)
+    versions.record(copy, user, f"复制自《{draft.title}》"[:100], parent_version=None)
     return copy
 
 
@@ -855,7 +548,7 @@ def draft_item_insert(
     source_paragraph: Paragraph | None = None,
     action: str = "",
 ) -> DraftItem:
-    draft = _lock(draft, version)
+    draft = versions.lock(draft, version)
     if draft.items.count() >= MAX_ITEMS:
         raise DraftError(f"一篇讲话稿最多 {MAX_ITEMS} 段。")
     heading, body = plain_text(heading).strip(), plain_text(body).strip()
@@ -883,7 +576,7 @@ def draft_item_insert(
     label = action or (
         "添加部分" if numbered and parent is None else "添加下级" if numbered else "添加段落"
     )
-    _commit(draft, user, label)
+    versions.commit(draft, user, label)
     return item
 
 
@@ -925,11 +618,11 @@ def draft_item_update(
     draft: Draft, *, user, version: int | None, item_id, heading: str, body: str
 ) -> DraftItem:
     """Save an item's text (the plain form, 一键替换): one change of its own."""
-    draft = _lock(draft, version)
+    draft = versions.lock(draft, version)
     item = _apply_edit(draft, ItemEdit(int(item_id), body, heading))
     if item is None:
         return _get_item(draft, item_id)
-    _commit(draft, user, TYPING)
+    versions.commit(draft, user, versions.TYPING)
     return item
 
 
@@ -944,32 +637,22 @@ def draft_item_save(
     version (another window worked on other items); when it was, ItemConflict says what is
     there now. `force` (仍然保存我的修改) overwrites it.
     """
-    draft = _lock(draft, None)
-    stale = version is not None and _version_number(version) != draft.version
+    draft = versions.lock(draft, None)
+    stale = version is not None and versions.version_number(version) != draft.version
     if stale and not force:
-        _check_unchanged_since(draft, replace(edit, base_version=_version_number(version)))
+        _check_unchanged_since(draft, replace(edit, base_version=versions.version_number(version)))
     if _apply_edit(draft, edit) is not None:
-        _commit(draft, user, TYPING, item_id=edit.item_id)
+        versions.commit(draft, user, versions.TYPING, item_id=edit.item_id)
     return stale
-
-
-def _item_at(draft: Draft, version: int, item_id: int) -> dict | None:
-    """The item as it was at `version`. A version folded into a later stretch of typing has no
-    revision of its own: the one before it stands in (what changed since then is compared
-    too, so this can only find a conflict that is not there, never miss one)."""
-    revision = draft.revisions.filter(version__lte=version).order_by("-version").first()
-    if revision is None:
-        return None
-    return next((i for i in snapshot_state(revision)["items"] if i["id"] == item_id), None)
 
 
 def _check_unchanged_since(draft: Draft, edit: ItemEdit) -> None:
     """Refuse text typed over an item that another window has changed since."""
     base = edit.base_version
-    if base is None or _version_number(base) == draft.version:
+    if base is None or versions.version_number(base) == draft.version:
         return
     item = _get_item(draft, edit.item_id)
-    before = _item_at(draft, _version_number(base), item.pk)
+    before = versions.item_at(draft, versions.version_number(base), item.pk)
     if before is None or (before["heading"], before["body"]) != (item.heading, item.body):
         raise ItemConflict(item)
 
@@ -978,12 +661,14 @@ def _check_unchanged_since(draft: Draft, edit: ItemEdit) -> None:
 def draft_items_update(draft: Draft, *, user, version: int | None, edits: list[ItemEdit]) -> Draft:
     """Text still being typed, carried by a structure action (insert, move, undo, …) and saved
     just before it, so no action can discard it: one change for all of it."""
-    draft = _lock(draft, version)
+    draft = versions.lock(draft, version)
     for edit in edits:
         _check_unchanged_since(draft, edit)
     changed = [e.item_id for e in edits if _apply_edit(draft, e) is not None]
     if changed:
-        _commit(draft, user, TYPING, item_id=changed[0] if len(changed) == 1 else None)
+        versions.commit(
+            draft, user, versions.TYPING, item_id=changed[0] if len(changed) == 1 else None
+        )
     return draft
 
 
@@ -1009,12 +694,12 @@ def pending_edits(raw: str) -> list[ItemEdit]:
 
 @transaction.atomic
 def draft_item_delete(draft: Draft, *, user, version: int | None, item_id) -> None:
-    draft = _lock(draft, version)
+    draft = versions.lock(draft, version)
     item = _get_item(draft, item_id)
     parent_id = item.parent_id
     item.delete()  # children go with it
     _renumber(draft, parent_id)
-    _commit(draft, user, "删除段落")
+    versions.commit(draft, user, "删除段落")
 
 
 @transaction.atomic
@@ -1029,7 +714,7 @@ def draft_item_move(
     action: str = "移动段落",
 ) -> DraftItem:
     """Put an item (with its children) at `position` among the children of `parent_id`."""
-    draft = _lock(draft, version)
+    draft = versions.lock(draft, version)
     item = _get_item(draft, item_id)
     new_parent = _get_item(draft, parent_id) if parent_id not in (None, "") else None
     if new_parent is not None and not new_parent.numbered:
@@ -1061,7 +746,7 @@ def draft_item_move(
     if old_parent_id != new_parent_id:
         _renumber(draft, old_parent_id)
         _relevel(DraftItem.objects.get(pk=item.pk))
-    _commit(draft, user, action)
+    versions.commit(draft, user, action)
     return item
 
 
@@ -1085,7 +770,9 @@ def _subtree_depth(item: DraftItem) -> int:
 def draft_item_step(draft: Draft, *, user, version, item_id, delta: int) -> DraftItem:
     """上移 / 下移: one place among its siblings (the same service as drag and drop). At the
     end of its list it cannot: refused with the reason, nothing recorded."""
-    draft = _lock(draft, version)  # a stale page is told so first: its idea of "first" is old
+    draft = versions.lock(
+        draft, version
+    )  # a stale page is told so first: its idea of "first" is old
     item = _get_item(draft, item_id)
     order = list(
         _siblings(draft, item.parent_id).order_by("position", "id").values_list("pk", flat=True)
@@ -1162,7 +849,7 @@ class Details:
 @transaction.atomic
 def draft_details_update(draft: Draft, *, user, version, details: Details) -> Draft:
     """Title, meeting, speaker, date, stage, target length and slot variables, as one change."""
-    draft = _lock(draft, version)
+    draft = versions.lock(draft, version)
     if not (details.title or "").strip():
         raise DraftError("标题不能为空。")
     if details.stage not in Draft.Stage.values:
@@ -1196,7 +883,7 @@ def draft_details_update(draft: Draft, *, user, version, details: Details) -> Dr
     if _details_tuple(draft) == before:
         return draft
     label = f"阶段改为“{draft.get_stage_display()}”" if stage_changed else "修改会议信息与变量"
-    return _commit(draft, user, label, stage_changed=stage_changed)
+    return versions.commit(draft, user, label, stage_changed=stage_changed)
 
 
 def _check_suffixes(draft: Draft, changed: dict[str, str]) -> None:
@@ -1228,7 +915,7 @@ def _details_tuple(draft: Draft) -> tuple:
 
 @transaction.atomic
 def draft_numbering_update(draft: Draft, *, user, version, numbering: dict) -> Draft:
-    draft = _lock(draft, version)
+    draft = versions.lock(draft, version)
     clean = default_numbering()
     for level, choices in LEVEL_STYLES.items():
         conf = numbering.get(str(level)) or {}
@@ -1239,125 +926,7 @@ def draft_numbering_update(draft: Draft, *, user, version, numbering: dict) -> D
     if clean == draft.numbering:
         return draft
     draft.numbering = clean
-    return _commit(draft, user, "修改编号样式")
-
-
-# --- undo and history -------------------------------------------------------------------
-
-
-def _restore_state(draft: Draft, state: dict) -> None:
-    draft.title = state["title"]
-    draft.meeting_name = state["meeting_name"]
-    draft.speaker = state["speaker"]
-    draft.date = datetime.date.fromisoformat(state["date"]) if state["date"] else None
-    draft.variables = state["variables"]
-    draft.numbering = state["numbering"]
-    draft.stage = state["stage"]
-    draft.items.all().delete()
-    existing_paragraphs = set(
-        Paragraph.objects.filter(
-            pk__in={i["source_paragraph_id"] for i in state["items"] if i["source_paragraph_id"]}
-        ).values_list("pk", flat=True)
-    )
-    wanted = {i.get("source_section_id") for i in state["items"]} - {None}
-    existing_sections = set(Section.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-    rows = [
-        DraftItem(
-            id=i["id"],
-            draft=draft,
-            parent_id=None,
-            position=i["position"],
-            level=i["level"],
-            numbered=i["numbered"],
-            heading=i["heading"],
-            body=i["body"],
-            source_paragraph_id=i["source_paragraph_id"]
-            if i["source_paragraph_id"] in existing_paragraphs
-            else None,
-            source_section_id=i.get("source_section_id")
-            if i.get("source_section_id") in existing_sections
-            else None,
-            hint=i.get("hint", ""),  # snapshots older than hints have none
-        )
-        for i in state["items"]
-    ]
-    DraftItem.objects.bulk_create(rows)
-    parents = [
-        DraftItem(id=i["id"], parent_id=i["parent_id"]) for i in state["items"] if i["parent_id"]
-    ]
-    DraftItem.objects.bulk_update(parents, ["parent_id"])
-
-
-@transaction.atomic
-def draft_undo(draft: Draft, *, user, version) -> Draft:
-    """Go back to the state before the last change; repeated undos keep walking back, and
-    重做 walks forward again through what they took back."""
-    draft = _lock(draft, version)
-    current = draft.revisions.filter(version=draft.version).first()
-    if current is None or current.parent_version is None:
-        raise DraftError("没有可以撤销的操作。")
-    target = draft.revisions.get(version=current.parent_version)
-    stage_before = draft.stage
-    _restore_state(draft, snapshot_state(target))
-    label = (
-        "继续撤销" if current.action.startswith(("撤销", "继续撤销")) else f"撤销“{current.action}”"
-    )
-    return _commit(
-        draft,
-        user,
-        label,
-        stage_changed=draft.stage != stage_before,
-        parent_version=target.parent_version,
-        redo_version=current.version,
-    )
-
-
-@transaction.atomic
-def draft_redo(draft: Draft, *, user, version) -> Draft:
-    """Bring back what the last 撤销 took back; only right after undos (a new change ends it)."""
-    draft = _lock(draft, version)
-    current = draft.revisions.filter(version=draft.version).first()
-    if current is None or current.redo_version is None:
-        raise DraftError("没有可以重做的操作。")
-    target = draft.revisions.filter(version=current.redo_version).first()
-    if target is None:
-        raise DraftError("没有可以重做的操作。")
-    stage_before = draft.stage
-    _restore_state(draft, snapshot_state(target))
-    return _commit(
-        draft,
-        user,
-        "重做",
-        stage_changed=draft.stage != stage_before,
-        parent_version=current.version,
-        redo_version=target.redo_version,
-    )
-
-
-def history_state(draft: Draft) -> tuple[bool, bool]:
-    """(can undo, can redo) at the draft's current version, for the toolbar."""
-    known = getattr(draft, "_history", None)  # left by _commit for the version it made
-    if known is not None and known[0] == draft.version:
-        return known[1], known[2]
-    row = (
-        draft.revisions.filter(version=draft.version)
-        .values_list("parent_version", "redo_version")
-        .first()
-    )
-    return (row is not None and row[0] is not None, row is not None and row[1] is not None)
-
-
-@transaction.atomic
-def draft_restore(draft: Draft, *, user, version, revision_version: int) -> Draft:
-    draft = _lock(draft, version)
-    revision = draft.revisions.filter(version=revision_version).first()
-    if revision is None:
-        raise DraftError("找不到该历史版本。")
-    stage_before = draft.stage
-    _restore_state(draft, snapshot_state(revision))
-    return _commit(
-        draft, user, f"恢复到第 {revision.version} 版", stage_changed=draft.stage != stage_before
-    )
+    return versions.commit(draft, user, "修改编号样式")
 
 
 # --- library material -------------------------------------------------------------------
@@ -1465,14 +1034,14 @@ def reference_insert(draft: Draft, *, user, version, anchor_id, paragraph: Parag
     the drafter is in while that is still empty, else as body text right below it."""
     if paragraph.skeleton_id != draft.skeleton_id or paragraph.status == Status.REJECTED:
         raise DraftError("这段参考原文不属于本稿所用的骨架。")
-    draft = _lock(draft, version)
+    draft = versions.lock(draft, version)
     anchor = _get_item(draft, anchor_id) if anchor_id not in (None, "") else None
     if anchor is not None and not anchor.body.strip():
         anchor.body = plain_text(paragraph.text).strip()
         _check_text("", anchor.body)
         anchor.source_paragraph = paragraph
         anchor.save(update_fields=["body", "source_paragraph"])
-        _commit(draft, user, "插入参考原文")
+        versions.commit(draft, user, "插入参考原文")
         return anchor
     return draft_item_insert(
         draft,
@@ -1496,12 +1065,6 @@ def phrase_used(phrase: Phrase, *, user=None) -> None:
 # --- reading ----------------------------------------------------------------------------
 
 
-def draft_nodes(draft: Draft) -> list[Node]:
-    return tree_from_rows(
-        draft.items.values("id", "parent_id", "position", "numbered", "heading", "body", "hint")
-    )
-
-
 def draft_slot_names(draft: Draft) -> set[str]:
     """Every slot the draft's text uses."""
     names: set[str] = set()
@@ -1516,15 +1079,3 @@ def slot_menu(draft: Draft) -> list[str]:
     names = [n for n in STANDARD_SLOTS]
     names += sorted(n for n in draft.variables if n not in names)
     return names
-
-
-def draft_variables(draft: Draft) -> dict[str, str]:
-    """Slot values from the draft's fields and its own variables (custom ones included)."""
-    values = dict(draft.variables)
-    if draft.meeting_name:
-        values.setdefault("会议名称", draft.meeting_name)
-    if draft.speaker:
-        values.setdefault("讲话人", draft.speaker)
-    if draft.date:
-        values.setdefault("日期", format_date(draft.date))
-    return values

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
-from speechdraft.drafts import services
+from speechdraft.drafts import services, versions
 from speechdraft.drafts.access import draft_for_user, version_sent
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
@@ -30,6 +30,7 @@ from speechdraft.drafts.selectors import (
     drafts_for,
     drafts_search,
     drafts_trashed,
+    snapshot_document,
 )
 from speechdraft.drafts.services import (
     DraftError,
@@ -100,7 +101,7 @@ def carries_pending(view):
 def _editor_context(
     draft: Draft, *, editing: int | None = None, fresh: bool = False, **extra
 ) -> dict:
-    can_undo, can_redo = services.history_state(draft)
+    can_undo, can_redo = versions.history_state(draft)
     context = {
         "draft": draft,
         "doc": draft_document(draft, fresh=fresh),
@@ -502,7 +503,7 @@ def draft_numbering(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
-        services.draft_undo(draft, user=request.user, version=version_sent(request))
+        versions.draft_undo(draft, user=request.user, version=version_sent(request))
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, notice="已撤销。")
@@ -513,7 +514,7 @@ def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_redo(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
-        services.draft_redo(draft, user=request.user, version=version_sent(request))
+        versions.draft_redo(draft, user=request.user, version=version_sent(request))
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, notice="已重做。")
@@ -533,53 +534,22 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 def revision_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     revision = get_object_or_404(draft.revisions, version=version)
-    snapshot = _snapshot_draft(draft, revision)
-    return render(
-        request,
-        "drafts/preview.html",
-        {
-            "draft": snapshot,
-            "doc": _snapshot_document(snapshot, revision),
-            "revision": revision,
-            "live": draft,
-            "count_rule": COUNT_RULE,
-        },
-    )
-
-
-def _snapshot_draft(draft: Draft, revision) -> Draft:
-    import datetime
-
-    state = services.snapshot_state(revision)
-    copy = Draft(
-        pk=draft.pk,
-        owner=draft.owner,
-        title=state["title"],
-        meeting_name=state["meeting_name"],
-        speaker=state["speaker"],
-        variables=state["variables"],
-        numbering=state["numbering"],
-        stage=state["stage"],
-        version=revision.version,
-        date=datetime.date.fromisoformat(state["date"]) if state["date"] else None,
-    )
-    copy._snapshot_items = state["items"]
-    return copy
-
-
-def _snapshot_document(snapshot: Draft, revision):
-    from speechdraft.drafts.selectors import document_from_nodes
-    from speechdraft.text.outline import tree_from_rows
-
-    nodes = tree_from_rows(snapshot._snapshot_items)
-    return document_from_nodes(snapshot, nodes)
+    snapshot = versions.revision_snapshot(revision)
+    context = {
+        "draft": draft,
+        "shown": snapshot,
+        "doc": snapshot_document(snapshot),
+        "revision": revision,
+        "count_rule": COUNT_RULE,
+    }
+    return render(request, "drafts/preview.html", context)
 
 
 @require_POST
 def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
-        services.draft_restore(
+        versions.draft_restore(
             draft, user=request.user, version=version_sent(request), revision_version=version
         )
     except DraftError as exc:
@@ -592,7 +562,12 @@ def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpRespons
 @require_GET
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
-    context = {"draft": draft, "doc": draft_document(draft), "count_rule": COUNT_RULE}
+    context = {
+        "draft": draft,
+        "shown": draft,
+        "doc": draft_document(draft),
+        "count_rule": COUNT_RULE,
+    }
     return render(request, "drafts/preview.html", context)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,13 +14,14 @@ from django.utils import timezone
 
 from speechdraft.core.queueing import enqueue
 from speechdraft.drafts.models import Draft, Revision
-from speechdraft.drafts.selectors import document_from_nodes
-from speechdraft.drafts.services import snapshot_state
+from speechdraft.drafts.selectors import snapshot_document
+from speechdraft.drafts.snapshot import Snapshot
+from speechdraft.drafts.versions import revision_snapshot
 from speechdraft.exports.models import ExportJob, OfficeReference, Profile
 from speechdraft.ooxml.model import Block, ExportDocument, FontSettings
 from speechdraft.ooxml.render import render_docx
 from speechdraft.text.errors import UserError
-from speechdraft.text.outline import split_salutation, tree_from_rows
+from speechdraft.text.outline import split_salutation
 
 logger = logging.getLogger(__name__)
 PLACEHOLDER = "×××"
@@ -50,48 +50,18 @@ class ExportRefused(UserError):
         self.unfilled = unfilled or []
 
 
-@dataclass
-class _Version:
-    """A draft as it was at one version (from its revision), for rendering."""
-
-    title: str
-    meeting_name: str
-    speaker: str
-    date: datetime.date | None
-    variables: dict
-    numbering: dict
-    nodes: list
-
-
-def _version_of(draft: Draft, version: int) -> _Version:
+def _snapshot_of(draft: Draft, version: int) -> Snapshot:
+    """The draft as it was at `version` (from its revision)."""
     revision = Revision.objects.filter(draft=draft, version=version).first()
     if revision is None:
         raise ExportRefused("找不到要导出的版本，请刷新后重试。")
-    state = snapshot_state(revision)
-    nodes = tree_from_rows(state["items"])
-    return _Version(
-        title=state["title"],
-        meeting_name=state["meeting_name"],
-        speaker=state["speaker"],
-        date=datetime.date.fromisoformat(state["date"]) if state["date"] else None,
-        variables=state["variables"],
-        numbering=state["numbering"],
-        nodes=nodes,
-    )
+    return revision_snapshot(revision)
 
 
 def export_document(draft: Draft, version: int, *, placeholders: bool) -> ExportDocument:
     """The draft at `version` as the renderer's input: numbers computed, slots filled."""
-    v = _version_of(draft, version)
-    shadow = Draft(
-        title=v.title,
-        meeting_name=v.meeting_name,
-        speaker=v.speaker,
-        date=v.date,
-        variables=v.variables,
-        numbering=v.numbering,
-    )
-    view = document_from_nodes(shadow, v.nodes)
+    snapshot = _snapshot_of(draft, version)
+    view = snapshot_document(snapshot)
     if view.unfilled and not placeholders:
         names = "、".join(view.unfilled)
         raise ExportRefused(
@@ -127,7 +97,11 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> Export
         elif paragraphs:
             blocks.append(Block(kind="paragraph", level=0, body="\n".join(paragraphs)))
     return ExportDocument(
-        title=v.title, speaker=v.speaker or None, date=v.date, salutation=salutation, blocks=blocks
+        title=snapshot.title,
+        speaker=snapshot.speaker or None,
+        date=snapshot.date,
+        salutation=salutation,
+        blocks=blocks,
     )
 
 

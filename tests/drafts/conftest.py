@@ -10,7 +10,8 @@ def draft(alice):
 
 def outline(draft):
     """The draft as the reader sees it: (number, heading or body start) in reading order."""
-    from speechdraft.drafts.services import draft_nodes, draft_variables
+    from speechdraft.drafts.selectors import draft_nodes
+    from speechdraft.drafts.snapshot import draft_variables
     from speechdraft.text.outline import render_blocks, slot_values
 
     roots = draft_nodes(draft)

@@ -11,7 +11,8 @@ from docx import Document
 
 from speechdraft.drafts.models import DraftItem, default_numbering
 from speechdraft.drafts.selectors import draft_document
-from speechdraft.drafts.services import _commit, draft_create
+from speechdraft.drafts.services import draft_create
+from speechdraft.drafts.versions import commit
 from speechdraft.exports.services import export_document
 from speechdraft.ooxml.render import render_docx
 from speechdraft.review.services import draft_review
@@ -92,7 +93,7 @@ def build(alice, numbering):
         )
         if depth:
             parents[depth] = item
-    _commit(draft, alice, "测试大纲")
+    commit(draft, alice, "测试大纲")
     return draft
 
 

@@ -5,17 +5,19 @@ import json
 
 import pytest
 
-from speechdraft.drafts import services
+from speechdraft.drafts import versions
 from speechdraft.drafts.models import DraftItem, Revision
 from speechdraft.drafts.services import (
     ItemEdit,
-    RevisionQuotaExceeded,
-    TooManyChanges,
     draft_copy,
     draft_create,
     draft_item_save,
     draft_item_step,
     draft_trash,
+)
+from speechdraft.drafts.versions import (
+    RevisionQuotaExceeded,
+    TooManyChanges,
     revision_bytes_of,
 )
 
@@ -126,7 +128,7 @@ def test_over_the_quota_the_editor_says_why_and_keeps_the_text(
 def clock(monkeypatch):
     """The rate window's clock, at the start of a minute."""
     now = [1_800_000_000.0]
-    monkeypatch.setattr(services, "_clock", lambda: now[0])
+    monkeypatch.setattr(versions, "_clock", lambda: now[0])
     return now
 
 
@@ -173,7 +175,7 @@ def test_with_the_cache_down_changes_are_not_limited(draft, alice, settings, clo
     def unreachable(key, delta=1, version=None):
         raise ValueError("the cache is unavailable")
 
-    monkeypatch.setattr(services.cache, "incr", unreachable)
+    monkeypatch.setattr(versions.cache, "incr", unreachable)
     for _ in range(3):
         up(draft, alice)
 

@@ -19,12 +19,9 @@ from hypothesis import strategies as st
 from speechdraft.drafts import revisions
 from speechdraft.drafts.models import DraftItem, Revision
 from speechdraft.drafts.services import (
-    ITEM_FIELDS,
     Details,
     DraftError,
     ItemEdit,
-    RevisionQuotaExceeded,
-    TooManyChanges,
     draft_create,
     draft_details_update,
     draft_item_delete,
@@ -36,11 +33,16 @@ from speechdraft.drafts.services import (
     draft_item_step,
     draft_item_update,
     draft_numbering_update,
+    placement_for,
+)
+from speechdraft.drafts.snapshot import ITEM_FIELDS
+from speechdraft.drafts.versions import (
+    RevisionQuotaExceeded,
+    TooManyChanges,
     draft_redo,
     draft_restore,
     draft_undo,
-    placement_for,
-    snapshot_state,
+    revision_snapshot,
 )
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +82,7 @@ def assert_history_exact(draft, expected: dict[int, dict]) -> None:
     rows = list(Revision.objects.filter(draft=draft).order_by("version"))
     assert rows and rows[0].kind == Revision.Kind.FULL
     for revision in rows:
-        assert snapshot_state(revision) == in_order(expected[revision.version]), revision
+        assert revision_snapshot(revision).state() == in_order(expected[revision.version]), revision
     whole = revisions.chain_states((r.version, r.snapshot) for r in rows)
     for version, state in whole:
         assert state == in_order(expected[version]), version
@@ -267,7 +269,7 @@ def long_draft(user, *, parts: int, per_part: int, chars: int):
 def test_a_move_on_a_million_character_draft_stores_its_positions_not_the_text(alice):
     draft = long_draft(alice, parts=50, per_part=20, chars=1000)
     assert draft.char_count >= 1_000_000
-    whole = len(revisions.encode_full(snapshot_state(draft.revisions.first())))
+    whole = len(revision_snapshot(draft.revisions.first()).to_bytes())
     assert whole > 1_000_000  # what every click stored before: the whole text, compressed
     part = draft.items.filter(parent=None).order_by("position")[7]
     paragraph = draft.items.get(parent=part, position=5)
@@ -278,14 +280,14 @@ def test_a_move_on_a_million_character_draft_stores_its_positions_not_the_text(a
     assert move.kind == Revision.Kind.DELTA
     assert len(move.snapshot) < 500  # two positions changed
     assert draft.revision_bytes - start == len(move.snapshot)
-    assert snapshot_state(move) == in_order(old_encoding(draft))
+    assert revision_snapshot(move).state() == in_order(old_encoding(draft))
 
     draft_undo(draft, user=alice, version=draft.version)
     undo = draft.revisions.get(version=draft.version)
     assert len(undo.snapshot) < 500
     paragraph.refresh_from_db()
     assert paragraph.position == 5
-    before = snapshot_state(draft.revisions.get(version=move.version - 1))
+    before = revision_snapshot(draft.revisions.get(version=move.version - 1)).state()
     assert dict(draft.items.values_list("id", "position")) == {
         i["id"]: i["position"] for i in before["items"]
     }
@@ -329,7 +331,7 @@ def test_revisions_written_before_deltas_stay_readable(draft, alice):
         del item["hint"], item["source_section_id"]
     old = zlib.compress(json.dumps(state, ensure_ascii=False).encode(), 3)
     Revision.objects.filter(draft=draft, version=1).update(snapshot=old, kind="full")
-    assert snapshot_state(draft.revisions.get(version=1)) == state
+    assert revision_snapshot(draft.revisions.get(version=1)).state() == state
 
     item = draft.items.filter(numbered=True).first()
     draft_item_update(
@@ -337,7 +339,7 @@ def test_revisions_written_before_deltas_stay_readable(draft, alice):
     )
     after = draft.revisions.get(version=draft.version)
     assert after.kind == Revision.Kind.DELTA
-    assert snapshot_state(after) == in_order(old_encoding(draft))
+    assert revision_snapshot(after).state() == in_order(old_encoding(draft))
     draft_undo(draft, user=alice, version=draft.version)
     item.refresh_from_db()
     assert item.heading != "新"
@@ -351,7 +353,7 @@ def test_a_missing_revision_fails_loudly_rather_than_read_as_another_text(draft,
         )
     Revision.objects.filter(draft=draft, version=3).delete()
     with pytest.raises(revisions.BrokenChain):
-        snapshot_state(draft.revisions.get(version=4))
+        revision_snapshot(draft.revisions.get(version=4))
 
 
 def test_a_change_that_rewrites_most_of_the_draft_is_stored_whole(draft, alice):
@@ -368,7 +370,7 @@ def test_a_change_that_rewrites_most_of_the_draft_is_stored_whole(draft, alice):
     )
     revision = draft.revisions.get(version=draft.version)
     assert revision.kind == Revision.Kind.FULL
-    assert snapshot_state(revision) == in_order(old_encoding(draft))
+    assert revision_snapshot(revision).state() == in_order(old_encoding(draft))
 
 
 def test_the_counter_of_drafts_written_before_it_is_filled_in_by_the_migration(draft, alice):

@@ -2,9 +2,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from speechdraft.drafts.errors import STALE_MESSAGE
 from speechdraft.drafts.models import DraftItem
+from speechdraft.drafts.selectors import draft_nodes
 from speechdraft.drafts.services import (
-    STALE_MESSAGE,
     Details,
     DraftError,
     Placement,
@@ -17,11 +18,12 @@ from speechdraft.drafts.services import (
     draft_item_outdent,
     draft_item_step,
     draft_item_update,
-    draft_nodes,
     draft_numbering_update,
+)
+from speechdraft.drafts.snapshot import draft_variables
+from speechdraft.drafts.versions import (
     draft_restore,
     draft_undo,
-    draft_variables,
 )
 from speechdraft.text.outline import reading_paragraphs, render_blocks, slot_values
 from tests.drafts.conftest import outline

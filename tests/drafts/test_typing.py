@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from speechdraft.drafts.models import DraftItem, Revision
 from speechdraft.drafts.services import (
-    TYPING_GROUP_SECONDS,
     DraftError,
     ItemConflict,
     ItemEdit,
@@ -18,12 +17,15 @@ from speechdraft.drafts.services import (
     draft_item_save,
     draft_item_step,
     draft_items_update,
-    draft_redo,
-    draft_undo,
-    history_state,
     pending_edits,
     placement_for,
     placement_for_material,
+)
+from speechdraft.drafts.versions import (
+    TYPING_GROUP_SECONDS,
+    draft_redo,
+    draft_undo,
+    history_state,
 )
 
 pytestmark = pytest.mark.django_db

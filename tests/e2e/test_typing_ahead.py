@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from speechdraft.drafts import services
+from speechdraft.drafts import versions
 from speechdraft.drafts.models import DraftItem
 from tests.e2e.pages import idle, open_speech, own, part, type_at_end
 
@@ -18,13 +18,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def slow_server(monkeypatch):
     """Every change takes a second at the server, as on a loaded office machine."""
-    commit = services._commit
+    commit = versions.commit
 
     def slow(*args, **kwargs):
         time.sleep(1.0)
         return commit(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_commit", slow)
+    monkeypatch.setattr(versions, "commit", slow)
 
 
 def points_of_part_two(page):

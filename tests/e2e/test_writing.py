@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from speechdraft.drafts import services
+from speechdraft.drafts import versions
 from speechdraft.drafts.models import Draft, DraftItem, Revision
 from tests.e2e.pages import drag, idle, open_speech, own, part, row_of, settled, type_at_end
 
@@ -141,7 +141,7 @@ def test_undo_takes_back_the_typing_and_redo_brings_it_back(page, live_server, s
 def test_text_typed_while_an_action_is_on_its_way_is_kept(page, live_server, speech, monkeypatch):
     """Every change takes a second at the server: typing goes on meanwhile and is not lost when
     the outline comes back."""
-    slow_commit = services._commit
+    slow_commit = versions.commit
 
     def commit(*args, **kwargs):
         import time
@@ -149,7 +149,7 @@ def test_text_typed_while_an_action_is_on_its_way_is_kept(page, live_server, spe
         time.sleep(1.0)
         return slow_commit(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_commit", commit)
+    monkeypatch.setattr(versions, "commit", commit)
     open_speech(page, live_server, speech)
     body = own(part(page, 1), "body")
     type_at_end(page, body, "先写的半句，")

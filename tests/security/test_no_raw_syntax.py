@@ -56,6 +56,7 @@ def world(alice, sample_library):
         "item_id": draft.items.first().pk,
         "version": draft.version,
         "run_id": run.pk,
+        "paragraph_id": skeleton.paragraphs.filter(status=Status.APPROVED).first().pk,
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -127,12 +127,25 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> Export
         elif paragraphs:
             blocks.append(Block(kind="paragraph", level=0, body="\n".join(paragraphs)))
     return ExportDocument(
-        title=v.title, speaker=v.speaker or None, date=v.date, salutation=salutation, blocks=blocks
+        title=v.title,
+        speaker=v.speaker or None,
+        date=v.date,
+        salutation=salutation,
+        blocks=blocks,
+        author=drafter_name(draft),
     )
 
 
+def drafter_name(draft: Draft) -> str:
+    """The drafter (起草人) as the file's author: the full name, else the username."""
+    owner = draft.owner
+    return owner.get_full_name().strip() or owner.get_username()
+
+
 def render_bytes(draft: Draft, version: int, *, profile: str, placeholders: bool) -> bytes:
-    document = export_document(draft, version, placeholders=placeholders)
+    document = replace(
+        export_document(draft, version, placeholders=placeholders), exported_at=timezone.now()
+    )
     fonts = FontSettings.system() if settings.EXPORT_FONTS == "system" else FontSettings()
     reference = OfficeReference.objects.filter(is_default=True).first()
     data = reference.file.read() if reference else None

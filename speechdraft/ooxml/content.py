@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,8 @@ class Content:
     byline: list[str]
     salutation: str
     blocks: list[tuple[Block, str, str, list[str]]]  # block, number, heading, body paragraphs
+    author: str = ""
+    exported_at: datetime.datetime | None = None
 
 
 def prepare(doc: ExportDocument, date_style: str) -> Content:
@@ -53,6 +56,8 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
         byline=byline,
         salutation=_one_line(doc.salutation),
         blocks=[],
+        author=_one_line(doc.author),
+        exported_at=doc.exported_at,
     )
     for position, block in enumerate(doc.blocks, start=1):
         if block.kind not in ("paragraph", "heading"):

@@ -122,3 +122,7 @@ class ExportDocument:
     date: datetime.date | None = None
     salutation: str | None = None
     blocks: Sequence[Block] = field(default_factory=list)
+    # Document properties (docProps/core.xml): the drafter's name as creator and last editor,
+    # and the export time as created and modified. None keeps the reference's own values.
+    author: str | None = None
+    exported_at: datetime.datetime | None = None

@@ -173,6 +173,18 @@ def styles_xml() -> str:
         '<w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/>'
         "<w:unhideWhenUsed/></w:style>",
     ]
+    # Word's built-in heading styles (ids, names and outline levels as Word writes them), on
+    # which the speech's headings are based: readers that know only those (pandoc, screen
+    # readers, other editors' outlines) see the headings. Neutral: Normal's face and size,
+    # not bold, not coloured; the speech's own heading styles carry the GB/T fonts.
+    for level in range(1, 5):
+        styles.append(
+            f'<w:style w:type="paragraph" w:styleId="Heading{level}">'
+            f'<w:name w:val="heading {level}"/><w:basedOn w:val="Normal"/>'
+            '<w:next w:val="SdBody"/><w:uiPriority w:val="9"/><w:unhideWhenUsed/><w:qFormat/>'
+            f'<w:pPr><w:keepNext/><w:outlineLvl w:val="{level - 1}"/></w:pPr>'
+            '<w:rPr><w:b w:val="0"/><w:bCs w:val="0"/></w:rPr></w:style>'
+        )
     for role in ROLES:
         head = (
             f'<w:style w:type="{role.kind}" w:customStyle="1" w:styleId="{role.style_id}">'
@@ -185,8 +197,9 @@ def styles_xml() -> str:
             )
             continue
         layout, following = _PARAGRAPH_LAYOUT[role.key]
+        based = f"Heading{role.key[-1]}" if role.key.startswith("heading") else "Normal"
         styles.append(
-            head + f'<w:basedOn w:val="Normal"/><w:next w:val="{following}"/>'
+            head + f'<w:basedOn w:val="{based}"/><w:next w:val="{following}"/>'
             f'<w:uiPriority w:val="1"/><w:qFormat/><w:pPr>{layout}</w:pPr><w:rPr/></w:style>'
         )
     return (

@@ -21,6 +21,7 @@ from speechdraft.exports.models import ExportJob, OfficeReference, Profile
 from speechdraft.ooxml.model import Block, ExportDocument, FontSettings
 from speechdraft.ooxml.render import render_docx
 from speechdraft.text.errors import UserError
+from speechdraft.text.meetings import occasion_subtitle
 from speechdraft.text.outline import split_salutation, tree_from_rows
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> Export
         date=v.date,
         salutation=salutation,
         blocks=blocks,
+        subtitle=occasion_subtitle(v.title, v.meeting_name, always=settings.EXPORT_ALWAYS_SUBTITLE),
         author=drafter_name(draft),
     )
 

@@ -26,6 +26,7 @@ from speechdraft.text.outline import split_salutation, tree_from_rows
 
 logger = logging.getLogger(__name__)
 PLACEHOLDER = "×××"
+DRAFT_FOR_COMMENT = "征求意见稿"
 UNAVAILABLE = "导出服务暂不可用，请稍后点“重试”。"
 # Runs of one job, whether retried after an error or delivered again because its worker process
 # died (acks_late + reject_on_worker_lost): a render that kills its worker every time would
@@ -135,6 +136,7 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> Export
         blocks=blocks,
         subtitle=occasion_subtitle(v.title, v.meeting_name, always=settings.EXPORT_ALWAYS_SUBTITLE),
         author=drafter_name(draft),
+        mark=DRAFT_FOR_COMMENT if placeholders else None,
     )
 
 

@@ -26,6 +26,13 @@ def _paragraph(style_id: str, runs: str = "") -> str:
 
 def body_xml(content: Content, ids: dict[str, str], title_width: int) -> list[str]:
     out: list[str] = []
+    if content.mark:
+        # Top right of the first page; right-aligned directly too, for a reference's style.
+        style = _attr(ids.get("mark", ids["salutation"]))
+        out.append(
+            f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="right"/></w:pPr>'
+            f"{_run(content.mark)}</w:p>"
+        )
     title_lines = [part for line in content.title for part in split_title(line, title_width)]
     if title_lines:
         breaks = "<w:br/>".join(

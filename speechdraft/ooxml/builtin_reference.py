@@ -137,6 +137,7 @@ DOCUMENT = (
 
 # Structure only: fonts, sizes, spacing and indents are filled in by styles.format_styles.
 _PARAGRAPH_LAYOUT = {
+    "mark": ('<w:keepNext/><w:jc w:val="right"/>', "SdTitle"),
     "title": ('<w:keepNext/><w:snapToGrid w:val="0"/><w:jc w:val="center"/>', "SdByline"),
     "subtitle": ('<w:keepNext/><w:jc w:val="center"/>', "SdByline"),
     "byline": ('<w:keepNext/><w:jc w:val="center"/>', "SdBody"),
@@ -219,6 +220,7 @@ SAMPLE = ExportDocument(
     speaker="市长 张三",
     date=datetime.date(2024, 3, 5),
     salutation="同志们：",
+    mark="征求意见稿",
     blocks=[
         Block("paragraph", body="这是“讲话稿正文”样式：仿宋_GB2312 三号，首行缩进两个字符。"),
         Block("heading", 1, "一、", "这是“讲话稿一级标题”样式（黑体）"),

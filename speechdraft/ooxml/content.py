@@ -42,6 +42,7 @@ class Content:
     salutation: str
     blocks: list[tuple[Block, str, str, list[str]]]  # block, number, heading, body paragraphs
     author: str = ""
+    mark: str = ""
     exported_at: datetime.datetime | None = None
 
 
@@ -57,6 +58,7 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
         salutation=_one_line(doc.salutation),
         blocks=[],
         author=_one_line(doc.author),
+        mark=_one_line(doc.mark),
         exported_at=doc.exported_at,
     )
     for position, block in enumerate(doc.blocks, start=1):
@@ -69,7 +71,7 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
         content.blocks.append(
             (block, _one_line(block.number), _one_line(block.heading), _lines(block.body))
         )
-    texts = [*content.title, *content.subtitle, *content.byline, content.salutation]
+    texts = [content.mark, *content.title, *content.subtitle, *content.byline, content.salutation]
     for _block, number, heading, body in content.blocks:
         texts.extend([number, heading, *body])
     _check_slots(texts)

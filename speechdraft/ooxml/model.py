@@ -126,3 +126,5 @@ class ExportDocument:
     # and the export time as created and modified. None keeps the reference's own values.
     author: str | None = None
     exported_at: datetime.datetime | None = None
+    # What the copy is, set top right on its first page as offices mark it: 征求意见稿 ….
+    mark: str | None = None

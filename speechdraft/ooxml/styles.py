@@ -42,6 +42,10 @@ class Role:
 
 
 ROLES: tuple[Role, ...] = (
+    # Not required: with an office's reference lacking it, the mark takes the salutation's.
+    Role(
+        "mark", "SdMark", "讲话稿标注", "paragraph", "level1", "text", indent=False, required=False
+    ),
     Role("title", "SdTitle", "讲话稿标题", "paragraph", "title", "title", bold="bold_title"),
     Role("subtitle", "SdSubtitle", "讲话稿副标题", "paragraph", "subtitle", "text"),
     Role("byline", "SdByline", "讲话稿署名", "paragraph", "speaker", "text"),

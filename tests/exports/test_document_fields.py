@@ -66,3 +66,12 @@ def test_a_title_naming_the_meeting_gets_a_subtitle_only_if_always(alice, settin
     settings.EXPORT_ALWAYS_SUBTITLE = True
     doc = export_document(draft, draft.version, placeholders=False)
     assert doc.subtitle == "——在全市经济工作会议上的讲话"
+
+
+@pytest.mark.django_db
+def test_a_draft_for_comment_is_marked_on_its_first_page(alice):
+    draft = filled_draft(alice)
+    marked = render_bytes(draft, draft.version, profile="gongwen", placeholders=True)
+    assert docx_texts(marked)[:2] == ["征求意见稿", "在全市经济工作会议上的讲话"]
+    final = render_bytes(draft, draft.version, profile="gongwen", placeholders=False)
+    assert "征求意见稿" not in docx_texts(final)

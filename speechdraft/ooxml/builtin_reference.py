@@ -136,17 +136,33 @@ DOCUMENT = (
 )
 
 # Structure only: fonts, sizes, spacing and indents are filled in by styles.format_styles.
+# Pagination: body paragraphs (run-in headings among them) have widow and orphan control, so
+# no page starts with a paragraph's last line alone or ends with its first line alone; the
+# head block and standalone headings stay with what follows and are never split.
+_KEEP = "<w:keepNext/><w:keepLines/>"
 _PARAGRAPH_LAYOUT = {
     "mark": ('<w:keepNext/><w:jc w:val="right"/>', "SdTitle"),
-    "title": ('<w:keepNext/><w:snapToGrid w:val="0"/><w:jc w:val="center"/>', "SdByline"),
-    "subtitle": ('<w:keepNext/><w:jc w:val="center"/>', "SdByline"),
+    "title": (_KEEP + '<w:snapToGrid w:val="0"/><w:jc w:val="center"/>', "SdByline"),
+    "subtitle": (_KEEP + '<w:jc w:val="center"/>', "SdByline"),
     "byline": ('<w:keepNext/><w:jc w:val="center"/>', "SdBody"),
     "salutation": ('<w:jc w:val="left"/>', "SdBody"),
-    "body": ('<w:jc w:val="both"/>', "SdBody"),
-    "heading1": ('<w:keepNext/><w:jc w:val="both"/><w:outlineLvl w:val="0"/>', "SdBody"),
-    "heading2": ('<w:keepNext/><w:jc w:val="both"/><w:outlineLvl w:val="1"/>', "SdBody"),
-    "heading3": ('<w:keepNext/><w:jc w:val="both"/><w:outlineLvl w:val="2"/>', "SdBody"),
-    "heading4": ('<w:keepNext/><w:jc w:val="both"/><w:outlineLvl w:val="3"/>', "SdBody"),
+    "body": ('<w:widowControl/><w:jc w:val="both"/>', "SdBody"),
+    "heading1": (
+        _KEEP + '<w:widowControl/><w:jc w:val="both"/><w:outlineLvl w:val="0"/>',
+        "SdBody",
+    ),
+    "heading2": (
+        _KEEP + '<w:widowControl/><w:jc w:val="both"/><w:outlineLvl w:val="1"/>',
+        "SdBody",
+    ),
+    "heading3": (
+        _KEEP + '<w:widowControl/><w:jc w:val="both"/><w:outlineLvl w:val="2"/>',
+        "SdBody",
+    ),
+    "heading4": (
+        _KEEP + '<w:widowControl/><w:jc w:val="both"/><w:outlineLvl w:val="3"/>',
+        "SdBody",
+    ),
     "page_number": ('<w:snapToGrid w:val="0"/>', "SdPageNumber"),
 }
 
@@ -155,7 +171,7 @@ def styles_xml() -> str:
     styles = [
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
         '<w:name w:val="Normal"/><w:qFormat/>'
-        # No widow control: every body page is filled to its 22 lines. No snapping to the
+        # Widow control is the body and heading styles' (not the footers'). No snapping to the
         # character grid: exact line spacing and condensed letter spacing do its work (see
         # model.Profile.letter_spacing), the grid itself stays for Word's page setup.
         '<w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'

@@ -7,7 +7,7 @@ import datetime
 
 from lxml import etree
 
-from speechdraft.ooxml.body import body_xml
+from speechdraft.ooxml.body import Measure, body_xml
 from speechdraft.ooxml.content import Content
 from speechdraft.ooxml.model import FontSettings, Profile
 from speechdraft.ooxml.package import Package
@@ -95,9 +95,15 @@ def compose(
     title_pt = int(half_points) / 2 if half_points.isdigit() else profile.title_size
     width, _height = type_area(section)
     title_width = max(4, int(width / 20 // title_pt))
+    # Headings are measured only where this code set their type (the built-in reference, or
+    # a profile applied to an office's): an office's own styles are taken as they are.
+    measures = None
+    if grid is not None:
+        size = round(profile.text_size * 20)
+        measures = {level: Measure(width, size, grid[1], 2 * size) for level in range(1, 5)}
 
     fragment = etree.fromstring(
-        f'<w:body xmlns:w="{W_NS}">{"".join(body_xml(content, ids, title_width))}</w:body>',
+        f'<w:body xmlns:w="{W_NS}">{"".join(body_xml(content, ids, title_width, measures))}</w:body>',
         PARSER,
     )
     for child in list(body):

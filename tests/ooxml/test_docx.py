@@ -459,7 +459,8 @@ def test_the_large_profile_changes_only_sizes_spacing_and_page_number_alignment(
     body = large.paragraph("今年以来")
     assert font_and_size(large, body) == ("仿宋_GB2312", 44)
     assert font_and_size(large, large.paragraph("一、坚定信心")) == ("黑体", 44)
-    assert font_and_size(large, large.paragraph("在全市")) == ("方正小标宋简体", 44)
+    # The title stays larger than the text: 一号 over 二号.
+    assert font_and_size(large, large.paragraph("在全市")) == ("方正小标宋简体", 52)
     pitch = int(large.paragraph_property(body, "spacing", "line"))
     assert pitch > 579
     assert large.section.find(w("docGrid")).get(w("linePitch")) == str(pitch)

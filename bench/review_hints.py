@@ -40,7 +40,7 @@ DRAFT_ITEMS = 300
 SENTENCE = "第{n}稿第{i}段：要坚持稳中求进工作总基调，统筹推进各项工作，推动第{i}项任务取得新成效。"
 
 
-def legacy_reuse_sources(draft, subset):
+def legacy_reuse_sources(draft, subset, per_line=None):
     """The request's work before issue 17: sync the corpus index, then hash up to 5,000 of
     the drafter's other items into an index in memory (what `_reuse_sources` did)."""
     services.reuse_index_sync()

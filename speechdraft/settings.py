@@ -266,6 +266,10 @@ if EXPORT_FONTS not in ("standard", "system"):
 EXPORT_DATE_STYLE = env_str("EXPORT_DATE_STYLE", "arabic")
 if EXPORT_DATE_STYLE not in ("arabic", "chinese"):
     raise EnvError(f"EXPORT_DATE_STYLE={EXPORT_DATE_STYLE!r} must be arabic or chinese")
+# The line ——在{会议名称}上的讲话 under the title: by default only under a theme title (one
+# that does not itself name the meeting, speechdraft.text.meetings.names_occasion); True: under
+# every title, whenever the draft has a meeting name.
+EXPORT_ALWAYS_SUBTITLE = env_bool("EXPORT_ALWAYS_SUBTITLE", default=False)
 # A job still queued or running after this many seconds is considered lost and can be retried.
 EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 300, minimum=10)
 

@@ -24,8 +24,11 @@ MISSING_PROGRAMS = {
     "chromium": "浏览器测试",
     "LibreOffice": "Word 版式检查",
     "poppler-utils": "Word 版式检查",
+    "pandoc": "Word 标题读取检查",
 }
-INSTALL_PROGRAMS = "apt-get install chromium libreoffice-writer-nogui poppler-utils fonts-noto-cjk"
+INSTALL_PROGRAMS = (
+    "apt-get install chromium libreoffice-writer-nogui poppler-utils fonts-noto-cjk pandoc"
+)
 _MISSING_RE = re.compile(rf"(?:Skipped: )?({'|'.join(MISSING_PROGRAMS)}) not installed")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,10 +22,12 @@ from speechdraft.exports.models import ExportJob, OfficeReference, Profile
 from speechdraft.ooxml.model import Block, ExportDocument, FontSettings
 from speechdraft.ooxml.render import render_docx
 from speechdraft.text.errors import UserError
+from speechdraft.text.meetings import occasion_subtitle
 from speechdraft.text.outline import split_salutation
 
 logger = logging.getLogger(__name__)
 PLACEHOLDER = "×××"
+DRAFT_FOR_COMMENT = "征求意见稿"
 UNAVAILABLE = "导出服务暂不可用，请稍后点“重试”。"
 # Runs of one job, whether retried after an error or delivered again because its worker process
 # died (acks_late + reject_on_worker_lost): a render that kills its worker every time would
@@ -102,11 +105,24 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> Export
         date=snapshot.date,
         salutation=salutation,
         blocks=blocks,
+        subtitle=occasion_subtitle(
+            snapshot.title, snapshot.meeting_name, always=settings.EXPORT_ALWAYS_SUBTITLE
+        ),
+        author=drafter_name(draft),
+        mark=DRAFT_FOR_COMMENT if placeholders else None,
     )
 
 
+def drafter_name(draft: Draft) -> str:
+    """The drafter (起草人) as the file's author: the full name, else the username."""
+    owner = draft.owner
+    return owner.get_full_name().strip() or owner.get_username()
+
+
 def render_bytes(draft: Draft, version: int, *, profile: str, placeholders: bool) -> bytes:
-    document = export_document(draft, version, placeholders=placeholders)
+    document = replace(
+        export_document(draft, version, placeholders=placeholders), exported_at=timezone.now()
+    )
     fonts = FontSettings.system() if settings.EXPORT_FONTS == "system" else FontSettings()
     reference = OfficeReference.objects.filter(is_default=True).first()
     data = reference.file.read() if reference else None

@@ -136,16 +136,33 @@ DOCUMENT = (
 )
 
 # Structure only: fonts, sizes, spacing and indents are filled in by styles.format_styles.
+# Pagination: body paragraphs (run-in headings among them) have widow and orphan control, so
+# no page starts with a paragraph's last line alone or ends with its first line alone; the
+# head block and standalone headings stay with what follows and are never split.
+_KEEP = "<w:keepNext/><w:keepLines/>"
 _PARAGRAPH_LAYOUT = {
-    "title": ('<w:keepNext/><w:snapToGrid w:val="0"/><w:jc w:val="center"/>', "SdByline"),
-    "subtitle": ('<w:keepNext/><w:jc w:val="center"/>', "SdByline"),
+    "mark": ('<w:keepNext/><w:jc w:val="right"/>', "SdTitle"),
+    "title": (_KEEP + '<w:snapToGrid w:val="0"/><w:jc w:val="center"/>', "SdByline"),
+    "subtitle": (_KEEP + '<w:jc w:val="center"/>', "SdByline"),
     "byline": ('<w:keepNext/><w:jc w:val="center"/>', "SdBody"),
     "salutation": ('<w:jc w:val="left"/>', "SdBody"),
-    "body": ('<w:jc w:val="both"/>', "SdBody"),
-    "heading1": ('<w:keepNext/><w:jc w:val="both"/><w:outlineLvl w:val="0"/>', "SdBody"),
-    "heading2": ('<w:keepNext/><w:jc w:val="both"/><w:outlineLvl w:val="1"/>', "SdBody"),
-    "heading3": ('<w:keepNext/><w:jc w:val="both"/><w:outlineLvl w:val="2"/>', "SdBody"),
-    "heading4": ('<w:keepNext/><w:jc w:val="both"/><w:outlineLvl w:val="3"/>', "SdBody"),
+    "body": ('<w:widowControl/><w:jc w:val="both"/>', "SdBody"),
+    "heading1": (
+        _KEEP + '<w:widowControl/><w:jc w:val="both"/><w:outlineLvl w:val="0"/>',
+        "SdBody",
+    ),
+    "heading2": (
+        _KEEP + '<w:widowControl/><w:jc w:val="both"/><w:outlineLvl w:val="1"/>',
+        "SdBody",
+    ),
+    "heading3": (
+        _KEEP + '<w:widowControl/><w:jc w:val="both"/><w:outlineLvl w:val="2"/>',
+        "SdBody",
+    ),
+    "heading4": (
+        _KEEP + '<w:widowControl/><w:jc w:val="both"/><w:outlineLvl w:val="3"/>',
+        "SdBody",
+    ),
     "page_number": ('<w:snapToGrid w:val="0"/>', "SdPageNumber"),
 }
 
@@ -154,7 +171,7 @@ def styles_xml() -> str:
     styles = [
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal">'
         '<w:name w:val="Normal"/><w:qFormat/>'
-        # No widow control: every body page is filled to its 22 lines. No snapping to the
+        # Widow control is the body and heading styles' (not the footers'). No snapping to the
         # character grid: exact line spacing and condensed letter spacing do its work (see
         # model.Profile.letter_spacing), the grid itself stays for Word's page setup.
         '<w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
@@ -173,6 +190,18 @@ def styles_xml() -> str:
         '<w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/>'
         "<w:unhideWhenUsed/></w:style>",
     ]
+    # Word's built-in heading styles (ids, names and outline levels as Word writes them), on
+    # which the speech's headings are based: readers that know only those (pandoc, screen
+    # readers, other editors' outlines) see the headings. Neutral: Normal's face and size,
+    # not bold, not coloured; the speech's own heading styles carry the GB/T fonts.
+    for level in range(1, 5):
+        styles.append(
+            f'<w:style w:type="paragraph" w:styleId="Heading{level}">'
+            f'<w:name w:val="heading {level}"/><w:basedOn w:val="Normal"/>'
+            '<w:next w:val="SdBody"/><w:uiPriority w:val="9"/><w:unhideWhenUsed/><w:qFormat/>'
+            f'<w:pPr><w:keepNext/><w:outlineLvl w:val="{level - 1}"/></w:pPr>'
+            '<w:rPr><w:b w:val="0"/><w:bCs w:val="0"/></w:rPr></w:style>'
+        )
     for role in ROLES:
         head = (
             f'<w:style w:type="{role.kind}" w:customStyle="1" w:styleId="{role.style_id}">'
@@ -185,8 +214,9 @@ def styles_xml() -> str:
             )
             continue
         layout, following = _PARAGRAPH_LAYOUT[role.key]
+        based = f"Heading{role.key[-1]}" if role.key.startswith("heading") else "Normal"
         styles.append(
-            head + f'<w:basedOn w:val="Normal"/><w:next w:val="{following}"/>'
+            head + f'<w:basedOn w:val="{based}"/><w:next w:val="{following}"/>'
             f'<w:uiPriority w:val="1"/><w:qFormat/><w:pPr>{layout}</w:pPr><w:rPr/></w:style>'
         )
     return (
@@ -206,6 +236,7 @@ SAMPLE = ExportDocument(
     speaker="市长 张三",
     date=datetime.date(2024, 3, 5),
     salutation="同志们：",
+    mark="征求意见稿",
     blocks=[
         Block("paragraph", body="这是“讲话稿正文”样式：仿宋_GB2312 三号，首行缩进两个字符。"),
         Block("heading", 1, "一、", "这是“讲话稿一级标题”样式（黑体）"),

@@ -3,15 +3,28 @@ what every export and the build of the built-in reference do."""
 
 from __future__ import annotations
 
+import datetime
+
 from lxml import etree
 
-from speechdraft.ooxml.body import body_xml
+from speechdraft.ooxml.body import Measure, body_xml
 from speechdraft.ooxml.content import Content
 from speechdraft.ooxml.model import FontSettings, Profile
 from speechdraft.ooxml.package import Package
 from speechdraft.ooxml.page import EMPTY_SECTION, format_page_numbers, format_section, type_area
 from speechdraft.ooxml.reference import strip_external
-from speechdraft.ooxml.schema import DC_NS, PARSER, RT_CORE, RT_FONT_TABLE, RT_STYLES, W_NS, w
+from speechdraft.ooxml.schema import (
+    CP_NS,
+    DC_NS,
+    DCTERMS_NS,
+    PARSER,
+    RT_CORE,
+    RT_FONT_TABLE,
+    RT_STYLES,
+    W_NS,
+    XSI_NS,
+    w,
+)
 from speechdraft.ooxml.styles import (
     REQUIRED_STYLES,
     ROLE_BY_KEY,
@@ -82,9 +95,15 @@ def compose(
     title_pt = int(half_points) / 2 if half_points.isdigit() else profile.title_size
     width, _height = type_area(section)
     title_width = max(4, int(width / 20 // title_pt))
+    # Headings are measured only where this code set their type (the built-in reference, or
+    # a profile applied to an office's): an office's own styles are taken as they are.
+    measures = None
+    if grid is not None:
+        size = round(profile.text_size * 20)
+        measures = {level: Measure(width, size, grid[1], 2 * size) for level in range(1, 5)}
 
     fragment = etree.fromstring(
-        f'<w:body xmlns:w="{W_NS}">{"".join(body_xml(content, ids, title_width))}</w:body>',
+        f'<w:body xmlns:w="{W_NS}">{"".join(body_xml(content, ids, title_width, measures))}</w:body>',
         PARSER,
     )
     for child in list(body):
@@ -92,16 +111,32 @@ def compose(
     for child in list(fragment):
         body.append(child)
     body.append(section)
-    _set_core_title(package, " ".join(content.title))
+    _set_core_properties(package, content)
     return package.to_bytes()
 
 
-def _set_core_title(package: Package, title: str) -> None:
+def _set_core_properties(package: Package, content: Content) -> None:
+    """Title; the drafter as creator and last editor; the export time as created and modified."""
     core = package.related("", RT_CORE)
     if not core or core[0][1] not in package.blobs:
         return
     root = package.xml(core[0][1])
-    element = root.find(f"{{{DC_NS}}}title")
-    if element is None:
-        element = etree.SubElement(root, f"{{{DC_NS}}}title")
-    element.text = title
+
+    def element(namespace: str, tag: str) -> etree._Element:
+        found = root.find(f"{{{namespace}}}{tag}")
+        return found if found is not None else etree.SubElement(root, f"{{{namespace}}}{tag}")
+
+    element(DC_NS, "title").text = " ".join(content.title)
+    if content.author:
+        element(DC_NS, "creator").text = content.author
+        element(CP_NS, "lastModifiedBy").text = content.author
+    if content.exported_at is not None:
+        when = content.exported_at
+        if when.tzinfo is not None:
+            when = when.astimezone(datetime.UTC)
+        stamp = when.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+        for tag in ("created", "modified"):
+            date = element(DCTERMS_NS, tag)
+            date.text = stamp
+            # The prefix bound to dcterms here (an office's core.xml may lack the usual one).
+            date.set(f"{{{XSI_NS}}}type", f"{date.prefix}:W3CDTF")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -40,6 +41,9 @@ class Content:
     byline: list[str]
     salutation: str
     blocks: list[tuple[Block, str, str, list[str]]]  # block, number, heading, body paragraphs
+    author: str = ""
+    mark: str = ""
+    exported_at: datetime.datetime | None = None
 
 
 def prepare(doc: ExportDocument, date_style: str) -> Content:
@@ -53,6 +57,9 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
         byline=byline,
         salutation=_one_line(doc.salutation),
         blocks=[],
+        author=_one_line(doc.author),
+        mark=_one_line(doc.mark),
+        exported_at=doc.exported_at,
     )
     for position, block in enumerate(doc.blocks, start=1):
         if block.kind not in ("paragraph", "heading"):
@@ -64,7 +71,7 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
         content.blocks.append(
             (block, _one_line(block.number), _one_line(block.heading), _lines(block.body))
         )
-    texts = [*content.title, *content.subtitle, *content.byline, content.salutation]
+    texts = [content.mark, *content.title, *content.subtitle, *content.byline, content.salutation]
     for _block, number, heading, body in content.blocks:
         texts.extend([number, heading, *body])
     _check_slots(texts)

@@ -48,8 +48,9 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     # 22 lines × 28 characters, 三号 body, 二号 title, 四号 page numbers outside.
     "gongwen": Profile("gongwen", "公文格式", 22, 16, 14, 22, 28, "outside"),
-    # Podium reading copy: 二号 body and headings, 15 lines × 20 characters, centred numbers.
-    "large": Profile("large", "讲话大字版", 22, 22, 14, 15, 20, "center"),
+    # Podium reading copy: 一号 title over 二号 body and headings, 15 lines × 20 characters,
+    # centred numbers.
+    "large": Profile("large", "讲话大字版", 26, 22, 14, 15, 20, "center"),
 }
 
 
@@ -122,3 +123,9 @@ class ExportDocument:
     date: datetime.date | None = None
     salutation: str | None = None
     blocks: Sequence[Block] = field(default_factory=list)
+    # Document properties (docProps/core.xml): the drafter's name as creator and last editor,
+    # and the export time as created and modified. None keeps the reference's own values.
+    author: str | None = None
+    exported_at: datetime.datetime | None = None
+    # What the copy is, set top right on its first page as offices mark it: 征求意见稿 ….
+    mark: str | None = None

@@ -38,9 +38,14 @@ class Role:
     bold: str | None = None  # FontSettings field
     indent: bool | None = None  # True: 2-character first line; False: flush; None: untouched
     required: bool = True
+    latin: str = "latin"  # FontSettings field of the ascii/hAnsi/cs face
 
 
 ROLES: tuple[Role, ...] = (
+    # Not required: with an office's reference lacking it, the mark takes the salutation's.
+    Role(
+        "mark", "SdMark", "讲话稿标注", "paragraph", "level1", "text", indent=False, required=False
+    ),
     Role("title", "SdTitle", "讲话稿标题", "paragraph", "title", "title", bold="bold_title"),
     Role("subtitle", "SdSubtitle", "讲话稿副标题", "paragraph", "subtitle", "text"),
     Role("byline", "SdByline", "讲话稿署名", "paragraph", "speaker", "text"),
@@ -97,6 +102,8 @@ ROLES: tuple[Role, ...] = (
         "page_number",
         "page_number",
         required=False,
+        # GB/T 9704 7.5: 4号半角宋体阿拉伯数字 — the digits too are in the page-number face.
+        latin="page_number",
     ),
 )
 ROLE_BY_KEY = {role.key: role for role in ROLES}
@@ -200,7 +207,7 @@ def format_styles(
         style = entry[2]
         run_props = child(style, "rPr", STYLE_ORDER)
         if fonts is not None:
-            _set_fonts(run_props, getattr(fonts, role.font), fonts.latin)
+            _set_fonts(run_props, getattr(fonts, role.font), getattr(fonts, role.latin))
             _set_bold(run_props, bool(role.bold and getattr(fonts, role.bold)))
         if profile is None or grid is None:
             continue

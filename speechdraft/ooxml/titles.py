@@ -6,6 +6,8 @@ import math
 import re
 from itertools import combinations, pairwise
 
+from speechdraft.text.segment import lcut, word_tag
+
 _OPEN = "（《「『【〔“‘([{<"
 _CLOSE = "）》」』】〕”’)]}>"
 _PAIRS = dict(zip(_OPEN, _CLOSE, strict=True))
@@ -22,8 +24,7 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in ".%+-/&_'")
 
 
-# Terms of the genre that a title must not break inside (no dictionary at hand: jieba takes
-# seconds to load, far too slow for an export).
+# Terms of the genre that a title must not break inside (beyond jieba's words, see _words).
 _KEEP_WHOLE = re.compile(
     "党的[一二三四五六七八九十]+(?:大|届)|二十届[一二三四五六七八九十]+中全会|"
     "习近平新时代中国特色社会主义思想|中国特色社会主义|中国式现代化|高质量发展|新发展理念|"
@@ -32,6 +33,25 @@ _KEEP_WHOLE = re.compile(
     "研讨班|培训班|开班式|结业式|讲话|报告)"
 )
 _ENDS_WEAK = set("在的和与及暨对把将从")
+_SPACES = " \u3000"
+_HAN = re.compile(r"[\u4e00-\u9fff]+\Z")
+
+
+def _words(title: str) -> tuple[set[int], set[int]]:
+    """jieba's word boundaries in ``title`` (offsets), and those that follow a verb (or a word
+    jieba does not know, such as 厚筑) and precede its object: a line must not end there."""
+    bounds: set[int] = set()
+    after_verb: set[int] = set()
+    position = 0
+    words = lcut(title)
+    for word, following in zip(words, [*words[1:], ""], strict=True):
+        position += len(word)
+        bounds.add(position)
+        object_follows = bool(following) and (bool(_HAN.match(following)) or following[0] in "“《")
+        verb = len(word) >= 2 and bool(_HAN.match(word)) and word_tag(word) in ("v", None)
+        if object_follows and verb:
+            after_verb.add(position)
+    return bounds, after_verb
 
 
 def _break_penalties(title: str) -> list[float]:
@@ -40,11 +60,17 @@ def _break_penalties(title: str) -> list[float]:
     for match in _KEEP_WHOLE.finditer(title):
         for i in range(match.start() + 1, match.end()):
             inside[i] = True
+    bounds, after_verb = _words(title)
     closers: list[str] = []
     penalties = [_INF] * len(title)
     for i, ch in enumerate(title):
         if i > 0:
             penalties[i] = _break_penalty(title, i, in_term=inside[i], quoted=bool(closers))
+            if penalties[i] < _INF and title[i - 1] not in _SPACES and title[i] not in _SPACES:
+                if i not in bounds:
+                    penalties[i] += 5.0  # inside one of jieba's words
+                elif i in after_verb:
+                    penalties[i] += 6.0  # between a verb and its object
         if closers and ch == closers[-1]:
             closers.pop()
         elif ch in _PAIRS:
@@ -60,14 +86,20 @@ def _break_penalty(title: str, i: int, *, in_term: bool, quoted: bool) -> float:
         pen = _INF  # 2024, GDP, 5.5%
     elif b in _NO_LINE_START or a in _OPEN or a == "—":
         pen = _INF  # no closing mark first, no opening mark or dash last
+    elif a in _SPACES or b in _SPACES:
+        pen = 0.0  # the space between two phrases of a theme title; dropped at the break
     elif quoted:
         pen = 100.0  # inside 《》 or quotes: only when a quotation is longer than a line
+    elif a in "”》」』" and _HAN.match(b):
+        pen = 8.0  # “压舱石”行动: the quotation qualifies the noun after it
     elif a in _AFTER_PUNCT or b == "—":
         pen = 0.0
     elif in_term:
         pen = 50.0
     elif b in "在暨" or title.startswith("关于", i):
         pen = 0.0  # 在…会议上 / 关于… open a phrase
+    elif b in "“「『" and _HAN.match(a):
+        pen = 8.0  # 全市“压舱石”行动: a quotation inside a noun phrase
     elif b in _OPEN:
         pen = 1.0
     elif b == "的" or a.isascii() or b.isascii():
@@ -80,6 +112,13 @@ def _break_penalty(title: str, i: int, *, in_term: bool, quoted: bool) -> float:
 
 
 def split_title(title: str, max_width: int = 20) -> list[str]:
+    """Break a long title into balanced lines (see :func:`_split`); no line starts or ends with
+    a space (a space between two phrases is where such a title breaks)."""
+    lines = (line.strip(_SPACES) for line in _split(title, max_width))
+    return [line for line in lines if line]
+
+
+def _split(title: str, max_width: int) -> list[str]:
     """Break a long title into balanced lines (a trapezoid), keeping words and quotations whole.
 
     ``max_width`` is the number of full-width characters a line holds (20 at 二号 in the GB/T

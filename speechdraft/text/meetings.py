@@ -46,3 +46,41 @@ def year_of(*texts: str) -> int | None:
             if 1900 <= year <= 2099:
                 return year
     return None
+
+
+# A title that names its occasion: [who] 在 … 上/时/之际 的 [总结/书面 …] 讲话/发言/致辞 [（摘要）].
+_OCCASION = re.compile(
+    r"在.{2,}?(?:上|中|时|之际|前夕)的?[\u4e00-\u9fff]{0,4}?(讲话|发言|致辞|贺词|报告)"
+    r"(?:[（(][^）)]*[）)])?\s*\Z"
+)
+_GREETING = re.compile(r"致辞|贺词|致词")
+_REMARKS = re.compile(r"发言(?!人)")
+
+
+def names_occasion(title: str) -> bool:
+    """Whether a speech's title itself names the meeting (在全市经济工作会议上的讲话), as
+    opposed to a theme title (奋力开创高质量发展新局面), under which a subtitle names it."""
+    lines = [line.strip() for line in (title or "").splitlines() if line.strip()]
+    return any(_OCCASION.search(line.split("——")[-1]) for line in lines)
+
+
+def speech_verb(title: str) -> str:
+    """What the speech is called in its subtitle: 致辞 or 发言 when its title says so, else 讲话."""
+    if _GREETING.search(title or ""):
+        return "致辞"
+    if _REMARKS.search(title or ""):
+        return "发言"
+    return "讲话"
+
+
+def occasion_subtitle(title: str, meeting_name: str, *, always: bool = False) -> str | None:
+    """The line under a theme title that names the meeting: ``——在{会议名称}上的讲话``.
+
+    None without a meeting name, and for a title that names its occasion already (unless
+    ``always``). The verb follows the title (:func:`speech_verb`).
+    """
+    meeting = " ".join((meeting_name or "").split()).strip("—- ")
+    meeting = meeting.removeprefix("在").removesuffix("上").strip()
+    if not meeting or (names_occasion(title) and not always):
+        return None
+    return f"——在{meeting}上的{speech_verb(title)}"

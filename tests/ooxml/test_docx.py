@@ -377,10 +377,13 @@ def test_every_east_asian_font_is_a_configured_one(speech):
         fonts.level2,
         fonts.page_number,
     }
+    page_number = speech.by_name["讲话稿页码"].find(f"{w('rPr')}/{w('rFonts')}")
     for root in speech.xml.values():
         for element in root.iter(w("rFonts")):
+            # Latin letters and digits in Times New Roman; page numbers all in 宋体 (7.5).
+            latin = fonts.page_number if element is page_number else "Times New Roman"
             if element.get(w("ascii")):
-                assert element.get(w("ascii")) == element.get(w("hAnsi")) == "Times New Roman"
+                assert element.get(w("ascii")) == element.get(w("hAnsi")) == latin
 
 
 def test_fonts_are_set_on_doc_defaults_and_on_every_style_used(speech):
@@ -456,7 +459,8 @@ def test_the_large_profile_changes_only_sizes_spacing_and_page_number_alignment(
     body = large.paragraph("今年以来")
     assert font_and_size(large, body) == ("仿宋_GB2312", 44)
     assert font_and_size(large, large.paragraph("一、坚定信心")) == ("黑体", 44)
-    assert font_and_size(large, large.paragraph("在全市")) == ("方正小标宋简体", 44)
+    # The title stays larger than the text: 一号 over 二号.
+    assert font_and_size(large, large.paragraph("在全市")) == ("方正小标宋简体", 52)
     pitch = int(large.paragraph_property(body, "spacing", "line"))
     assert pitch > 579
     assert large.section.find(w("docGrid")).get(w("linePitch")) == str(pitch)

@@ -82,17 +82,18 @@ def expected_lines(chars_per_line: int) -> int:
     return head + body
 
 
-@pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, Path]:
+def convert_to_pdf(work: Path, documents: dict[str, bytes]) -> list[Path]:
+    """Each .docx (name → bytes) written to `work` and converted by LibreOffice headless with
+    the metric-compatible substitute fonts; the .docx paths, each beside its .pdf. Skips the
+    test when LibreOffice or poppler is missing."""
     if SOFFICE is None:
         skip_missing("LibreOffice")
     if not POPPLER:
         skip_missing("poppler-utils")
-    work = tmp_path_factory.mktemp("visual")
     sources = []
-    for profile in ("gongwen", "large"):
-        path = work / f"{profile}.docx"
-        path.write_bytes(render_docx(SPEECH, profile=profile))
+    for name, data in documents.items():
+        path = work / f"{name}.docx"
+        path.write_bytes(data)
         sources.append(path)
     aliases = "\n".join(
         f'  <alias binding="same"><family>{name}</family><prefer><family>{face}</family>'
@@ -102,21 +103,23 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     conf = work / "fonts.conf"
     conf.write_text(FONTS_CONF.format(aliases=aliases), encoding="utf-8")
     env = dict(os.environ, FONTCONFIG_FILE=str(conf), HOME=str(work))
+    profile = f"-env:UserInstallation={(work / 'lo-profile').as_uri()}"
     subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={(work / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(work),
-            *map(str, sources),
-        ],
+        [SOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(work)]
+        + [str(path) for path in sources],
         check=True,
         timeout=300,
         env=env,
         capture_output=True,
+    )
+    return sources
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[str, Path]:
+    work = tmp_path_factory.mktemp("visual")
+    sources = convert_to_pdf(
+        work, {profile: render_docx(SPEECH, profile=profile) for profile in ("gongwen", "large")}
     )
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)

@@ -3,7 +3,6 @@ or orphaned line, no heading leaving one character on a line, the 征求意见�
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -13,15 +12,7 @@ from lxml import etree
 
 from speechdraft.ooxml.model import Block, ExportDocument
 from speechdraft.ooxml.render import render_docx
-from tests.conftest import skip_missing
-from tests.ooxml.test_visual import (
-    FONTS_CONF,
-    POPPLER,
-    SOFFICE,
-    SUBSTITUTES,
-    page_count,
-    page_lines,
-)
+from tests.ooxml.test_visual import convert_to_pdf, page_count, page_lines
 
 pytestmark = pytest.mark.slow
 
@@ -69,39 +60,13 @@ MARKED = replace(PAGINATED, mark="征求意见稿")
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
-    if SOFFICE is None:
-        skip_missing("LibreOffice")
-    if not POPPLER:
-        skip_missing("poppler-utils")
-    work = tmp_path_factory.mktemp("pagination")
     documents = {
         "paginated": render_docx(PAGINATED),
         "headings-large": render_docx(HEADINGS, profile="large"),
         "headings-gongwen": render_docx(HEADINGS),
         "marked": render_docx(MARKED),
     }
-    sources = []
-    for name, data in documents.items():
-        path = work / f"{name}.docx"
-        path.write_bytes(data)
-        sources.append(path)
-    aliases = "\n".join(
-        f'  <alias binding="same"><family>{name}</family><prefer><family>{face}</family>'
-        "</prefer></alias>"
-        for name, face in SUBSTITUTES.items()
-    )
-    conf = work / "fonts.conf"
-    conf.write_text(FONTS_CONF.format(aliases=aliases), encoding="utf-8")
-    env = dict(os.environ, FONTCONFIG_FILE=str(conf), HOME=str(work))
-    profile = f"-env:UserInstallation={(work / 'lo-profile').as_uri()}"
-    subprocess.run(
-        [SOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(work)]
-        + [str(path) for path in sources],
-        check=True,
-        timeout=300,
-        env=env,
-        capture_output=True,
-    )
+    sources = convert_to_pdf(tmp_path_factory.mktemp("pagination"), documents)
     return {path.stem: path.with_suffix(".pdf") for path in sources}
 
 

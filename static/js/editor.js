@@ -1005,9 +1005,30 @@
   var lastField = null;
   var lastRange = null;
   var lastPlace = null; // { row id, field, caret offset }: the field again after a re-render
+  // A caret inside a blank (a chip, which takes no typing) goes right after it: a click on a
+  // filled blank and then typing would otherwise type into nothing.
+  function caretOutOfChip(sel) {
+    if (!sel.rangeCount || !sel.isCollapsed) return false;
+    var node = sel.anchorNode;
+    var el = node && (node.nodeType === 1 ? node : node.parentNode);
+    var chip = el && el.closest ? el.closest("[data-slot]") : null;
+    if (!chip || !fieldOf(chip) || chip === fieldOf(chip)) return false;
+    var range = document.createRange();
+    range.setStartAfter(chip);
+    range.collapse(true);
+    sel.removeAllRanges();
+    sel.addRange(range);
+    return true;
+  }
+  // At once on the click and before any key (selectionchange alone comes too late for the
+  // first characters typed), and on selectionchange for the arrow keys and the rest.
+  ["mouseup", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { caretOutOfChip(window.getSelection()); }, true);
+  });
   document.addEventListener("selectionchange", function () {
     var sel = window.getSelection();
     if (!sel.rangeCount) return;
+    if (caretOutOfChip(sel)) return; // selectionchange comes again, from the new place
     var el = fieldOf(sel.anchorNode && (sel.anchorNode.nodeType === 1 ? sel.anchorNode : sel.anchorNode.parentNode));
     if (el) {
       lastField = el;

@@ -282,6 +282,25 @@ def test_slots_are_chips_inserted_from_the_menu_never_typed_braces(page, live_se
     expect(page.locator("#statusbar")).to_contain_text("姓名")
 
 
+def test_typing_after_a_click_on_a_blank_goes_into_the_text_after_it(page, live_server, speech):
+    """A blank (a chip) takes no typing: a click on it puts the caret right after it, so
+    what is typed next is not lost."""
+    open_speech(page, live_server, speech)
+    body = own(part(page, 0), "body")
+    type_at_end(page, body, "请")
+    page.get_by_label("插入填空").select_option("地区")
+    chip = body.locator(".chip[data-slot=地区]")
+    expect(chip).to_have_text("江城")
+    type_at_end(page, body, "各部门")  # text after the blank, so the click is in the middle
+    idle(page)
+    chip.click()
+    page.keyboard.type("全体干部和")
+    expect(body).to_contain_text("江城全体干部和各部门")
+    idle(page)
+    item = speech.items.get(numbered=True, parent=None, position=1)
+    assert item.body.endswith("请{{ 地区 }}全体干部和各部门")
+
+
 def test_a_slot_goes_where_the_cursor_was_after_the_outline_was_rendered_again(
     page, live_server, speech
 ):

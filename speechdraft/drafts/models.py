@@ -178,6 +178,15 @@ class Revision(models.Model):
     # Something outside the draft refers to this version (an export job renders it): it is
     # never folded into the next stretch of typing.
     pinned = models.BooleanField("已被引用", default=False)
+    # What the change did, in words a drafter reads (修改第二部分（一）, 插入素材《…》); rows
+    # from before it say only `action`.
+    summary = models.CharField("修改内容", max_length=200, blank=True)
+    # Changes with the same key (one item's text, one list's order) made one after another by
+    # one person read as one version in the history (drafts/history.py).
+    group_key = models.CharField("合并标识", max_length=40, blank=True)
+    # A version the drafter named (送审稿, 修改稿二, 定稿): kept as it is, listed in the compare
+    # picker, never folded into later typing.
+    name = models.CharField("版本名称", max_length=20, blank=True)
     snapshot = models.BinaryField("快照")
     # Rows written before deltas are all full snapshots: the default reads them as they are.
     kind = models.CharField("存储方式", max_length=5, choices=Kind.choices, default=Kind.FULL)
@@ -192,4 +201,9 @@ class Revision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"v{self.version} {self.action}"
+        return f"v{self.version} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """What the change did, in words (its summary; older rows, their action)."""
+        return self.summary or self.action

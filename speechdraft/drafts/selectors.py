@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from speechdraft.corpus.models import Role
+from speechdraft.drafts.history import Step, Version, group_steps
 from speechdraft.drafts.models import Draft
 from speechdraft.drafts.snapshot import Snapshot, draft_variables
 from speechdraft.text.counting import duration_text, reading_minutes
@@ -311,3 +312,23 @@ def anchor_role(draft: Draft, anchor_id) -> str:
 
 def _root_order(row: dict) -> tuple[int, int]:
     return row["position"], row["pk"]
+
+
+def history_versions(draft: Draft) -> list[Version]:
+    """The draft's history as the page lists it, newest first: runs of one person's changes
+    to one item grouped into one version (drafts/history.py), each step's Revision kept."""
+    rows = draft.revisions.select_related("user").defer("snapshot").order_by("version")
+    steps = [
+        Step(
+            r.version,
+            r.user_id,
+            r.created_at,
+            r.label,
+            group_key=r.group_key,
+            name=r.name,
+            stage_changed=r.stage_changed,
+            row=r,
+        )
+        for r in rows
+    ]
+    return list(reversed(group_steps(steps)))

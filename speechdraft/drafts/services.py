@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from speechdraft.core.params import parse_id
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, Status
-from speechdraft.drafts import versions
+from speechdraft.drafts import history, versions
 from speechdraft.drafts.errors import DraftError, StaleDraft
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, default_numbering
 from speechdraft.drafts.selectors import document_from_nodes, draft_nodes
@@ -547,6 +547,7 @@ def draft_item_insert(
     body: str = "",
     source_paragraph: Paragraph | None = None,
     action: str = "",
+    summary: str = "",
 ) -> DraftItem:
     draft = versions.lock(draft, version)
     if draft.items.count() >= MAX_ITEMS:
@@ -576,7 +577,7 @@ def draft_item_insert(
     label = action or (
         "添加部分" if numbered and parent is None else "添加下级" if numbered else "添加段落"
     )
-    versions.commit(draft, user, label)
+    versions.commit(draft, user, label, about=item.pk, summary=summary)
     return item
 
 
@@ -622,7 +623,7 @@ def draft_item_update(
     item = _apply_edit(draft, ItemEdit(int(item_id), body, heading))
     if item is None:
         return _get_item(draft, item_id)
-    versions.commit(draft, user, versions.TYPING)
+    versions.commit(draft, user, versions.TYPING, about=item.pk, group_key=f"item:{item.pk}")
     return item
 
 
@@ -667,7 +668,11 @@ def draft_items_update(draft: Draft, *, user, version: int | None, edits: list[I
     changed = [e.item_id for e in edits if _apply_edit(draft, e) is not None]
     if changed:
         versions.commit(
-            draft, user, versions.TYPING, item_id=changed[0] if len(changed) == 1 else None
+            draft,
+            user,
+            versions.TYPING,
+            item_id=changed[0] if len(changed) == 1 else None,
+            summary="" if len(changed) == 1 else f"修改{len(changed)}段文字",
         )
     return draft
 
@@ -697,9 +702,10 @@ def draft_item_delete(draft: Draft, *, user, version: int | None, item_id) -> No
     draft = versions.lock(draft, version)
     item = _get_item(draft, item_id)
     parent_id = item.parent_id
+    summary = versions.change_summary("删除段落", versions.place_of(draft, item.pk))
     item.delete()  # children go with it
     _renumber(draft, parent_id)
-    versions.commit(draft, user, "删除段落")
+    versions.commit(draft, user, "删除段落", summary=summary)
 
 
 @transaction.atomic
@@ -735,6 +741,7 @@ def draft_item_move(
     siblings.insert(position, item)
     if same_parent and [s.pk for s in siblings] == [s.pk for s in ordered]:
         return item  # dropped where it was: nothing changed, nothing to record
+    old_place = versions.place_of(draft, item.pk)
     item.parent = new_parent
     changed = []
     for index, sibling in enumerate(siblings):
@@ -746,7 +753,15 @@ def draft_item_move(
     if old_parent_id != new_parent_id:
         _renumber(draft, old_parent_id)
         _relevel(DraftItem.objects.get(pk=item.pk))
-    versions.commit(draft, user, action)
+    if same_parent:
+        # Reordering one list: so many steps of it in a row read as one change.
+        about = new_parent_id
+        summary = history.order_summary("{place}" if new_parent_id else "", numbered=item.numbered)
+        group_key = f"order:{new_parent_id or 0}"
+    else:
+        about, group_key = item.pk, ""
+        summary = history.move_summary(action, old_place)
+    versions.commit(draft, user, action, about=about, summary=summary, group_key=group_key)
     return item
 
 
@@ -957,6 +972,7 @@ def material_insert(
             body=renumber_slots(paragraph.text, taken),
             source_paragraph=paragraph,
             action="插入素材段落",
+            summary=f"插入素材《{history.short(paragraph.heading or paragraph.text)}》",
         )
         material_used(user=user, paragraph=paragraph)
         return item
@@ -970,6 +986,7 @@ def material_insert(
         numbered=False,
         body=renumber_slots(phrase.text, draft_slot_names(draft)),
         action="插入短语",
+        summary=f"插入短语“{history.short(phrase.text)}”",
     )
     phrase_used(phrase, user=user)
     return item
@@ -1041,7 +1058,7 @@ def reference_insert(draft: Draft, *, user, version, anchor_id, paragraph: Parag
         _check_text("", anchor.body)
         anchor.source_paragraph = paragraph
         anchor.save(update_fields=["body", "source_paragraph"])
-        versions.commit(draft, user, "插入参考原文")
+        versions.commit(draft, user, "插入参考原文", about=anchor.pk)
         return anchor
     return draft_item_insert(
         draft,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/history/<int:version>/", views.revision_view, name="revision"),
     path("<int:pk>/history/<int:version>/restore/", views.revision_restore, name="restore"),
+    path("<int:pk>/history/<int:version>/name/", views.revision_name, name="revision_name"),
     path("<int:pk>/preview/", views.preview, name="preview"),
     path("<int:pk>/library/", views.library_panel, name="library"),
     path("<int:pk>/material/", views.material_insert, name="material"),

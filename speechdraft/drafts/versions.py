@@ -24,10 +24,13 @@ from speechdraft.core.params import parse_id
 from speechdraft.corpus.models import Paragraph, Section
 from speechdraft.drafts import revisions
 from speechdraft.drafts.errors import DraftError, StaleDraft
+from speechdraft.drafts.history import MAX_NAME_CHARS
 from speechdraft.drafts.models import Draft, DraftItem, Revision
 from speechdraft.drafts.selectors import document_from_nodes, remember_document
 from speechdraft.drafts.signals import draft_changed
 from speechdraft.drafts.snapshot import ITEM_FIELDS, Snapshot
+from speechdraft.text.outline import item_places
+from speechdraft.text.sanitize import one_line, plain_text
 
 # --- reading and writing snapshots ------------------------------------------------------
 
@@ -173,6 +176,8 @@ def record(
     snapshot: Snapshot | None = None,
     item_id: int | None = None,
     started_at=None,
+    summary: str = "",
+    group_key: str = "",
 ) -> Revision:
     """The revision of the draft's current version (`snapshot`: the draft now, if read
     already). `parent_version` -1: the version before, the undo target of an ordinary change."""
@@ -189,6 +194,8 @@ def record(
         redo_version=redo_version,
         item_id=item_id,
         started_at=started_at,
+        summary=summary[:200],
+        group_key=group_key,
         snapshot=blob,
         kind=kind,
     )
@@ -246,20 +253,36 @@ def commit(
     parent_version: int | None = -1,
     redo_version: int | None = None,
     item_id: int | None = None,
+    about: int | None = None,
+    summary: str = "",
+    group_key: str = "",
 ) -> Draft:
     """Bump the version (the row is locked), record the revision, and keep the new version's
     rendered document for the response that follows.
 
     `item_id` marks a text edit of one item: while the same user goes on typing in it, the new
     revision replaces the previous one (same undo target, the version still moves on, so every
-    other window still sees the change)."""
+    other window still sees the change).
+
+    What the change did is said in words (the revision's summary): `summary` as given (its
+    "{place}" the place of the item it is `about`, as the change left it), else the action with
+    that place (`about`: else the item typed in), e.g. 修改第二部分（一）. `group_key` (or, for typing, the item) joins it with the same person's changes of the
+    same thing just before into one version of the history."""
     snapshot = draft_snapshot(draft)  # read once: for the document, 字数 and the revision
+    nodes = snapshot.nodes()
+    about = item_id if about is None else about
+    if not summary:
+        summary = change_summary(action, _place(nodes, draft.numbering, about))
+    elif "{place}" in summary:
+        summary = summary.replace("{place}", _place(nodes, draft.numbering, about))
+    if item_id is not None and not group_key:
+        group_key = f"item:{item_id}"
     extended = _typing_to_extend(draft, user, item_id) if item_id is not None else None
     check_quota(draft.owner_id)
     if extended is None:
         _count_change(user)  # typing that goes on makes no new revision: not counted
     draft.version += 1
-    doc = document_from_nodes(draft, snapshot.nodes())
+    doc = document_from_nodes(draft, nodes)
     draft.char_count = doc.chars
     draft.save()
     if extended is not None:
@@ -268,7 +291,11 @@ def commit(
         parent_version = extended.parent_version
         kind, blob = _stored(draft, snapshot, below=extended.version)
         Revision.objects.filter(pk=extended.pk).update(
-            version=draft.version, snapshot=blob, kind=kind, created_at=timezone.now()
+            version=draft.version,
+            snapshot=blob,
+            kind=kind,
+            created_at=timezone.now(),
+            summary=summary[:200],
         )
         _count_bytes(draft, len(blob) - (extended.stored_bytes or 0))
     else:
@@ -282,6 +309,8 @@ def commit(
             snapshot=snapshot,
             item_id=item_id,
             started_at=timezone.now() if item_id is not None else None,
+            summary=summary,
+            group_key=group_key,
         )
         if parent_version == -1:
             parent_version = draft.version - 1 or None
@@ -293,6 +322,63 @@ def commit(
         lambda: draft_changed.send(sender=Draft, draft_id=draft_id, owner_id=owner_id)
     )
     return draft
+
+
+# Actions whose words name the place of the item they are about: 修改第二部分（一）.
+_PLACED_ACTIONS = {
+    TYPING: "修改{place}",
+    "添加部分": "添加{place}",
+    "添加下级": "添加{place}",
+    "添加段落": "在{place}添加段落",
+    "插入参考原文": "在{place}插入参考原文",
+    "删除段落": "删除{place}",
+}
+
+
+def _place(nodes, numbering, item_id: int | None) -> str:
+    if item_id is None:
+        return ""
+    return item_places(nodes, numbering).get(item_id, "")
+
+
+def place_of(draft: Draft, item_id: int) -> str:
+    """Where the item is now, in words (before a change that takes it away or elsewhere)."""
+    return _place(draft_snapshot(draft).nodes(), draft.numbering, item_id)
+
+
+def change_summary(action: str, place: str) -> str:
+    """The words for a change: the action, with the item's place where it has one."""
+    pattern = _PLACED_ACTIONS.get(action)
+    if not (pattern and place):
+        return action
+    if pattern.startswith("在"):  # 在第二部分添加段落: the part, not 第二部分的正文
+        place = place.removesuffix("的正文")
+    return pattern.format(place=place)
+
+
+# --- naming a version -------------------------------------------------------------------
+
+
+def revision_name(draft: Draft, *, version: int, name: str) -> Revision:
+    """Name a version (送审稿, 修改稿二, 定稿), or take its name away (""). A named version is
+    pinned: later typing never folds into it."""
+    name = one_line(plain_text(name)).strip()
+    if len(name) > MAX_NAME_CHARS:
+        raise DraftError(f"版本名称最多 {MAX_NAME_CHARS} 个字。")
+    with transaction.atomic():
+        lock(draft, None)
+        revision = draft.revisions.filter(version=version).defer("snapshot").first()
+        if revision is None:
+            raise DraftError("找不到该历史版本。")
+        if name:
+            taken = (
+                draft.revisions.filter(name=name).exclude(pk=revision.pk).values("version").first()
+            )
+            if taken is not None:
+                raise DraftError(f"第 {taken['version']} 版已叫“{name}”，请换一个名称。")
+        Revision.objects.filter(pk=revision.pk).update(name=name, pinned=True)
+        revision.name, revision.pinned = name, True
+    return revision
 
 
 # --- undo, redo, restore ----------------------------------------------------------------
@@ -349,7 +435,9 @@ def draft_undo(draft: Draft, *, user, version) -> Draft:
     stage_before = draft.stage
     _restore(draft, revision_snapshot(target))
     label = (
-        "继续撤销" if current.action.startswith(("撤销", "继续撤销")) else f"撤销“{current.action}”"
+        "继续撤销"
+        if current.action.startswith(("撤销", "继续撤销"))
+        else f"撤销“{current.label}”"[:100]
     )
     return commit(
         draft,

@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
-from speechdraft.drafts import services, versions
+from speechdraft.drafts import selectors, services, versions
 from speechdraft.drafts.access import draft_for_user, version_sent
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
+from speechdraft.drafts.history import MAX_NAME_CHARS
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
 from speechdraft.drafts.render import ACTIONS, REASONS, render_row
 from speechdraft.drafts.selectors import (
@@ -526,8 +527,28 @@ def draft_redo(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
-    revisions = draft.revisions.select_related("user").defer("snapshot")
-    return render(request, "drafts/history.html", {"draft": draft, "revisions": revisions})
+    return render(
+        request,
+        "drafts/history.html",
+        {"draft": draft, "versions": selectors.history_versions(draft), "name_max": MAX_NAME_CHARS},
+    )
+
+
+@require_POST
+def revision_name(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    """Name a version (送审稿, 定稿) or, with an empty name, take its name away."""
+    draft = draft_for_user(request, pk)
+    name = request.POST.get("name", "")
+    try:
+        revision = versions.revision_name(draft, version=version, name=name)
+    except DraftError as exc:
+        messages.error(request, exc.message)
+    else:
+        if revision.name:
+            messages.success(request, f"第 {version} 版已命名为“{revision.name}”。")
+        else:
+            messages.success(request, f"已取消第 {version} 版的名称。")
+    return redirect("drafts:history", draft.pk)
 
 
 @require_GET

@@ -291,3 +291,44 @@ def _salutation_segments(
 def block_chars(blocks: list[Block]) -> int:
     """字数 of the whole speech, as read (see speechdraft.text.counting)."""
     return count_chars("".join(reading_paragraphs(blocks)))
+
+
+def _bare_number(number: str) -> str:
+    """A number as a place names it: 第二， → 第二, 1. → 1, （一） stays."""
+    return number.rstrip("，、.．,")
+
+
+def item_places(roots: list[Node], numbering: dict) -> dict[int, str]:
+    """Where each item is, in words a drafter reads in a history or a notice: 第二部分,
+    第二部分（一）, 第二部分（一）1, 第二部分的正文, 开头, 结尾, 第一部分之后的段落. Numbers are
+    those the outline shows (the draft's styles), parts always 第N部分."""
+    places: dict[int, str] = {}
+    parts = part_count(roots)
+
+    def walk(children: list[Node], parent_place: str, level: int) -> None:
+        counter = 0
+        for node in children:
+            if node.numbered:
+                counter += 1
+                node_level = min(level + 1, MAX_LEVEL)
+                if node_level == 1:
+                    place = f"第{chinese_numeral(counter)}部分"
+                else:
+                    style, _ = style_for(numbering, node_level)
+                    place = parent_place + _bare_number(format_number(style, counter))
+                places[node.id] = place
+                walk(node.children, place, node_level)
+            elif parent_place:
+                places[node.id] = f"{parent_place}的正文"
+                walk(node.children, parent_place, level)
+            else:
+                places[node.id] = (
+                    "开头"
+                    if counter == 0
+                    else "结尾"
+                    if counter == parts
+                    else f"第{chinese_numeral(counter)}部分之后的段落"
+                )
+
+    walk(roots, "", 0)
+    return places

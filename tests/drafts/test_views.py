@@ -321,7 +321,7 @@ def test_history_preview_and_restore(alice_client, draft):
         url(draft, f"items/{item.pk}/delete/"), {"current_version": draft.version}, headers=HX
     )
     history = alice_client.get(url(draft, "history/")).content.decode()
-    assert "删除段落" in history and "新建讲话稿" in history and "alice" in history
+    assert "删除第一部分" in history and "新建讲话稿" in history and "alice" in history
     old = alice_client.get(url(draft, "history/1/")).content.decode()
     assert item.heading in old and "恢复到此版本" in old
     alice_client.post(url(draft, "history/1/restore/"), {"version": draft.version + 1})

@@ -33,6 +33,7 @@ OWNED = {
     "drafts:history": ("GET", ["pk"]),
     "drafts:revision": ("GET", ["pk", "version"]),
     "drafts:restore": ("POST", ["pk", "version"]),
+    "drafts:revision_name": ("POST", ["pk", "version"]),
     "drafts:preview": ("GET", ["pk"]),
     "drafts:library": ("GET", ["pk"]),
     "drafts:material": ("POST", ["pk"]),

@@ -270,6 +270,12 @@ if EXPORT_DATE_STYLE not in ("arabic", "chinese"):
 # that does not itself name the meeting, speechdraft.text.meetings.names_occasion); True: under
 # every title, whenever the draft has a meeting name.
 EXPORT_ALWAYS_SUBTITLE = env_bool("EXPORT_ALWAYS_SUBTITLE", default=False)
+# PDF beside Word, laid out by LibreOffice headless on the worker: empty finds soffice or
+# libreoffice on PATH (the option is offered only when one is found), a path or program name
+# uses that, "off" offers no PDF. A conversion taking longer than EXPORT_PDF_TIMEOUT seconds
+# fails with a 重试 offer.
+EXPORT_PDF_PROGRAM = env_str("EXPORT_PDF_PROGRAM", "")
+EXPORT_PDF_TIMEOUT = env_int("EXPORT_PDF_TIMEOUT", 120, minimum=10)
 # A job still queued or running after this many seconds is considered lost and can be retried.
 EXPORT_STALE_SECONDS = env_int("EXPORT_STALE_SECONDS", 300, minimum=10)
 

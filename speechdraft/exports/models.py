@@ -10,6 +10,17 @@ class Profile(models.TextChoices):
     LARGE = "large", "讲话大字版"
 
 
+class Format(models.TextChoices):
+    DOCX = "docx", "Word"
+    PDF = "pdf", "PDF"
+
+
+CONTENT_TYPES = {
+    Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    Format.PDF: "application/pdf",
+}
+
+
 class ExportJob(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -27,6 +38,8 @@ class ExportJob(models.Model):
         "格式", max_length=10, choices=Profile.choices, default=Profile.GONGWEN
     )
     placeholders = models.BooleanField("征求意见稿（未填写处显示×××）", default=False)
+    # PDF: the same .docx laid out by LibreOffice on the worker (exports/pdf.py).
+    format = models.CharField("文件类型", max_length=4, choices=Format.choices, default=Format.DOCX)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="用户"
     )
@@ -62,7 +75,11 @@ class ExportJob(models.Model):
         large = "（大字版）" if self.profile == Profile.LARGE else ""
         title = one_line(self.title)
         safe = "".join(ch for ch in title if ch not in '\\/:*?"<>|')[:80].strip() or "讲话稿"
-        return f"{safe}{suffix}{large}.docx"
+        return f"{safe}{suffix}{large}.{self.format}"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[Format(self.format)]
 
 
 class OfficeReference(models.Model):

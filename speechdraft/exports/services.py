@@ -1,4 +1,5 @@
-"""From a draft version to a Word file: the job row is the source of truth for its status."""
+"""From a draft version to a Word file (or its PDF): the job row is the source of truth for
+its status."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from speechdraft.drafts.models import Draft, Revision
 from speechdraft.drafts.selectors import snapshot_document
 from speechdraft.drafts.snapshot import Snapshot
 from speechdraft.drafts.versions import revision_snapshot
-from speechdraft.exports.models import ExportJob, OfficeReference, Profile
+from speechdraft.exports import pdf
+from speechdraft.exports.models import ExportJob, Format, OfficeReference, Profile
 from speechdraft.ooxml.model import Block, ExportDocument, FontSettings
 from speechdraft.ooxml.render import render_docx
 from speechdraft.text.errors import UserError
@@ -138,6 +140,19 @@ def render_bytes(draft: Draft, version: int, *, profile: str, placeholders: bool
         raise ExportRefused(str(exc)) from None
 
 
+def pdf_program() -> str | None:
+    """The LibreOffice this process would run for a PDF (None: PDF is not offered)."""
+    return pdf.program_for(settings.EXPORT_PDF_PROGRAM)
+
+
+def pdf_bytes(data: bytes) -> bytes:
+    """The PDF of an exported .docx; ExportRefused (its Chinese message) when it fails."""
+    try:
+        return pdf.docx_to_pdf(data, program=pdf_program(), timeout=settings.EXPORT_PDF_TIMEOUT)
+    except pdf.PdfFailed as exc:
+        raise ExportRefused(exc.message) from None
+
+
 # --- jobs ------------------------------------------------------------------------------
 #
 # Fairness: each user has at most EXPORT_MAX_ACTIVE_PER_USER jobs queued or running, so one
@@ -189,11 +204,22 @@ def _admit(user_id: int, draft_id: int | None, *, keep: int | None = None) -> No
         raise ExportRefused(busy_message(active))
 
 
-def export_request(*, draft: Draft, user, profile: str, placeholders: bool = False) -> ExportJob:
+def export_request(
+    *,
+    draft: Draft,
+    user,
+    profile: str,
+    placeholders: bool = False,
+    format: str = Format.DOCX,
+) -> ExportJob:
     """A job for the draft's current version: an identical one still to come or finished is
     reused as is; otherwise a new one, within the user's limit (see `_admit`)."""
     if profile not in Profile.values:
         raise ExportRefused("导出样式不正确。")
+    if format not in Format.values:
+        raise ExportRefused("导出文件类型不正确。")
+    if format == Format.PDF and pdf_program() is None:
+        raise ExportRefused(pdf.MISSING)
     export_document(draft, draft.version, placeholders=placeholders)  # refuse unfilled slots now
     with transaction.atomic():
         _lock_user(user.pk)
@@ -204,6 +230,7 @@ def export_request(*, draft: Draft, user, profile: str, placeholders: bool = Fal
                 draft_version=draft.version,
                 profile=profile,
                 placeholders=placeholders,
+                format=format,
                 user=user,
             )
             .exclude(status=ExportJob.Status.FAILED)
@@ -225,6 +252,7 @@ def export_request(*, draft: Draft, user, profile: str, placeholders: bool = Fal
             title=draft.title,
             profile=profile,
             placeholders=placeholders,
+            format=format,
             user=user,
         )
         transaction.on_commit(lambda: job_enqueue(job.pk))
@@ -314,6 +342,8 @@ def job_run(job_id: int) -> str:
         data = render_bytes(
             job.draft, job.draft_version, profile=job.profile, placeholders=job.placeholders
         )
+        if job.format == Format.PDF:
+            data = pdf_bytes(data)  # from the very .docx a Word export of it gives
     except ExportRefused as exc:
         job_fail(job.pk, exc.message)
         return "failed"
@@ -321,7 +351,7 @@ def job_run(job_id: int) -> str:
     if job.file:
         job.file.delete(save=False)
     job.file.save(
-        f"draft{job.draft_id}-v{job.draft_version}-{job.profile}.docx",
+        f"draft{job.draft_id}-v{job.draft_version}-{job.profile}.{job.format}",
         ContentFile(data),
         save=False,
     )

@@ -5,7 +5,7 @@ from django_htmx.http import HttpResponseStopPolling
 
 from speechdraft.drafts.models import Draft
 from speechdraft.drafts.views import carries_pending
-from speechdraft.exports.models import ExportJob, Profile
+from speechdraft.exports.models import ExportJob, Format, Profile
 from speechdraft.exports.services import ExportRefused, export_request, job_retry, job_sweep
 
 
@@ -27,9 +27,14 @@ def export_start(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_object_or_404(Draft.objects.live(), pk=pk, owner=request.user)
     profile = request.POST.get("profile", Profile.GONGWEN)
     placeholders = request.POST.get("placeholders") == "1"
+    file_format = request.POST.get("format", Format.DOCX)
     try:
         job = export_request(
-            draft=draft, user=request.user, profile=profile, placeholders=placeholders
+            draft=draft,
+            user=request.user,
+            profile=profile,
+            placeholders=placeholders,
+            format=file_format,
         )
     except ExportRefused as exc:
         context = {
@@ -37,6 +42,7 @@ def export_start(request: HttpRequest, pk: int) -> HttpResponse:
             "error": exc.message,
             "unfilled": exc.unfilled,
             "profile": profile,
+            "format": file_format,
         }
         return render(request, "exports/_refused.html", context, status=422)
     job.refresh_from_db()
@@ -55,7 +61,13 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         job = job_retry(job)
     except ExportRefused as exc:  # the user's other exports still fill their share
-        context = {"draft": job.draft, "error": exc.message, "unfilled": [], "profile": job.profile}
+        context = {
+            "draft": job.draft,
+            "error": exc.message,
+            "unfilled": [],
+            "profile": job.profile,
+            "format": job.format,
+        }
         return render(request, "exports/_refused.html", context, status=422)
     job.refresh_from_db()
     return _status(request, job)
@@ -71,5 +83,5 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         job.file.open("rb"),
         as_attachment=True,
         filename=job.download_name(),
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        content_type=job.content_type,
     )

@@ -1,11 +1,13 @@
 """The drafter's workflow in a real browser (Debian's chromium through Playwright)."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from speechdraft.drafts.models import Draft
+from speechdraft.exports import pdf
 from tests.e2e.pages import (
     create_from_skeleton,
     drag,
@@ -102,6 +104,13 @@ def test_export_word_shows_progress_then_download(page, live_server, alice, task
     assert download.suggested_filename == "在全市工作会议上的讲话.docx"
     texts = [p.text for p in Document(str(download.path())).paragraphs]
     assert any(t.startswith("一、") for t in texts) and any("我讲三点意见" in t for t in texts)
+    if pdf.program_for(""):  # 导出PDF is offered where LibreOffice is
+        page.get_by_role("button", name="导出PDF").click()
+        expect(page.locator("#export-status")).to_contain_text("PDF 文件已生成", timeout=90_000)
+        with page.expect_download() as info:
+            page.get_by_role("link", name="下载").click()
+        assert info.value.suggested_filename == "在全市工作会议上的讲话.pdf"
+        assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
 
 
 def test_export_with_unfilled_slots_offers_draft_for_comment(page, live_server, alice):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import math
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from speechdraft.exports.pdf import convert, program_for
 from speechdraft.ooxml.model import Block, ExportDocument
 from speechdraft.ooxml.render import render_docx
 from tests.conftest import skip_missing
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "exports"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+SOFFICE = program_for("")
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
 
 TITLE = "在全市2024年经济工作会议暨优化营商环境大会上的讲话"  # two title lines
@@ -50,22 +50,6 @@ SPEECH = ExportDocument(
     ],
 )
 
-# Substitutes with the right character: serif for 仿宋/宋体/楷体/小标宋, sans for 黑体.
-FONTS_CONF = """<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-{aliases}
-</fontconfig>
-"""
-SUBSTITUTES = {
-    "方正小标宋简体": "Noto Serif CJK SC",
-    "仿宋_GB2312": "Noto Serif CJK SC",
-    "楷体_GB2312": "Noto Serif CJK SC",
-    "宋体": "Noto Serif CJK SC",
-    "黑体": "Noto Sans CJK SC",
-}
-
 
 def expected_lines(chars_per_line: int) -> int:
     """Grid lines the speech takes: head block, then every paragraph wrapped at the grid."""
@@ -83,9 +67,10 @@ def expected_lines(chars_per_line: int) -> int:
 
 
 def convert_to_pdf(work: Path, documents: dict[str, bytes]) -> list[Path]:
-    """Each .docx (name → bytes) written to `work` and converted by LibreOffice headless with
-    the metric-compatible substitute fonts; the .docx paths, each beside its .pdf. Skips the
-    test when LibreOffice or poppler is missing."""
+    """Each .docx (name → bytes) written to `work` and converted as the PDF export converts it
+    (exports/pdf.py), the CJK substitutes preferred so the layout is the same on every
+    machine; the .docx paths, each beside its .pdf. Skips the test when LibreOffice or poppler
+    is missing."""
     if SOFFICE is None:
         skip_missing("LibreOffice")
     if not POPPLER:
@@ -95,23 +80,7 @@ def convert_to_pdf(work: Path, documents: dict[str, bytes]) -> list[Path]:
         path = work / f"{name}.docx"
         path.write_bytes(data)
         sources.append(path)
-    aliases = "\n".join(
-        f'  <alias binding="same"><family>{name}</family><prefer><family>{face}</family>'
-        "</prefer></alias>"
-        for name, face in SUBSTITUTES.items()
-    )
-    conf = work / "fonts.conf"
-    conf.write_text(FONTS_CONF.format(aliases=aliases), encoding="utf-8")
-    env = dict(os.environ, FONTCONFIG_FILE=str(conf), HOME=str(work))
-    profile = f"-env:UserInstallation={(work / 'lo-profile').as_uri()}"
-    subprocess.run(
-        [SOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(work)]
-        + [str(path) for path in sources],
-        check=True,
-        timeout=300,
-        env=env,
-        capture_output=True,
-    )
+    convert(sources, work, program=SOFFICE, timeout=300, prefer=True)
     return sources
 
 

@@ -1,0 +1,121 @@
+"""What changed between two texts, word by word: pure, no Django.
+
+Chinese text has no spaces, so words come from jieba (speechdraft.text.segment, the
+process's one tokenizer with its user dictionary); a slot ({{ 地区 }}) is one token, never
+cut inside; a line break is a token of its own. difflib's SequenceMatcher (autojunk off:
+common words such as 的 and ， are never treated as junk) aligns the two token sequences and
+the result is a list of Ops in reading order, adjacent ops of one kind merged.
+
+Concatenating the text of the "equal" and "delete" ops gives the old text back, and that of
+the "equal" and "insert" ops the new text, always: a word replaced reads as its deletion
+followed by its insertion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Literal
+
+from speechdraft.text import segment
+from speechdraft.text.convert import to_simplified
+from speechdraft.text.templating import SLOT_RE, split_at_slots
+
+OpKind = Literal["equal", "insert", "delete"]
+EQUAL, INSERT, DELETE = "equal", "insert", "delete"
+
+_LINES = re.compile(r"(\n)")
+
+
+@dataclass(frozen=True)
+class Op:
+    """One run of a diff: text both versions have ("equal"), or only the new ("insert") or
+    only the old ("delete") one."""
+
+    kind: OpKind
+    text: str
+
+
+def tokens(text: str) -> list[str]:
+    """`text` cut into words (jieba), whole slots and line breaks; their concatenation is
+    `text` exactly."""
+    out: list[str] = []
+    for piece in split_at_slots(text or ""):
+        if SLOT_RE.fullmatch(piece):
+            out.append(piece)
+            continue
+        for line in _LINES.split(piece):
+            if line:
+                out.extend(_words(line))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    # jieba segments the simplified text; its words are mapped back onto the text as written,
+    # which only works when conversion kept the length (it nearly always does). Otherwise the
+    # text is compared character by character, which is still exact.
+    if len(to_simplified(text)) != len(text):
+        return list(text)
+    words = segment.lcut(text)
+    if sum(map(len, words)) != len(text):
+        return list(text)
+    out, cursor = [], 0
+    for word in words:
+        out.append(text[cursor : cursor + len(word)])
+        cursor += len(word)
+    return out
+
+
+def diff_text(old: str, new: str) -> list[Op]:
+    """The ops that turn `old` into `new`, at word granularity (see the module's docstring).
+    Equal texts give one "equal" op (none when both are empty)."""
+    old, new = old or "", new or ""
+    if old == new:
+        return [Op(EQUAL, old)] if old else []
+    if not old:
+        return [Op(INSERT, new)]
+    if not new:
+        return [Op(DELETE, old)]
+    a, b = tokens(old), tokens(new)
+    ops: list[Op] = []
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            _push(ops, EQUAL, "".join(a[i1:i2]))
+            continue
+        if tag in ("delete", "replace"):
+            _push(ops, DELETE, "".join(a[i1:i2]))
+        if tag in ("insert", "replace"):
+            _push(ops, INSERT, "".join(b[j1:j2]))
+    return ops
+
+
+def _push(ops: list[Op], kind: OpKind, text: str) -> None:
+    if not text:
+        return
+    if ops and ops[-1].kind == kind:
+        ops[-1] = Op(kind, ops[-1].text + text)
+    else:
+        ops.append(Op(kind, text))
+
+
+def old_text(ops: list[Op]) -> str:
+    return "".join(op.text for op in ops if op.kind != INSERT)
+
+
+def new_text(ops: list[Op]) -> str:
+    return "".join(op.text for op in ops if op.kind != DELETE)
+
+
+def changed(ops: list[Op]) -> bool:
+    return any(op.kind != EQUAL for op in ops)
+
+
+def similarity(old: str, new: str) -> float:
+    """How alike two texts are, from 0 to 1, character by character (difflib's ratio); two
+    empty texts are alike (1.0)."""
+    old, new = old or "", new or ""
+    if old == new:
+        return 1.0
+    return SequenceMatcher(None, old, new, autojunk=False).ratio()

@@ -82,6 +82,7 @@ class Block:
     error: str = ""  # a template problem in this item's text, in Chinese
     stop: str = ""  # after a run-in heading (see heading_and_stop)
     hint: str = ""  # the item's hint while empty (the editor only)
+    ordinal: int = 0  # the n of its number (n-th numbered child of its parent), 0 for none
 
     @property
     def heading_text(self) -> str:
@@ -190,12 +191,34 @@ def render_blocks(roots: list[Node], numbering: dict, variables: dict[str, str])
                     error,
                     stop,
                     node.hint,
+                    counter if node.numbered else 0,
                 )
             )
             walk(node.children, depth + 1, node_level if node.numbered else level)
 
     walk(roots, 0, 0)
     return blocks
+
+
+def block_labels(blocks: list[Block]) -> dict[int, str]:
+    """Where each block stands, in words (by block id): 第二部分 for the second part,
+    第二部分（一） and 第二部分（一）1. below it; a paragraph under a numbered item has that
+    item's label, one outside the parts 开头 (before the first part) or 结尾 (after one)."""
+    labels: dict[int, str] = {}
+    after_part = False
+    for block in blocks:
+        parent = labels.get(block.parent_id, "") if block.parent_id is not None else ""
+        if block.number and block.parent_id is None:
+            label = f"第{chinese_numeral(block.ordinal)}部分"
+            after_part = True
+        elif block.number:
+            label = parent + block.number.rstrip("、，,")
+        elif block.parent_id is not None and parent:
+            label = parent
+        else:
+            label = "结尾" if after_part else "开头"
+        labels[block.id] = label
+    return labels
 
 
 def _heading_segments(heading: list[Segment], run_in: bool) -> tuple[list[Segment], str]:

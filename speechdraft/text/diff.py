@@ -112,6 +112,22 @@ def changed(ops: list[Op]) -> bool:
     return any(op.kind != EQUAL for op in ops)
 
 
+def lines(ops: list[Op]) -> list[list[Op]]:
+    """The ops cut into the new text's paragraphs (at its line breaks, which are left out); a
+    line break only the old text has stays inside its "delete" op."""
+    out: list[list[Op]] = [[]]
+    for op in ops:
+        if op.kind == DELETE or "\n" not in op.text:
+            out[-1].append(op)
+            continue
+        for i, piece in enumerate(op.text.split("\n")):
+            if i:
+                out.append([])
+            if piece:
+                out[-1].append(Op(op.kind, piece))
+    return [line for line in out if line]
+
+
 def similarity(old: str, new: str) -> float:
     """How alike two texts are, from 0 to 1, character by character (difflib's ratio); two
     empty texts are alike (1.0)."""

@@ -3,7 +3,7 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from speechdraft.text.diff import Op, diff_text, new_text, old_text, similarity, tokens
+from speechdraft.text.diff import Op, diff_text, lines, new_text, old_text, similarity, tokens
 
 
 def assert_round_trip(old, new):
@@ -84,3 +84,11 @@ _text = st.lists(
 @given(_text, _text)
 def test_old_and_new_text_always_come_back(old, new):
     assert_round_trip(old, new)
+
+
+def test_lines_follow_the_new_texts_paragraphs():
+    ops = diff_text("第一段。\n第二段。", "第一段。\n新的一段。\n第二段。")
+    assert [new_text(line) for line in lines(ops)] == ["第一段。", "新的一段。", "第二段。"]
+    merged = diff_text("第一段。\n第二段。", "第一段。第二段。")
+    assert len(lines(merged)) == 1 and Op("delete", "\n") in lines(merged)[0]
+    assert lines([]) == []

@@ -4,7 +4,9 @@ Chinese text has no spaces, so words come from jieba (speechdraft.text.segment, 
 process's one tokenizer with its user dictionary); a slot ({{ 地区 }}) is one token, never
 cut inside; a line break is a token of its own. difflib's SequenceMatcher (autojunk off:
 common words such as 的 and ， are never treated as junk) aligns the two token sequences and
-the result is a list of Ops in reading order, adjacent ops of one kind merged.
+the result is a list of Ops in reading order, adjacent ops of one kind merged. Where words
+are replaced by words, the characters they share (two or more in a row) stay equal: jieba
+keeps 深刻认识 whole, yet 深刻认识 → 充分认识 is a change of 深刻 to 充分.
 
 Concatenating the text of the "equal" and "delete" ops gives the old text back, and that of
 the "equal" and "insert" ops the new text, always: a word replaced reads as its deletion
@@ -84,11 +86,35 @@ def diff_text(old: str, new: str) -> list[Op]:
         if tag == "equal":
             _push(ops, EQUAL, "".join(a[i1:i2]))
             continue
-        if tag in ("delete", "replace"):
-            _push(ops, DELETE, "".join(a[i1:i2]))
-        if tag in ("insert", "replace"):
-            _push(ops, INSERT, "".join(b[j1:j2]))
+        if tag == "replace":
+            _refine(ops, "".join(a[i1:i2]), "".join(b[j1:j2]))
+            continue
+        _push(ops, DELETE, "".join(a[i1:i2]))
+        _push(ops, INSERT, "".join(b[j1:j2]))
     return ops
+
+
+def _characters(text: str) -> list[str]:
+    return [c for piece in split_at_slots(text) for c in _slot_or_chars(piece)]
+
+
+def _slot_or_chars(piece: str) -> list[str]:
+    return [piece] if SLOT_RE.fullmatch(piece) else list(piece)
+
+
+def _refine(ops: list[Op], old: str, new: str) -> None:
+    """Words replaced by words: what they share, two characters or more in a row, stays
+    equal (深刻认识 → 充分认识 reads 删“深刻” 增“充分” 认识), a single shared character does not
+    (高质量 → 高水平 stays one word for another); slots stay whole."""
+    a, b = _characters(old), _characters(new)
+    i = j = 0
+    for start_a, start_b, size in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        if size and sum(len(t) for t in a[start_a : start_a + size]) < 2:
+            continue
+        _push(ops, DELETE, "".join(a[i:start_a]))
+        _push(ops, INSERT, "".join(b[j:start_b]))
+        _push(ops, EQUAL, "".join(a[start_a : start_a + size]))
+        i, j = start_a + size, start_b + size
 
 
 def _push(ops: list[Op], kind: OpKind, text: str) -> None:

@@ -35,6 +35,16 @@ def test_changes_are_whole_words_never_half_of_one():
     assert Op("delete", "高质量") in ops and Op("insert", "高水平") in ops
 
 
+def test_what_replaced_words_share_stays_equal():
+    ops = assert_round_trip("要深刻认识做好工作", "要充分认识做好工作")
+    assert ops == [
+        Op("equal", "要"),
+        Op("delete", "深刻"),
+        Op("insert", "充分"),
+        Op("equal", "认识做好工作"),
+    ]
+
+
 def test_punctuation_changes_are_kept_exactly():
     ops = assert_round_trip("同志们：今天开会，部署工作。", "同志们，今天开会！部署工作……")
     assert Op("delete", "：") in ops and Op("insert", "，") in ops

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,8 +22,10 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from speechdraft.core.params import parse_id
+from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Section
 from speechdraft.drafts import revisions
+from speechdraft.drafts.compare import Comparison, Entry, compare_snapshots, runs
 from speechdraft.drafts.errors import DraftError, StaleDraft
 from speechdraft.drafts.models import Draft, DraftItem, Revision
 from speechdraft.drafts.selectors import document_from_nodes, remember_document
@@ -407,3 +410,64 @@ def draft_restore(draft: Draft, *, user, version, revision_version: int) -> Draf
     return commit(
         draft, user, f"恢复到第 {revision.version} 版", stage_changed=draft.stage != stage_before
     )
+
+
+# --- comparing two versions -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionsCompared:
+    """What the compare page shows: the versions to choose from (newest first), the two
+    compared, and their comparison, or a message saying why there is none."""
+
+    choices: list[Revision]
+    old: int | None
+    new: int | None
+    comparison: Comparison | None = None
+    message: str = ""
+
+    @property
+    def runs(self) -> list[tuple[bool, list[Entry]]]:
+        """The entries with the unchanged ones in runs to fold (see compare.runs)."""
+        return runs(self.comparison.entries) if self.comparison else []
+
+
+def versions_compared(draft: Draft, old, new) -> VersionsCompared:
+    """Version `old` against version `new` (numbers as a page sends them; missing: the
+    version before the current one against the current one)."""
+    choices = list(draft.revisions.select_related("user").defer("snapshot").order_by("-version"))
+    previous = next((r.version for r in choices if r.version < draft.version), draft.version)
+    numbers = []
+    for raw, default in ((old, previous), (new, draft.version)):
+        if raw in (None, ""):
+            numbers.append(default)
+            continue
+        number = parse_id(raw)
+        if number is None:
+            return VersionsCompared(
+                choices, None, None, message="版本号不正确，请在下面选择要比较的两个版本。"
+            )
+        numbers.append(number)
+    a, b = numbers
+    known = {r.version: r for r in choices}
+    for number in (a, b):
+        if number not in known:
+            why = (
+                f"当前是第 {draft.version} 版"
+                if number > draft.version
+                else "这一版的修改已并入之后连续输入的一版"
+            )
+            return VersionsCompared(
+                choices, a, b, message=f"没有第 {number} 版（{why}），请在下面选择要比较的版本。"
+            )
+    if a == b:
+        only = len(choices) == 1
+        message = (
+            "这篇讲话稿只有一个版本，还没有可比较的修改。"
+            if only
+            else "两个版本相同，请选择两个不同的版本。"
+        )
+        return VersionsCompared(choices, a, b, message=message)
+    user_dictionary_ensure()  # words as the drafter's dictionary cuts them
+    comparison = compare_snapshots(revision_snapshot(known[a]), revision_snapshot(known[b]))
+    return VersionsCompared(choices, a, b, comparison)

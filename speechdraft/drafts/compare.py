@@ -152,7 +152,9 @@ class _Version:
 
 def _read(snapshot: Snapshot) -> _Version:
     roots = snapshot.nodes()
-    blocks = render_blocks(roots, snapshot.numbering, slot_values(roots, snapshot.slot_variables()))
+    blocks = render_blocks(
+        roots, dict(snapshot.numbering), slot_values(roots, snapshot.slot_variables())
+    )
     labels = block_labels(blocks)
     rows = {row["id"]: row for row in snapshot.items}
     known = {block.id for block in blocks}

@@ -18,14 +18,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Literal
+from typing import Final, Literal
 
 from speechdraft.text import segment
 from speechdraft.text.convert import to_simplified
 from speechdraft.text.templating import SLOT_RE, split_at_slots
 
 OpKind = Literal["equal", "insert", "delete"]
-EQUAL, INSERT, DELETE = "equal", "insert", "delete"
+EQUAL: Final = "equal"
+INSERT: Final = "insert"
+DELETE: Final = "delete"
 
 _LINES = re.compile(r"(\n)")
 

@@ -81,8 +81,38 @@ def diff_text(old: str, new: str) -> list[Op]:
         return [Op(INSERT, new)]
     if not new:
         return [Op(DELETE, old)]
-    a, b = tokens(old), tokens(new)
+    head, tail = _common_ends(old, new)
     ops: list[Op] = []
+    _push(ops, EQUAL, old[:head])
+    _diff_words(ops, old[head : len(old) - tail], new[head : len(new) - tail])
+    _push(ops, EQUAL, old[len(old) - tail :])
+    return ops
+
+
+# Never inside a word (jieba cuts at them) nor inside a slot: the text before and after the
+# changes is kept whole up to one of these, and only the changed middle is segmented.
+_BREAKS = frozenset("，。；：！？、\n")
+
+
+def _common_ends(old: str, new: str) -> tuple[int, int]:
+    """Lengths of the common start of the two texts, up to a break it ends with, and of their
+    common end, from a break it starts with (so both are whole words in either text)."""
+    limit = min(len(old), len(new))
+    head = 0
+    while head < limit and old[head] == new[head]:
+        head += 1
+    while head and old[head - 1] not in _BREAKS:
+        head -= 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    while tail and old[len(old) - tail] not in _BREAKS:
+        tail -= 1
+    return head, tail
+
+
+def _diff_words(ops: list[Op], old: str, new: str) -> None:
+    a, b = tokens(old), tokens(new)
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
@@ -93,7 +123,6 @@ def diff_text(old: str, new: str) -> list[Op]:
             continue
         _push(ops, DELETE, "".join(a[i1:i2]))
         _push(ops, INSERT, "".join(b[j1:j2]))
-    return ops
 
 
 def _characters(text: str) -> list[str]:

@@ -102,3 +102,11 @@ def test_lines_follow_the_new_texts_paragraphs():
     merged = diff_text("第一段。\n第二段。", "第一段。第二段。")
     assert len(lines(merged)) == 1 and Op("delete", "\n") in lines(merged)[0]
     assert lines([]) == []
+
+
+def test_a_long_paragraph_is_segmented_only_where_it_changed():
+    sentence = "要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念。"
+    old = sentence * 50 + "要加快推进高质量发展。" + sentence * 50
+    new = sentence * 50 + "要全面推进高质量发展。" + sentence * 50
+    ops = assert_round_trip(old, new)
+    assert [op for op in ops if op.kind != "equal"] == [Op("delete", "加快"), Op("insert", "全面")]

@@ -433,8 +433,8 @@ class VersionsCompared:
 
 
 def versions_compared(draft: Draft, old, new) -> VersionsCompared:
-    """Version `old` against version `new` (numbers as a page sends them; missing: the
-    version before the current one against the current one)."""
+    """The older of versions `old` and `new` against the newer (numbers as a page sends them;
+    missing: the version before the current one, and the current one)."""
     choices = list(draft.revisions.select_related("user").defer("snapshot").order_by("-version"))
     previous = next((r.version for r in choices if r.version < draft.version), draft.version)
     numbers = []
@@ -448,7 +448,7 @@ def versions_compared(draft: Draft, old, new) -> VersionsCompared:
                 choices, None, None, message="版本号不正确，请在下面选择要比较的两个版本。"
             )
         numbers.append(number)
-    a, b = numbers
+    a, b = sorted(numbers)  # always the older one first: what was there, then what is
     known = {r.version: r for r in choices}
     for number in (a, b):
         if number not in known:

@@ -21,8 +21,9 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from speechdraft.drafts.selectors import ViewItem
+from speechdraft.text.diff import Op
 from speechdraft.text.outline import Block, block_lines
-from speechdraft.text.templating import Segment
+from speechdraft.text.templating import Segment, to_brackets
 
 # (action, label, shortcut)
 _ANY_ID = 987654321987
@@ -75,6 +76,21 @@ def segments_html(parts: list[Segment] | tuple[Segment, ...]) -> str:
                 f'<span class="chip unfilled" contenteditable="false" data-slot="{name}" '
                 f'title="待填写：{name}">{name}</span>'
             )
+    return "".join(out)
+
+
+def ops_html(ops: list[Op]) -> str:
+    """A diff as one line of text (see speechdraft.drafts.compare): insertions in <ins>,
+    deletions in <del>, slots as 【名称】, a line break only the old text had as ↵."""
+    out = []
+    for op in ops or ():
+        text = escape(to_brackets(op.text)).replace("\n", "↵")
+        if op.kind == "insert":
+            out.append(f"<ins>{text}</ins>")
+        elif op.kind == "delete":
+            out.append(f"<del>{text}</del>")
+        else:
+            out.append(text)
     return "".join(out)
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/document/", views.document, name="document"),
     path("<int:pk>/history/", views.history, name="history"),
     path("<int:pk>/history/<int:version>/", views.revision_view, name="revision"),
+    path("<int:pk>/compare/", views.compare, name="compare"),
     path("<int:pk>/history/<int:version>/restore/", views.revision_restore, name="restore"),
     path("<int:pk>/history/<int:version>/name/", views.revision_name, name="revision_name"),
     path("<int:pk>/preview/", views.preview, name="preview"),

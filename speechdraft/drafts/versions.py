@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,15 +22,22 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from speechdraft.core.params import parse_id
+from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Section
 from speechdraft.drafts import revisions
+from speechdraft.drafts.compare import Comparison, Entry, compare_snapshots, runs
 from speechdraft.drafts.errors import DraftError, StaleDraft
 from speechdraft.drafts.history import MAX_NAME_CHARS
 from speechdraft.drafts.models import Draft, DraftItem, Revision
-from speechdraft.drafts.selectors import document_from_nodes, remember_document
+from speechdraft.drafts.selectors import (
+    DocumentView,
+    document_from_nodes,
+    draft_document,
+    remember_document,
+)
 from speechdraft.drafts.signals import draft_changed
 from speechdraft.drafts.snapshot import ITEM_FIELDS, Snapshot
-from speechdraft.text.outline import item_places
+from speechdraft.text.outline import block_labels
 from speechdraft.text.sanitize import one_line, plain_text
 
 # --- reading and writing snapshots ------------------------------------------------------
@@ -266,15 +274,10 @@ def commit(
 
     What the change did is said in words (the revision's summary): `summary` as given (its
     "{place}" the place of the item it is `about`, as the change left it), else the action with
-    that place (`about`: else the item typed in), e.g. 修改第二部分（一）. `group_key` (or, for typing, the item) joins it with the same person's changes of the
-    same thing just before into one version of the history."""
+    that place (`about`: else the item typed in), e.g. 修改第二部分（一）. `group_key` (or, for
+    typing, the item) joins it with the same person's changes of the same thing just before
+    into one version of the history."""
     snapshot = draft_snapshot(draft)  # read once: for the document, 字数 and the revision
-    nodes = snapshot.nodes()
-    about = item_id if about is None else about
-    if not summary:
-        summary = change_summary(action, _place(nodes, draft.numbering, about))
-    elif "{place}" in summary:
-        summary = summary.replace("{place}", _place(nodes, draft.numbering, about))
     if item_id is not None and not group_key:
         group_key = f"item:{item_id}"
     extended = _typing_to_extend(draft, user, item_id) if item_id is not None else None
@@ -282,9 +285,14 @@ def commit(
     if extended is None:
         _count_change(user)  # typing that goes on makes no new revision: not counted
     draft.version += 1
-    doc = document_from_nodes(draft, nodes)
+    doc = document_from_nodes(draft, snapshot.nodes())
     draft.char_count = doc.chars
     draft.save()
+    about = item_id if about is None else about
+    if not summary:
+        summary = change_summary(action, _place(doc, about))
+    elif "{place}" in summary:
+        summary = summary.replace("{place}", _place(doc, about))
     if extended is not None:
         # The stretch of typing goes on: its revision moves to the new version, same undo target.
         # Its delta is taken again from the revision before it, which nothing else changes.
@@ -335,15 +343,15 @@ _PLACED_ACTIONS = {
 }
 
 
-def _place(nodes, numbering, item_id: int | None) -> str:
+def _place(doc: DocumentView, item_id: int | None) -> str:
     if item_id is None:
         return ""
-    return item_places(nodes, numbering).get(item_id, "")
+    return block_labels(doc.blocks).get(item_id, "")
 
 
 def place_of(draft: Draft, item_id: int) -> str:
     """Where the item is now, in words (before a change that takes it away or elsewhere)."""
-    return _place(draft_snapshot(draft).nodes(), draft.numbering, item_id)
+    return _place(draft_document(draft), item_id)
 
 
 def change_summary(action: str, place: str) -> str:
@@ -495,3 +503,64 @@ def draft_restore(draft: Draft, *, user, version, revision_version: int) -> Draf
     return commit(
         draft, user, f"恢复到第 {revision.version} 版", stage_changed=draft.stage != stage_before
     )
+
+
+# --- comparing two versions -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionsCompared:
+    """What the compare page shows: the versions to choose from (newest first), the two
+    compared, and their comparison, or a message saying why there is none."""
+
+    choices: list[Revision]
+    old: int | None
+    new: int | None
+    comparison: Comparison | None = None
+    message: str = ""
+
+    @property
+    def runs(self) -> list[tuple[bool, list[Entry]]]:
+        """The entries with the unchanged ones in runs to fold (see compare.runs)."""
+        return runs(self.comparison.entries) if self.comparison else []
+
+
+def versions_compared(draft: Draft, old, new) -> VersionsCompared:
+    """The older of versions `old` and `new` against the newer (numbers as a page sends them;
+    missing: the version before the current one, and the current one)."""
+    choices = list(draft.revisions.select_related("user").defer("snapshot").order_by("-version"))
+    previous = next((r.version for r in choices if r.version < draft.version), draft.version)
+    numbers = []
+    for raw, default in ((old, previous), (new, draft.version)):
+        if raw in (None, ""):
+            numbers.append(default)
+            continue
+        number = parse_id(raw)
+        if number is None:
+            return VersionsCompared(
+                choices, None, None, message="版本号不正确，请在下面选择要比较的两个版本。"
+            )
+        numbers.append(number)
+    a, b = sorted(numbers)  # always the older one first: what was there, then what is
+    known = {r.version: r for r in choices}
+    for number in (a, b):
+        if number not in known:
+            why = (
+                f"当前是第 {draft.version} 版"
+                if number > draft.version
+                else "这一版的修改已并入之后连续输入的一版"
+            )
+            return VersionsCompared(
+                choices, a, b, message=f"没有第 {number} 版（{why}），请在下面选择要比较的版本。"
+            )
+    if a == b:
+        only = len(choices) == 1
+        message = (
+            "这篇讲话稿只有一个版本，还没有可比较的修改。"
+            if only
+            else "两个版本相同，请选择两个不同的版本。"
+        )
+        return VersionsCompared(choices, a, b, message=message)
+    user_dictionary_ensure()  # words as the drafter's dictionary cuts them
+    comparison = compare_snapshots(revision_snapshot(known[a]), revision_snapshot(known[b]))
+    return VersionsCompared(choices, a, b, comparison)

@@ -552,6 +552,13 @@ def revision_name(request: HttpRequest, pk: int, version: int) -> HttpResponse:
 
 
 @require_GET
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = draft_for_user(request, pk)
+    shown = versions.versions_compared(draft, request.GET.get("a"), request.GET.get("b"))
+    return render(request, "drafts/compare.html", {"draft": draft, "shown": shown})
+
+
+@require_GET
 def revision_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     revision = get_object_or_404(draft.revisions, version=version)

@@ -82,6 +82,7 @@ class Block:
     error: str = ""  # a template problem in this item's text, in Chinese
     stop: str = ""  # after a run-in heading (see heading_and_stop)
     hint: str = ""  # the item's hint while empty (the editor only)
+    ordinal: int = 0  # the n of its number (n-th numbered child of its parent), 0 for none
 
     @property
     def heading_text(self) -> str:
@@ -190,12 +191,41 @@ def render_blocks(roots: list[Node], numbering: dict, variables: dict[str, str])
                     error,
                     stop,
                     node.hint,
+                    counter if node.numbered else 0,
                 )
             )
             walk(node.children, depth + 1, node_level if node.numbered else level)
 
     walk(roots, 0, 0)
     return blocks
+
+
+def block_labels(blocks: list[Block]) -> dict[int, str]:
+    """Where each block stands, in words a drafter reads in a history, a comparison or a notice
+    (by block id): 第二部分 for the second part, 第二部分（一） and 第二部分（一）1 below it (the
+    numbers the outline shows, without their trailing 、，.), 第二部分的正文 for a paragraph under
+    a numbered item; outside the parts 开头, 结尾, or 第二部分之后的段落 between two parts."""
+    labels: dict[int, str] = {}
+    parts = sum(1 for b in blocks if b.number and b.parent_id is None)
+    seen = 0
+    for block in blocks:
+        parent = labels.get(block.parent_id, "") if block.parent_id is not None else ""
+        parent = parent.removesuffix("的正文")
+        if block.number and block.parent_id is None:
+            seen += 1
+            label = f"第{chinese_numeral(block.ordinal)}部分"
+        elif block.number:
+            label = parent + block.number.rstrip("、，,.．")
+        elif parent:
+            label = f"{parent}的正文"
+        elif seen == 0:
+            label = "开头"
+        elif seen == parts:
+            label = "结尾"
+        else:
+            label = f"第{chinese_numeral(seen)}部分之后的段落"
+        labels[block.id] = label
+    return labels
 
 
 def _heading_segments(heading: list[Segment], run_in: bool) -> tuple[list[Segment], str]:
@@ -291,44 +321,3 @@ def _salutation_segments(
 def block_chars(blocks: list[Block]) -> int:
     """字数 of the whole speech, as read (see speechdraft.text.counting)."""
     return count_chars("".join(reading_paragraphs(blocks)))
-
-
-def _bare_number(number: str) -> str:
-    """A number as a place names it: 第二， → 第二, 1. → 1, （一） stays."""
-    return number.rstrip("，、.．,")
-
-
-def item_places(roots: list[Node], numbering: dict) -> dict[int, str]:
-    """Where each item is, in words a drafter reads in a history or a notice: 第二部分,
-    第二部分（一）, 第二部分（一）1, 第二部分的正文, 开头, 结尾, 第一部分之后的段落. Numbers are
-    those the outline shows (the draft's styles), parts always 第N部分."""
-    places: dict[int, str] = {}
-    parts = part_count(roots)
-
-    def walk(children: list[Node], parent_place: str, level: int) -> None:
-        counter = 0
-        for node in children:
-            if node.numbered:
-                counter += 1
-                node_level = min(level + 1, MAX_LEVEL)
-                if node_level == 1:
-                    place = f"第{chinese_numeral(counter)}部分"
-                else:
-                    style, _ = style_for(numbering, node_level)
-                    place = parent_place + _bare_number(format_number(style, counter))
-                places[node.id] = place
-                walk(node.children, place, node_level)
-            elif parent_place:
-                places[node.id] = f"{parent_place}的正文"
-                walk(node.children, parent_place, level)
-            else:
-                places[node.id] = (
-                    "开头"
-                    if counter == 0
-                    else "结尾"
-                    if counter == parts
-                    else f"第{chinese_numeral(counter)}部分之后的段落"
-                )
-
-    walk(roots, "", 0)
-    return places

@@ -20,7 +20,7 @@ from speechdraft.drafts.services import (
     placement_for,
 )
 from speechdraft.drafts.versions import draft_undo, revision_name
-from speechdraft.text.outline import Node, build_tree, item_places
+from speechdraft.text.outline import Node, block_labels, build_tree, render_blocks
 
 T0 = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
 
@@ -45,7 +45,7 @@ def test_places_name_parts_points_and_paragraphs_as_the_outline_numbers_them():
         Node(9, None, 5, False, body="结尾"),
     ]
     numbering = {"1": {"style": "一、"}, "2": {"style": "一是"}, "3": {"style": "1."}}
-    assert item_places(build_tree(nodes), numbering) == {
+    assert block_labels(render_blocks(build_tree(nodes), numbering, {})) == {
         1: "开头",
         2: "第一部分",
         3: "第一部分一是",

@@ -32,6 +32,7 @@ OWNED = {
     "drafts:document": ("GET", ["pk"]),
     "drafts:history": ("GET", ["pk"]),
     "drafts:revision": ("GET", ["pk", "version"]),
+    "drafts:compare": ("GET", ["pk"]),
     "drafts:restore": ("POST", ["pk", "version"]),
     "drafts:revision_name": ("POST", ["pk", "version"]),
     "drafts:preview": ("GET", ["pk"]),

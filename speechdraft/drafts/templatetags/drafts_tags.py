@@ -4,7 +4,8 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from speechdraft.drafts.render import OutlineRenderer, segments_html
+from speechdraft.drafts.render import OutlineRenderer, ops_html, segments_html
+from speechdraft.text.diff import lines
 
 register = template.Library()
 
@@ -13,6 +14,18 @@ register = template.Library()
 def segments(parts) -> SafeString:
     """Rendered slot segments: filled values marked, unfilled slots highlighted."""
     return mark_safe(segments_html(parts))  # escaped piece by piece
+
+
+@register.filter
+def ops(value) -> SafeString:
+    """A diff's ops as text with <ins> and <del> (see speechdraft.drafts.compare)."""
+    return mark_safe(ops_html(value))  # escaped op by op
+
+
+@register.filter
+def op_lines(value) -> list:
+    """A diff's ops cut into the new text's paragraphs."""
+    return lines(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -10,7 +10,7 @@ with no change is one ``equal`` piece, written exactly as before there were revi
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from xml.sax.saxutils import escape
 
 State = str  # "equal" | "insert" | "delete" | "move_from" | "move_to"
@@ -51,11 +51,13 @@ def merged(pieces: Sequence[Piece]) -> list[Piece]:
     return out
 
 
-def strip_end(pieces: Sequence[Piece], chars: str | None = None) -> list[Piece]:
-    """The pieces with the trailing ``chars`` of each version's text removed (what
-    ``str.rstrip`` does to each version), keeping each piece's part in the other version."""
+def strip_end(
+    pieces: Sequence[Piece], chars: str | None = None, views: Iterable[str] = (NEW, OLD)
+) -> list[Piece]:
+    """The pieces with the trailing ``chars`` of each version's text (of those in ``views``)
+    removed, as ``str.rstrip`` does, keeping each piece's part in the other version."""
     out: list[Piece] = []
-    stripping = {NEW, OLD}
+    stripping = set(views)
     for state, text in reversed(merged(pieces)):
         views = {view for view in stripping if present(state, view)}
         if not views:
@@ -75,9 +77,11 @@ def strip_end(pieces: Sequence[Piece], chars: str | None = None) -> list[Piece]:
     return merged(out[::-1])
 
 
-def strip_start(pieces: Sequence[Piece], chars: str | None = None) -> list[Piece]:
+def strip_start(
+    pieces: Sequence[Piece], chars: str | None = None, views: Iterable[str] = (NEW, OLD)
+) -> list[Piece]:
     flipped = [(state, text[::-1]) for state, text in reversed(pieces)]
-    return [(state, text[::-1]) for state, text in reversed(strip_end(flipped, chars))]
+    return [(state, text[::-1]) for state, text in reversed(strip_end(flipped, chars, views))]
 
 
 def strip(pieces: Sequence[Piece]) -> list[Piece]:
@@ -94,8 +98,9 @@ def paragraphs(pieces: Sequence[Piece], *, lead: Sequence[Piece] = ()) -> list[P
 
     As the plain text is (one paragraph per non-empty line, each stripped), in each version:
     a paragraph empty in a version loses its mark there, so it joins the next (or, the last,
-    the one before); ``lead`` is what will precede the first paragraph's text (a run-in
-    heading), so that paragraph is never empty. A body empty in both versions has none.
+    the one before). ``lead`` is what will precede the first paragraph's text (a run-in
+    heading's number and heading): it joins the first line that is not empty, and makes a
+    paragraph of its own when the body is empty. A body empty in both versions has none.
     """
     texts: list[list[Piece]] = [[]]
     marks: list[State] = []
@@ -110,10 +115,30 @@ def paragraphs(pieces: Sequence[Piece], *, lead: Sequence[Piece] = ()) -> list[P
     for view in (NEW, OLD):
         while _drop_empty(texts, marks, view, lead):
             pass
-    out = [(strip(text), mark) for text, mark in zip(texts, marks, strict=True)]
+    for view in (NEW, OLD):
+        _strip_paragraphs(texts, marks, view)
+    out = list(zip(texts, marks, strict=True))
     if len(out) == 1 and not lead and not out[0][0]:
         return []
     return out
+
+
+def _strip_paragraphs(texts: list[list[Piece]], marks: list[State], view: str) -> None:
+    """Strip each of ``view``'s paragraphs at its two ends, which may lie in other paragraphs
+    of the XML than its text (a paragraph continuing, in this version, in the next)."""
+    start = 0
+    for end in range(len(marks)):
+        if not present(marks[end], view) and end < len(marks) - 1:
+            continue
+        for k in range(end, start - 1, -1):
+            texts[k] = strip_end(texts[k], None, [view])
+            if text_of(texts[k], view):
+                break
+        for k in range(start, end + 1):
+            texts[k] = strip_start(texts[k], None, [view])
+            if text_of(texts[k], view):
+                break
+        start = end + 1
 
 
 def _drop_empty(
@@ -125,8 +150,6 @@ def _drop_empty(
     ends = [i for i, mark in enumerate(marks) if present(mark, view)]
     for end in ends:
         group = [piece for text in texts[start : end + 1] for piece in text]
-        if start == 0:
-            group = [*lead, *group]
         if text_of(group, view).strip():
             start = end + 1
             continue

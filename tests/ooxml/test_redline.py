@@ -13,6 +13,8 @@ import subprocess
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from speechdraft.ooxml.model import Block, Change, ExportDocument
@@ -419,3 +421,62 @@ def test_libreoffice_opens_the_redline_and_keeps_every_change(redline, tmp_path)
     root = document(again)
     assert len(list(root.iter(w("moveFromRangeStart")))) == 1
     assert len(list(root.iter(w("moveToRangeStart")))) == 1
+
+
+_TEXT = st.text(alphabet="甲乙丙丁 \n。！", max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    old_body=_TEXT,
+    new_body=_TEXT,
+    old_heading=st.text(alphabet="甲乙 。！", max_size=4),
+    new_heading=st.text(alphabet="甲乙 。！", max_size=4),
+    shape=st.sampled_from(["paragraph", "run_in", "standalone"]),
+)
+def test_any_two_versions_accept_to_the_newer_and_reject_to_the_older(
+    old_body, new_body, old_heading, new_heading, shape
+):
+    def block(heading: str, body: str) -> Block:
+        if shape == "paragraph":
+            return Block("paragraph", body=body)
+        return Block("heading", 2, "（一）", heading or "甲", body, run_in=shape == "run_in")
+
+    old = [("a", block(old_heading, old_body)), ("z", Block("paragraph", body="结尾。"))]
+    new = [("a", block(new_heading, new_body)), ("z", Block("paragraph", body="结尾。"))]
+    doc = ExportDocument("标题", revision_author=AUTHOR, revision_date=WHEN)
+    redline = render_docx(dataclasses.replace(doc, blocks=redline_blocks(old, new)))
+    plain = {
+        "accept": render_docx(dataclasses.replace(doc, blocks=[b for _, b in new])),
+        "reject": render_docx(dataclasses.replace(doc, blocks=[b for _, b in old])),
+    }
+    for mode, expected in plain.items():
+        assert resolved(redline, mode) == resolved(expected, "show"), mode
+
+
+_KEYS = st.lists(st.sampled_from("abcdef"), unique=True, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(old_keys=_KEYS, new_keys=_KEYS, edited=st.sets(st.sampled_from("abcdef")))
+def test_any_reordering_accepts_to_the_newer_and_rejects_to_the_older(old_keys, new_keys, edited):
+    def keyed(keys, version: str) -> list[tuple[str, Block]]:
+        out = []
+        for position, key in enumerate(keys, start=1):
+            body = f"{key}项的内容。" + (version if key in edited else "")
+            out.append((key, run_in(f"（{position}）", f"{key}项", body)))
+        return out
+
+    # The same first and last items (an export without items has no blank line under the
+    # title; Word keeps a document's last paragraph).
+    ends = [("<", Block("paragraph", body="开头。")), (">", Block("paragraph", body="结尾。"))]
+    old = [ends[0], *keyed(old_keys, "旧"), ends[1]]
+    new = [ends[0], *keyed(new_keys, "新"), ends[1]]
+    doc = ExportDocument("标题", revision_author=AUTHOR, revision_date=WHEN)
+    redline = render_docx(dataclasses.replace(doc, blocks=redline_blocks(old, new)))
+    for mode, blocks in (("accept", new), ("reject", old)):
+        expected = render_docx(dataclasses.replace(doc, blocks=[b for _, b in blocks]))
+        assert resolved(redline, mode) == resolved(expected, "show"), mode
+    moved = {b.move_key for b in redline_blocks(old, new) if b.change == "move_to"}
+    assert len(moved) <= max(0, len(set(old_keys) & set(new_keys)) - 1)
+    assert not moved & {"<", ">"}

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +24,8 @@ from speechdraft.ooxml.render import render_docx
 from speechdraft.ooxml.revisions import paragraphs
 from tests.conftest import skip_missing
 from tests.ooxml.test_visual import SOFFICE
+
+HERE = Path(__file__).resolve().parent
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -421,6 +424,41 @@ def test_libreoffice_opens_the_redline_and_keeps_every_change(redline, tmp_path)
     root = document(again)
     assert len(list(root.iter(w("moveFromRangeStart")))) == 1
     assert len(list(root.iter(w("moveToRangeStart")))) == 1
+
+
+def uno_python() -> str:
+    """A Python with LibreOffice's UNO bridge (Debian installs it for the system Python)."""
+    for python in ("/usr/bin/python3", shutil.which("python3")):
+        if (
+            python
+            and subprocess.run([python, "-c", "import uno"], capture_output=True).returncode == 0
+        ):
+            return python
+    skip_missing("python3-uno")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("mode", "blocks"), [("accept", NEW), ("reject", OLD)], ids=["accept", "reject"]
+)
+def test_libreoffice_accepting_all_gives_the_newer_version_rejecting_all_the_older(
+    redline, tmp_path, mode, blocks
+):
+    if SOFFICE is None:
+        skip_missing("LibreOffice")
+    python = uno_python()
+    source = tmp_path / "redline.docx"
+    source.write_bytes(redline)
+    profile = (tmp_path / "lo-profile").as_uri()
+    result = subprocess.run(
+        [python, str(HERE / "lo_revisions.py"), SOFFICE, profile, str(source), mode],
+        capture_output=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    texts = result.stdout.decode().split("\n")
+    assert texts == resolved(render_docx(version(blocks)), "show")
 
 
 _TEXT = st.text(alphabet="甲乙丙丁 \n。！", max_size=12)

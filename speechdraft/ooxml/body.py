@@ -118,20 +118,44 @@ def body_xml(
             f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="right"/></w:pPr>'
             f"{_run(content.mark)}</w:p>"
         )
-    title_lines = [part for line in content.title for part in split_title(line, title_width)]
-    if title_lines:
+    tracker = Tracker(content.revision_author, content.revision_date or _EPOCH)
+
+    def title_runs(lines: list[str], tag: str = "t") -> str:
+        parts = [part for line in lines for part in split_title(line, title_width)]
+        if not parts:
+            return ""
         breaks = "<w:br/>".join(
-            f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in title_lines
+            f'<w:{tag} xml:space="preserve">{escape(line)}</w:{tag}>' for line in parts
         )
-        out.append(_paragraph(ids["title"], f"<w:r>{breaks}</w:r>"))
-    out.extend(_paragraph(ids["subtitle"], _run(line)) for line in content.subtitle)
+        return f"<w:r>{breaks}</w:r>"
+
+    new_title = title_runs(content.title)
+    if content.old_title is None:
+        if new_title:
+            out.append(_paragraph(ids["title"], new_title))
+    else:
+        # A changed title: the older lines deleted, the newer inserted, in one paragraph.
+        old_title = title_runs(content.old_title, "delText")
+        text = f"<w:del{tracker.attrs()}>{old_title}</w:del>" if old_title else ""
+        text += f"<w:ins{tracker.attrs()}>{new_title}</w:ins>" if new_title else ""
+        state = "equal" if new_title and old_title else ("insert" if new_title else "delete")
+        out.append(_paragraph(ids["title"], text, mark=tracker.mark(state)))
+    if content.old_subtitle is not None:
+        for line in content.old_subtitle:
+            run = _run(line, tag="delText")
+            text = f"<w:del{tracker.attrs()}>{run}</w:del>"
+            out.append(_paragraph(ids["subtitle"], text, mark=tracker.mark("delete")))
+        for line in content.subtitle:
+            text = f"<w:ins{tracker.attrs()}>{_run(line)}</w:ins>"
+            out.append(_paragraph(ids["subtitle"], text, mark=tracker.mark("insert")))
+    else:
+        out.extend(_paragraph(ids["subtitle"], _run(line)) for line in content.subtitle)
     out.extend(_paragraph(ids["byline"], _run(line)) for line in content.byline)
     if content.salutation or content.blocks:
         if out:
             out.append(_paragraph(ids["body"]))  # 空一行 under the head block
         if content.salutation:
             out.append(_paragraph(ids["salutation"], _run(content.salutation)))
-    tracker = Tracker(content.revision_author, content.revision_date or _EPOCH)
     for item in content.blocks:
         out.extend(_item_xml(item, ids, measures, tracker))
     return out

@@ -60,6 +60,9 @@ class Content:
     revision_author: str = ""
     revision_date: datetime.datetime | None = None
     track_revisions: bool = False
+    # The older version's title and subtitle lines when they differ, else None.
+    old_title: list[str] | None = None
+    old_subtitle: list[str] | None = None
 
 
 _CHANGE_KINDS = ("equal", "insert", "delete")
@@ -133,6 +136,10 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
     )
     content.revision_author = _one_line(doc.revision_author) or content.author or "起草人"
     content.revision_date = doc.revision_date or doc.exported_at
+    if doc.old_title is not None and _lines(doc.old_title) != content.title:
+        content.old_title = _lines(doc.old_title)
+    if doc.old_subtitle is not None and _lines(doc.old_subtitle) != content.subtitle:
+        content.old_subtitle = _lines(doc.old_subtitle)
     for position, block in enumerate(doc.blocks, start=1):
         if block.kind not in ("paragraph", "heading"):
             raise ValueError(f"第 {position} 项的类型无效：{block.kind!r}")
@@ -143,7 +150,8 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
         content.blocks.append(_item(block, position))
     _check_moves(doc.blocks)
     texts = [content.mark, *content.title, *content.subtitle, *content.byline, content.salutation]
-    revised = False
+    texts.extend([*(content.old_title or []), *(content.old_subtitle or [])])
+    revised = content.old_title is not None or content.old_subtitle is not None
     for item in content.blocks:
         pieces = [*item.number, *item.heading, *(p for text, _ in item.body for p in text)]
         texts.extend(text for _, text in pieces)

@@ -158,6 +158,10 @@ class ExportDocument:
     mark: str | None = None
     # Tracked changes (花脸稿): who made them and when, on every w:ins/w:del (default: the
     # author and the export time); track_revisions turns on 修订 for the reader's own edits.
+    # The older version's title and subtitle, when they changed: shown deleted, the newer
+    # ones inserted (whole lines; None: unchanged).
+    old_title: str | None = None
+    old_subtitle: str | None = None
     revision_author: str | None = None
     revision_date: datetime.datetime | None = None
     track_revisions: bool = False

@@ -7,8 +7,8 @@ renders the newer document with those blocks::
 
     blocks = redline_blocks(old_keyed, new_keyed, diff=word_diff)
     doc = dataclasses.replace(
-        new_doc, blocks=blocks, revision_author=editor, revision_date=saved_at,
-        track_revisions=True,
+        new_doc, blocks=blocks, old_title=old_doc.title, old_subtitle=old_doc.subtitle,
+        revision_author=editor, revision_date=saved_at, track_revisions=True,
     )
     data = render_docx(doc)
 
@@ -19,8 +19,14 @@ marks too, so accepting or rejecting removes the paragraphs themselves); an item
 place in ``w:moveFrom``, its new place in ``w:moveTo``, inside ``w:moveFromRange*`` /
 ``w:moveToRange*`` of one ``w:name``; text inserted at the new place is an insertion there,
 text the move lost stays at the old place). Every revision has a unique ``w:id``, the author
-and the date. The head block (title, speaker, salutation) is the newer version's, unmarked;
-a change of level, kind or run-in is not marked (the newer layout is used).
+and the date. A changed title or subtitle is shown whole, the older deleted and the newer
+inserted (``old_title``, ``old_subtitle``); the speaker, date and salutation are the newer
+version's, unmarked, and so is a change of level, kind or run-in (the newer layout is used).
+``track_revisions`` writes ``w:trackRevisions`` (settings.xml), so that the reader's own edits
+are tracked too; an office's reference without a settings part is left without it.
+
+Word keeps a document's last paragraph: a deleted last item leaves an empty paragraph when its
+deletion is accepted.
 
 ``diff`` is any word-level comparison returning :class:`Change` pieces (a comparison module's
 ops map one to one: ``Change(op.kind, op.text)``); the default compares characters.

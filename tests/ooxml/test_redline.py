@@ -254,6 +254,42 @@ def test_a_run_in_heading_takes_the_stop_of_each_version():
     assert resolved(data, "reject")[-1] == "（一）以上率下示范干。各级干部都要带头。"
 
 
+HEAD_OLD = ExportDocument("在全市经济工作会议上的讲话", subtitle="——在2025年年会上", blocks=[])
+HEAD_NEW = ExportDocument(
+    "在全市经济工作会议暨优化营商环境大会上的讲话", subtitle="——在2026年年会上", blocks=[]
+)
+
+
+@pytest.fixture(scope="module")
+def head_versions() -> dict[str, bytes]:
+    body = [Block("paragraph", body="同志们，让我们携手并进！")]
+    old = dataclasses.replace(HEAD_OLD, blocks=body)
+    new = dataclasses.replace(HEAD_NEW, blocks=body)
+    redline = dataclasses.replace(
+        new, old_title=old.title, old_subtitle=old.subtitle, revision_date=WHEN
+    )
+    return {"old": render_docx(old), "new": render_docx(new), "redline": render_docx(redline)}
+
+
+def test_a_changed_title_and_subtitle_are_deleted_and_inserted_whole(head_versions):
+    redline = head_versions["redline"]
+    assert [tag for tag, _ in revisions(redline)] == ["del", "ins", "del", "ins"]
+    assert revisions(redline)[2:] == [("del", "——在2025年年会上"), ("ins", "——在2026年年会上")]
+    assert resolved(redline, "accept") == resolved(head_versions["new"], "show")
+    assert resolved(redline, "reject") == resolved(head_versions["old"], "show")
+    # The title's lines are broken as in the plain exports, line breaks inside the revision.
+    title = document(redline).find(f"{w('body')}/{w('p')}")
+    assert len(title.findall(f"{w('ins')}/{w('r')}/{w('br')}")) == 1
+
+
+def test_pandoc_reads_the_changed_title_and_subtitle(head_versions, tmp_path):
+    for name, data in head_versions.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    accepted = pandoc_text(tmp_path / "redline.docx", "accept")
+    assert accepted == pandoc_text(tmp_path / "new.docx")
+    assert pandoc_text(tmp_path / "redline.docx", "reject") == pandoc_text(tmp_path / "old.docx")
+
+
 def test_review_mode_is_on_only_when_asked(redline):
     def settings(data: bytes) -> etree._Element:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

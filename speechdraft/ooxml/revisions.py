@@ -59,17 +59,16 @@ def strip_end(
     out: list[Piece] = []
     stripping = set(views)
     for state, text in reversed(merged(pieces)):
-        views = {view for view in stripping if present(state, view)}
-        if not views:
+        here = {view for view in stripping if present(state, view)}
+        if not here:
             out.append((state, text))
             continue
         kept = text.rstrip(chars)
         tail = text[len(kept) :]
         if kept:
-            stripping -= views
-        rest: State | None = state
-        for view in views:
-            rest = without(rest, view) if rest else None
+            stripping -= here
+        # The tail stays in the versions that are not being stripped (if the piece is in any).
+        rest = without(state, here.pop()) if len(here) == 1 else None
         if tail and rest:
             out.append((rest, tail))
         if kept:
@@ -186,6 +185,7 @@ class Tracker:
         self._moves: dict[str, str] = {}
 
     def attrs(self) -> str:
+        """``w:id`` (the next), ``w:author`` and ``w:date`` of a revision."""
         self._next += 1
         return f' w:id="{self._next}"{self._attrs}'
 
@@ -196,10 +196,8 @@ class Tracker:
     def range_start(self, state: State, key: str) -> tuple[str, str]:
         """The start and end of a move's container (``w:moveFromRangeStart`` …)."""
         tag = "moveFromRange" if state == "move_from" else "moveToRange"
-        attrs = self.attrs()
-        ident = attrs.split('"')[1]
-        start = f'<w:{tag}Start{attrs} w:name="{self.move_name(key)}"/>'
-        return start, f'<w:{tag}End w:id="{ident}"/>'
+        start = f'<w:{tag}Start{self.attrs()} w:name="{self.move_name(key)}"/>'
+        return start, f'<w:{tag}End w:id="{self._next}"/>'
 
     def mark(self, state: State) -> str:
         """A paragraph mark's revision, for its ``w:pPr`` (empty when ``equal``)."""

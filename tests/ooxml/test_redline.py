@@ -23,6 +23,7 @@ from speechdraft.ooxml.redline import char_diff, redline_blocks
 from speechdraft.ooxml.render import render_docx
 from speechdraft.ooxml.revisions import paragraphs
 from tests.conftest import skip_missing
+from tests.ooxml.references import linked_reference
 from tests.ooxml.test_visual import SOFFICE
 
 HERE = Path(__file__).resolve().parent
@@ -301,6 +302,17 @@ def test_review_mode_is_on_only_when_asked(redline):
     assert names.index("trackRevisions") < names.index("defaultTabStop")  # schema order
     off = settings(render_docx(dataclasses.replace(REDLINE, track_revisions=False)))
     assert off.find(w("trackRevisions")) is None
+
+
+def test_review_mode_goes_into_an_office_references_settings_in_schema_order():
+    data = render_docx(REDLINE, reference=linked_reference())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("word/settings.xml"))
+    names = [etree.QName(node).localname for node in root]
+    assert names.count("trackRevisions") == 1
+    before = names[: names.index("trackRevisions")]
+    assert set(before) <= {"zoom", "proofState", "view", "writeProtection"}, names
+    assert "defaultTabStop" in names[names.index("trackRevisions") :]
 
 
 def test_without_changes_the_document_is_written_exactly_as_before():

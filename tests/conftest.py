@@ -25,9 +25,11 @@ MISSING_PROGRAMS = {
     "LibreOffice": "Word 版式检查",
     "poppler-utils": "Word 版式检查",
     "pandoc": "Word 标题读取检查",
+    "python3-uno": "Word 修订检查",
 }
 INSTALL_PROGRAMS = (
-    "apt-get install chromium libreoffice-writer-nogui poppler-utils fonts-noto-cjk pandoc"
+    "apt-get install chromium libreoffice-writer-nogui poppler-utils fonts-noto-cjk pandoc "
+    "python3-uno"
 )
 _MISSING_RE = re.compile(rf"(?:Skipped: )?({'|'.join(MISSING_PROGRAMS)}) not installed")
 

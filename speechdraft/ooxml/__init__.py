@@ -10,9 +10,11 @@ Entry points:
 * ``reference.reference_check(data)`` / ``reference.reference_sanitize(data)`` – an office's
   own reference .docx: its missing styles; a copy without links out of the package.
 * ``python -m speechdraft.ooxml.builtin_reference [OUT]`` – builds ``fixtures/reference.docx``.
+* ``redline.redline_blocks(old, new, *, diff)`` – the blocks of a 花脸稿 (two versions as
+  tracked changes) for ``render_docx``; the ``redline`` module says how a caller builds one.
 
 Modules: ``model`` (what a caller passes: ExportDocument, Block, Profile, FontSettings) →
-``content`` (text hygiene, checks) → ``titles`` (line breaking of titles) → ``body`` (paragraph
+``content`` (text hygiene, checks; text as pieces of ``revisions``) → ``titles`` (line breaking of titles) → ``body`` (paragraph
 XML) → ``compose`` (a reference formatted and filled: ``styles``, ``page``, ``reference``) →
 ``render``. Shared: ``schema`` (namespaces, child order), ``package`` (the zip of parts).
 ``builtin_reference`` builds the built-in reference with ``compose``; ``render`` falls back to

@@ -2,27 +2,68 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from speechdraft.ooxml.content import Content
+from speechdraft.ooxml.content import Content, Item
+from speechdraft.ooxml.revisions import (
+    NEW,
+    OLD,
+    Piece,
+    State,
+    Tracker,
+    present,
+    runs,
+    strip_end,
+    text_of,
+)
 from speechdraft.ooxml.titles import split_title
-from speechdraft.text.outline import heading_and_stop
+from speechdraft.text.outline import HEADING_TRAILING, heading_and_stop
 
 
 def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;"})
 
 
-def _run(text: str, style_id: str | None = None, spacing: int | None = None) -> str:
+def _run(text: str, style_id: str | None = None, spacing: int | None = None, tag: str = "t") -> str:
     if not text:
         return ""
     props = f'<w:rStyle w:val="{_attr(style_id)}"/>' if style_id else ""
     if spacing is not None:
         props += f'<w:spacing w:val="{spacing}"/>'
     props = f"<w:rPr>{props}</w:rPr>" if props else ""
-    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    return f'<w:r>{props}<w:{tag} xml:space="preserve">{escape(text)}</w:{tag}></w:r>'
+
+
+def _runs(
+    pieces: list[Piece],
+    tracker: Tracker,
+    style_id: str | None = None,
+    spacing: int | None = None,
+) -> str:
+    """The pieces' runs: an unchanged text is one run, as :func:`_run` writes it."""
+    return "".join(runs(pieces, lambda text, tag: _run(text, style_id, spacing, tag), tracker))
+
+
+def _heading(pieces: list[Piece], *, run_in: bool) -> list[Piece]:
+    """:func:`heading_and_stop` in each version: closing punctuation dropped; run-in, the stop
+    each version's heading takes (a 。 deleted and a ！ kept when only the newer ends in ！)."""
+    shown = strip_end(pieces, HEADING_TRAILING)
+    if not run_in:
+        return shown
+    new_text, old_text = text_of(shown, NEW), text_of(shown, OLD)
+    new = heading_and_stop(new_text, run_in=True)[1]
+    old = heading_and_stop(old_text, run_in=True)[1]
+    if new_text and old_text:
+        stop: list[Piece] = [("equal", new)] if new == old else [("delete", old), ("insert", new)]
+    else:
+        # A heading of one version only (an added, deleted or moved item): its stop with it.
+        view = NEW if new_text else OLD
+        state = next((s for s, _ in reversed(shown) if present(s, view)), "equal")
+        stop = [(state, new or old)]
+    return shown + [piece for piece in stop if piece[1]]
 
 
 @dataclass(frozen=True)
@@ -55,9 +96,10 @@ class Measure:
         return tighter if tighter >= self.spacing - self.size // 10 else None
 
 
-def _paragraph(style_id: str, runs: str = "", *, keep_next: bool = False) -> str:
+def _paragraph(style_id: str, runs: str = "", *, keep_next: bool = False, mark: str = "") -> str:
+    """``mark``: the revision of the paragraph mark (:meth:`Tracker.mark`)."""
     keep = "<w:keepNext/>" if keep_next else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{_attr(style_id)}"/>{keep}</w:pPr>{runs}</w:p>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{_attr(style_id)}"/>{keep}{mark}</w:pPr>{runs}</w:p>'
 
 
 def body_xml(
@@ -76,42 +118,89 @@ def body_xml(
             f'<w:p><w:pPr><w:pStyle w:val="{style}"/><w:jc w:val="right"/></w:pPr>'
             f"{_run(content.mark)}</w:p>"
         )
-    title_lines = [part for line in content.title for part in split_title(line, title_width)]
-    if title_lines:
+    tracker = Tracker(content.revision_author, content.revision_date or _EPOCH)
+
+    def title_runs(lines: list[str], tag: str = "t") -> str:
+        parts = [part for line in lines for part in split_title(line, title_width)]
+        if not parts:
+            return ""
         breaks = "<w:br/>".join(
-            f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in title_lines
+            f'<w:{tag} xml:space="preserve">{escape(line)}</w:{tag}>' for line in parts
         )
-        out.append(_paragraph(ids["title"], f"<w:r>{breaks}</w:r>"))
-    out.extend(_paragraph(ids["subtitle"], _run(line)) for line in content.subtitle)
+        return f"<w:r>{breaks}</w:r>"
+
+    new_title = title_runs(content.title)
+    if content.old_title is None:
+        if new_title:
+            out.append(_paragraph(ids["title"], new_title))
+    else:
+        # A changed title: the older lines deleted, the newer inserted, in one paragraph.
+        old_title = title_runs(content.old_title, "delText")
+        text = f"<w:del{tracker.attrs()}>{old_title}</w:del>" if old_title else ""
+        text += f"<w:ins{tracker.attrs()}>{new_title}</w:ins>" if new_title else ""
+        state = "equal" if new_title and old_title else ("insert" if new_title else "delete")
+        out.append(_paragraph(ids["title"], text, mark=tracker.mark(state)))
+    if content.old_subtitle is not None:
+        for line in content.old_subtitle:
+            run = _run(line, tag="delText")
+            text = f"<w:del{tracker.attrs()}>{run}</w:del>"
+            out.append(_paragraph(ids["subtitle"], text, mark=tracker.mark("delete")))
+        for line in content.subtitle:
+            text = f"<w:ins{tracker.attrs()}>{_run(line)}</w:ins>"
+            out.append(_paragraph(ids["subtitle"], text, mark=tracker.mark("insert")))
+    else:
+        out.extend(_paragraph(ids["subtitle"], _run(line)) for line in content.subtitle)
     out.extend(_paragraph(ids["byline"], _run(line)) for line in content.byline)
     if content.salutation or content.blocks:
         if out:
             out.append(_paragraph(ids["body"]))  # 空一行 under the head block
         if content.salutation:
             out.append(_paragraph(ids["salutation"], _run(content.salutation)))
-    body_id = ids["body"]
-    for block, number, heading, body in content.blocks:
-        level = block.level
-        if block.kind == "heading" and not block.run_in:
-            heading, _ = heading_and_stop(heading, run_in=False)
-            if number or heading:
-                measure = (measures or {}).get(level)
-                spacing = measure.fitted_spacing(number + heading) if measure else None
-                run = _run(number + heading, spacing=spacing)
-                out.append(_paragraph(ids[f"heading{level}"], run))
-            out.extend(_paragraph(body_id, _run(text)) for text in body)
-            continue
-        shown, stop = heading_and_stop(heading, run_in=True)
-        heading = shown + stop
-        first = body[0] if body else ""
+    for item in content.blocks:
+        out.extend(_item_xml(item, ids, measures, tracker))
+    return out
+
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def _item_xml(
+    item: Item, ids: dict[str, str], measures: dict[int, Measure] | None, tracker: Tracker
+) -> list[str]:
+    """The paragraphs of one item; a moved item's inside its move container."""
+    block, level, body_id = item.block, item.block.level, ids["body"]
+    out: list[str] = []
+
+    def paragraph(style: str, text: str, state: State, keep_next: bool = False) -> None:
+        out.append(_paragraph(style, text, keep_next=keep_next, mark=tracker.mark(state)))
+
+    body = item.body
+    if block.kind == "heading" and not block.run_in:
+        heading = _heading(item.heading, run_in=False)
+        shown = item.number + heading
+        if shown:
+            measure = (measures or {}).get(level)
+            spacing = measure.fitted_spacing(text_of(shown, NEW)) if measure else None
+            paragraph(ids[f"heading{level}"], _runs(shown, tracker, spacing=spacing), item.state)
+    else:
+        heading = _heading(item.heading, run_in=True)
+        first: list[Piece] = body[0][0] if body else []
+        mark = body[0][1] if body else item.state
         keep_next = False
         if level >= 1 and (block.kind == "heading" or heading):
-            runs = _run(number + heading, ids[f"runin{level}"]) + _run(first)
+            text = _runs(item.number + heading, tracker, ids[f"runin{level}"])
+            text += _runs(first, tracker)
             # A run-in heading with no text of its own leads what follows, like a heading.
-            keep_next = not first
+            keep_next = not (text_of(first, NEW) or text_of(first, OLD))
         else:
-            runs = _run(number + heading + first)
-        if runs:
-            out.append(_paragraph(body_id, runs, keep_next=keep_next))
-        out.extend(_paragraph(body_id, _run(text)) for text in body[1:])
+            text = _runs(item.number + heading + first, tracker)
+        if text:
+            paragraph(body_id, text, mark, keep_next)
+        body = body[1:]
+    for pieces, mark in body:
+        paragraph(body_id, _runs(pieces, tracker), mark)
+    if item.state in ("move_from", "move_to") and out:
+        start, end = tracker.range_start(item.state, block.move_key)
+        out[0] = out[0].replace("</w:pPr>", "</w:pPr>" + start, 1)
+        out[-1] = out[-1][: -len("</w:p>")] + end + "</w:p>"
     return out

@@ -20,9 +20,12 @@ from speechdraft.ooxml.schema import (
     PARSER,
     RT_CORE,
     RT_FONT_TABLE,
+    RT_SETTINGS,
     RT_STYLES,
+    SETTINGS_ORDER,
     W_NS,
     XSI_NS,
+    child,
     w,
 )
 from speechdraft.ooxml.styles import (
@@ -106,13 +109,23 @@ def compose(
         f'<w:body xmlns:w="{W_NS}">{"".join(body_xml(content, ids, title_width, measures))}</w:body>',
         PARSER,
     )
-    for child in list(body):
-        body.remove(child)
-    for child in list(fragment):
-        body.append(child)
+    for node in list(body):
+        body.remove(node)
+    for node in list(fragment):
+        body.append(node)
     body.append(section)
     _set_core_properties(package, content)
+    if content.track_revisions:
+        _track_revisions(package)
     return package.to_bytes()
+
+
+def _track_revisions(package: Package) -> None:
+    """修订 on when the file is opened, so that the reader's own edits are tracked too."""
+    name = package.part(RT_SETTINGS)
+    if name is None:
+        return  # a reference without settings; Word opens it with 修订 off
+    child(package.xml(name), "trackRevisions", SETTINGS_ORDER)
 
 
 def _set_core_properties(package: Package, content: Content) -> None:

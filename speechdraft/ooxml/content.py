@@ -6,7 +6,8 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from speechdraft.ooxml.model import Block, ExportDocument
+from speechdraft.ooxml.model import Block, Change, ExportDocument
+from speechdraft.ooxml.revisions import Paragraph, Piece, State, paragraphs, strip
 from speechdraft.text.numbering import format_date
 from speechdraft.text.sanitize import plain_text
 from speechdraft.text.templating import template_syntax_at
@@ -35,15 +36,86 @@ def _check_slots(texts: Sequence[str]) -> None:
 
 
 @dataclass
+class Item:
+    """A block's text as pieces (see :mod:`speechdraft.ooxml.revisions`): one ``equal`` piece
+    per field when nothing changed."""
+
+    block: Block
+    state: State  # of the whole item: "equal" or its block-level change
+    number: list[Piece]
+    heading: list[Piece]
+    body: list[Paragraph]
+
+
+@dataclass
 class Content:
     title: list[str]
     subtitle: list[str]
     byline: list[str]
     salutation: str
-    blocks: list[tuple[Block, str, str, list[str]]]  # block, number, heading, body paragraphs
+    blocks: list[Item]
     author: str = ""
     mark: str = ""
     exported_at: datetime.datetime | None = None
+    revision_author: str = ""
+    revision_date: datetime.datetime | None = None
+    track_revisions: bool = False
+    # The older version's title and subtitle lines when they differ, else None.
+    old_title: list[str] | None = None
+    old_subtitle: list[str] | None = None
+
+
+_CHANGE_KINDS = ("equal", "insert", "delete")
+_BLOCK_CHANGES = (None, "insert", "delete", "move_from", "move_to")
+
+
+def _pieces(changes: Sequence[Change], position: int, *, one_line: bool) -> list[Piece]:
+    out: list[Piece] = []
+    for change in changes:
+        if change.kind not in _CHANGE_KINDS:
+            raise ValueError(f"第 {position} 项的修改类型无效：{change.kind!r}")
+        text = _clean(change.text)
+        out.append((change.kind, text.replace("\n", "") if one_line else text))
+    return out
+
+
+def _item(block: Block, position: int) -> Item:
+    if block.change not in _BLOCK_CHANGES:
+        raise ValueError(f"第 {position} 项的修订类型无效：{block.change!r}")
+    state: State = block.change or "equal"
+    texts_changed = block.heading_changes is not None or block.body_changes is not None
+    if texts_changed and state not in ("equal", "move_to"):
+        raise ValueError(f"第 {position} 项整项增删或移出，不能再有文字修改。")
+    if state.startswith("move") and not block.move_key:
+        raise ValueError(f"第 {position} 项是移动的项，缺少 move_key。")
+
+    def moved(pieces: list[Piece]) -> list[Piece]:
+        """At a moved item's new place, its text as the newer version has it: what both
+        versions have moved there, insertions inserted (the older text is at the old place)."""
+        if state == "equal":
+            return pieces
+        return [("move_to" if s == "equal" else s, t) for s, t in pieces if s != "delete"]
+
+    number = _one_line(block.number)
+    old = _one_line(block.old_number) if block.old_number is not None else number
+    if state == "equal" and old != number:
+        number_pieces: list[Piece] = [("delete", old), ("insert", number)]
+    else:
+        number_pieces = [(state, number)]
+    if block.heading_changes is not None:
+        heading = moved(strip(_pieces(block.heading_changes, position, one_line=True)))
+    else:
+        heading = [(state, _one_line(block.heading))]
+    number_pieces = [piece for piece in number_pieces if piece[1]]
+    heading = [piece for piece in heading if piece[1]]
+    if block.body_changes is not None:
+        standalone = block.kind == "heading" and not block.run_in
+        lead = [] if standalone else [*number_pieces, *heading]
+        found = paragraphs(moved(_pieces(block.body_changes, position, one_line=False)), lead=lead)
+        body = [(text, "move_to" if state != "equal" and m == "equal" else m) for text, m in found]
+    else:
+        body = [([(state, line)], state) for line in _lines(block.body)]
+    return Item(block, state, number_pieces, heading, body)
 
 
 def prepare(doc: ExportDocument, date_style: str) -> Content:
@@ -60,7 +132,14 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
         author=_one_line(doc.author),
         mark=_one_line(doc.mark),
         exported_at=doc.exported_at,
+        track_revisions=doc.track_revisions,
     )
+    content.revision_author = _one_line(doc.revision_author) or content.author or "起草人"
+    content.revision_date = doc.revision_date or doc.exported_at
+    if doc.old_title is not None and _lines(doc.old_title) != content.title:
+        content.old_title = _lines(doc.old_title)
+    if doc.old_subtitle is not None and _lines(doc.old_subtitle) != content.subtitle:
+        content.old_subtitle = _lines(doc.old_subtitle)
     for position, block in enumerate(doc.blocks, start=1):
         if block.kind not in ("paragraph", "heading"):
             raise ValueError(f"第 {position} 项的类型无效：{block.kind!r}")
@@ -68,11 +147,29 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
             raise ValueError(f"第 {position} 项的层级必须是 0 到 4，收到：{block.level!r}")
         if block.kind == "heading" and block.level == 0:
             raise ValueError(f"第 {position} 项是标题，层级必须是 1 到 4。")
-        content.blocks.append(
-            (block, _one_line(block.number), _one_line(block.heading), _lines(block.body))
-        )
+        content.blocks.append(_item(block, position))
+    _check_moves(doc.blocks)
     texts = [content.mark, *content.title, *content.subtitle, *content.byline, content.salutation]
-    for _block, number, heading, body in content.blocks:
-        texts.extend([number, heading, *body])
+    texts.extend([*(content.old_title or []), *(content.old_subtitle or [])])
+    revised = content.old_title is not None or content.old_subtitle is not None
+    for item in content.blocks:
+        pieces = [*item.number, *item.heading, *(p for text, _ in item.body for p in text)]
+        texts.extend(text for _, text in pieces)
+        revised = revised or any(
+            state != "equal" for state in [*(s for s, _ in pieces), *(m for _, m in item.body)]
+        )
     _check_slots(texts)
+    if revised and content.revision_date is None:
+        raise ValueError("花脸稿缺少修订时间，无法导出。")
     return content
+
+
+def _check_moves(blocks: Sequence[Block]) -> None:
+    """Every move has one old place and one new place."""
+    ends: dict[str, list[str]] = {}
+    for block in blocks:
+        if block.change in ("move_from", "move_to"):
+            ends.setdefault(block.move_key, []).append(block.change)
+    for key, found in ends.items():
+        if sorted(found) != ["move_from", "move_to"]:
+            raise ValueError(f"移动的项 {key!r} 必须正好有一个原位置和一个新位置。")

@@ -95,6 +95,20 @@ class FontSettings:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A piece of a field compared between two versions: ``equal`` in both, ``insert``ed in the
+    newer or ``delete``d from the older (the shape of a word-level diff's ops). The older text
+    is the ``equal`` and ``delete`` pieces in order, the newer the ``equal`` and ``insert``
+    ones; a ``\\n`` in a body's pieces is a paragraph break, inserted or deleted with them."""
+
+    kind: Literal["equal", "insert", "delete"]
+    text: str
+
+
+BlockChange = Literal["insert", "delete", "move_from", "move_to"]
+
+
+@dataclass(frozen=True)
 class Block:
     """One item of the body, numbers and text already final.
 
@@ -105,6 +119,14 @@ class Block:
 
     ``kind="paragraph"`` (level 0–4): ``number + body`` in the body font (``第一，`` / ``一是`` …);
     a paragraph that also has a ``heading`` at level ≥ 1 is rendered like a run-in heading.
+
+    Tracked changes (a 花脸稿, see :mod:`speechdraft.ooxml.redline`): ``heading_changes`` /
+    ``body_changes`` replace ``heading`` / ``body`` by their comparison (None: the plain text);
+    ``old_number`` is the number the older version gave the item when it differs (shown as the
+    old number deleted, the new one inserted). ``change`` marks the whole item: ``insert`` (new,
+    text from the newer version), ``delete`` (gone, text from the older), ``move_from`` (its old
+    place, older text and number) and ``move_to`` (its new place, which may carry
+    ``body_changes``/``heading_changes`` too), the two ends of a move sharing ``move_key``.
     """
 
     kind: Literal["paragraph", "heading"]
@@ -113,6 +135,11 @@ class Block:
     heading: str = ""
     body: str = ""
     run_in: bool = False
+    heading_changes: Sequence[Change] | None = None
+    body_changes: Sequence[Change] | None = None
+    old_number: str | None = None
+    change: BlockChange | None = None
+    move_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,3 +156,12 @@ class ExportDocument:
     exported_at: datetime.datetime | None = None
     # What the copy is, set top right on its first page as offices mark it: 征求意见稿 ….
     mark: str | None = None
+    # Tracked changes (花脸稿): who made them and when, on every w:ins/w:del (default: the
+    # author and the export time); track_revisions turns on 修订 for the reader's own edits.
+    # The older version's title and subtitle, when they changed: shown deleted, the newer
+    # ones inserted (whole lines; None: unchanged).
+    old_title: str | None = None
+    old_subtitle: str | None = None
+    revision_author: str | None = None
+    revision_date: datetime.datetime | None = None
+    track_revisions: bool = False

@@ -56,6 +56,16 @@ SECTPR_ORDER = (
     "lnNumType pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter "
     "docGrid printerSettings sectPrChange"
 ).split()
+# w:settings up to w:trackRevisions: everything else an office's settings hold comes after it.
+SETTINGS_ORDER = (
+    "writeProtection view zoom removePersonalInformation removeDateAndTime "
+    "doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText "
+    "printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts "
+    "saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges bordersDoNotSurroundHeader "
+    "bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors hideGrammaticalErrors "
+    "activeWritingStyle proofState formsDesign attachedTemplate linkStyles stylePaneFormatFilter "
+    "stylePaneSortMethod documentType mailMerge revisionView trackRevisions"
+).split()
 DOC_DEFAULTS_ORDER = ["rPrDefault", "pPrDefault"]
 STYLES_ORDER = ["docDefaults", "latentStyles", "style"]
 

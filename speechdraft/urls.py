@@ -16,6 +16,7 @@ urlpatterns = [
     path("drafts/", include("speechdraft.drafts.urls")),
     path("drafts/", include("speechdraft.review.urls")),
     path("drafts/<int:pk>/export/", export_views.export_start, name="export_start"),
+    path("drafts/<int:pk>/redline/", export_views.redline_start, name="redline_start"),
     path("exports/", include("speechdraft.exports.urls")),
     path("healthz/", core_views.healthz, name="healthz"),
     path("accounts/", include("speechdraft.accounts.urls")),

@@ -33,6 +33,8 @@ class ExportJob(models.Model):
         Draft, on_delete=models.SET_NULL, null=True, related_name="exports", verbose_name="讲话稿"
     )
     draft_version = models.PositiveIntegerField("讲话稿版本")
+    # A 花脸稿: the changes from this version to draft_version as Word tracked changes (修订).
+    base_version = models.PositiveIntegerField("对比的早期版本", null=True, blank=True)
     title = models.CharField("标题", max_length=200)
     profile = models.CharField(
         "格式", max_length=10, choices=Profile.choices, default=Profile.GONGWEN
@@ -64,6 +66,8 @@ class ExportJob(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.base_version is not None:
+            return f"{self.title}（花脸稿，第 {self.base_version} → {self.draft_version} 版）"
         return f"{self.title}（第 {self.draft_version} 版，{self.get_profile_display()}）"
 
     @property
@@ -72,6 +76,8 @@ class ExportJob(models.Model):
 
     def download_name(self) -> str:
         suffix = "（征求意见稿）" if self.placeholders else ""
+        if self.base_version is not None:
+            suffix = f"（花脸稿：第{self.base_version}版→第{self.draft_version}版）"
         large = "（大字版）" if self.profile == Profile.LARGE else ""
         title = one_line(self.title)
         safe = "".join(ch for ch in title if ch not in '\\/:*?"<>|')[:80].strip() or "讲话稿"

@@ -15,14 +15,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from speechdraft.core.queueing import enqueue
+from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.drafts.models import Draft, Revision
 from speechdraft.drafts.selectors import snapshot_document
 from speechdraft.drafts.snapshot import Snapshot
 from speechdraft.drafts.versions import revision_snapshot
 from speechdraft.exports import pdf
 from speechdraft.exports.models import ExportJob, Format, OfficeReference, Profile
-from speechdraft.ooxml.model import Block, ExportDocument, FontSettings
+from speechdraft.ooxml.model import Block, Change, ExportDocument, FontSettings
+from speechdraft.ooxml.redline import redline_blocks
 from speechdraft.ooxml.render import render_docx
+from speechdraft.text.diff import diff_text
 from speechdraft.text.errors import UserError
 from speechdraft.text.meetings import occasion_subtitle
 from speechdraft.text.outline import split_salutation
@@ -65,7 +68,14 @@ def _snapshot_of(draft: Draft, version: int) -> Snapshot:
 
 def export_document(draft: Draft, version: int, *, placeholders: bool) -> ExportDocument:
     """The draft at `version` as the renderer's input: numbers computed, slots filled."""
-    snapshot = _snapshot_of(draft, version)
+    return _document(draft, _snapshot_of(draft, version), placeholders=placeholders)[0]
+
+
+def _document(
+    draft: Draft, snapshot: Snapshot, *, placeholders: bool
+) -> tuple[ExportDocument, list[tuple[int, Block]]]:
+    """The renderer's input for `snapshot`, and its blocks keyed by the item each comes from
+    (the same across versions, for a 花脸稿)."""
     view = snapshot_document(snapshot)
     if view.unfilled and not placeholders:
         names = "、".join(view.unfilled)
@@ -78,6 +88,7 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> Export
         return "".join(s.text if s.filled or s.slot is None else PLACEHOLDER for s in segments)
 
     blocks: list[Block] = []
+    keys: list[int] = []
     salutation = None
     for b in view.blocks:
         paragraphs = [text(p) for p in b.body]
@@ -99,9 +110,11 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> Export
                     run_in=b.run_in,
                 )
             )
+            keys.append(b.id)
         elif paragraphs:
             blocks.append(Block(kind="paragraph", level=0, body="\n".join(paragraphs)))
-    return ExportDocument(
+            keys.append(b.id)
+    document = ExportDocument(
         title=snapshot.title,
         speaker=snapshot.speaker or None,
         date=snapshot.date,
@@ -113,6 +126,46 @@ def export_document(draft: Draft, version: int, *, placeholders: bool) -> Export
         author=drafter_name(draft),
         mark=DRAFT_FOR_COMMENT if placeholders else None,
     )
+    return document, list(zip(keys, blocks, strict=True))
+
+
+def _word_changes(old: str, new: str) -> list[Change]:
+    """The word-level comparison of the compare page (text/diff.py), as the writer's pieces."""
+    return [Change(op.kind, op.text) for op in diff_text(old, new)]
+
+
+def _person(user) -> str:
+    return (user.get_full_name().strip() or user.get_username()) if user else ""
+
+
+def redline_document(draft: Draft, base: int, version: int) -> ExportDocument:
+    """The 花脸稿 from version `base` to `version`: the newer version with every change since
+    the older one as a tracked change (修订) by whoever made the newer version, at its time.
+    Blanks still unfilled read ×××: a marked-up copy is for reading the changes, not for use."""
+    if base >= version:
+        raise ExportRefused("花脸稿要比较两个不同的版本：请选择较早和较新的版本。")
+    revisions = {
+        r.version: r
+        for r in Revision.objects.select_related("user").filter(
+            draft=draft, version__in=(base, version)
+        )
+    }
+    if len(revisions) != 2:
+        raise ExportRefused("找不到要比较的版本，请刷新后重试。")
+    user_dictionary_ensure()  # words as the drafter's dictionary cuts them, as on the page
+    old_doc, old_keyed = _document(draft, revision_snapshot(revisions[base]), placeholders=True)
+    new_doc, new_keyed = _document(draft, revision_snapshot(revisions[version]), placeholders=True)
+    newer = revisions[version]
+    return replace(
+        new_doc,
+        blocks=redline_blocks(old_keyed, new_keyed, diff=_word_changes),
+        old_title=old_doc.title,
+        old_subtitle=old_doc.subtitle,
+        revision_author=_person(newer.user) or drafter_name(draft),
+        revision_date=newer.created_at,
+        track_revisions=True,
+        mark=None,
+    )
 
 
 def drafter_name(draft: Draft) -> str:
@@ -121,10 +174,20 @@ def drafter_name(draft: Draft) -> str:
     return owner.get_full_name().strip() or owner.get_username()
 
 
-def render_bytes(draft: Draft, version: int, *, profile: str, placeholders: bool) -> bytes:
-    document = replace(
-        export_document(draft, version, placeholders=placeholders), exported_at=timezone.now()
-    )
+def render_bytes(
+    draft: Draft,
+    version: int,
+    *,
+    profile: str,
+    placeholders: bool,
+    base_version: int | None = None,
+) -> bytes:
+    """The Word file of `version` (or, with `base_version`, its 花脸稿 from that version)."""
+    if base_version is not None:
+        document = redline_document(draft, base_version, version)
+    else:
+        document = export_document(draft, version, placeholders=placeholders)
+    document = replace(document, exported_at=timezone.now())
     fonts = FontSettings.system() if settings.EXPORT_FONTS == "system" else FontSettings()
     reference = OfficeReference.objects.filter(is_default=True).first()
     data = reference.file.read() if reference else None
@@ -259,6 +322,44 @@ def export_request(
     return job
 
 
+def redline_request(*, draft: Draft, user, base: int, version: int, profile: str) -> ExportJob:
+    """A job for the 花脸稿 from version `base` to `version` (both kept from being folded into
+    later typing); an identical one still to come or finished is reused."""
+    if profile not in Profile.values:
+        raise ExportRefused("导出样式不正确。")
+    redline_document(draft, base, version)  # refuse what cannot be compared now, not later
+    with transaction.atomic():
+        _lock_user(user.pk)
+        _sweep_lost(user.pk)
+        reusable = (
+            ExportJob.objects.filter(
+                draft=draft,
+                draft_version=version,
+                base_version=base,
+                profile=profile,
+                format=Format.DOCX,
+                user=user,
+            )
+            .exclude(status=ExportJob.Status.FAILED)
+            .first()
+        )
+        if reusable is not None and (reusable.status != ExportJob.Status.DONE or reusable.file):
+            return reusable
+        _admit(user.pk, None)
+        Revision.objects.filter(draft=draft, version__in=(base, version)).update(pinned=True)
+        job = ExportJob.objects.create(
+            draft=draft,
+            draft_version=version,
+            base_version=base,
+            title=draft.title,
+            profile=profile,
+            placeholders=True,
+            user=user,
+        )
+        transaction.on_commit(lambda: job_enqueue(job.pk))
+    return job
+
+
 def job_enqueue(job_id: int) -> None:
     """Queue the render; a broker that cannot be reached fails the job with a retry offer."""
 
@@ -340,7 +441,11 @@ def job_run(job_id: int) -> str:
         return "skipped"
     try:
         data = render_bytes(
-            job.draft, job.draft_version, profile=job.profile, placeholders=job.placeholders
+            job.draft,
+            job.draft_version,
+            profile=job.profile,
+            placeholders=job.placeholders,
+            base_version=job.base_version,
         )
         if job.format == Format.PDF:
             data = pdf_bytes(data)  # from the very .docx a Word export of it gives

@@ -3,10 +3,17 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
+from speechdraft.core.params import parse_id
 from speechdraft.drafts.models import Draft
 from speechdraft.drafts.views import carries_pending
 from speechdraft.exports.models import ExportJob, Format, Profile
-from speechdraft.exports.services import ExportRefused, export_request, job_retry, job_sweep
+from speechdraft.exports.services import (
+    ExportRefused,
+    export_request,
+    job_retry,
+    job_sweep,
+    redline_request,
+)
 
 
 def _get_job_for_user(request: HttpRequest, pk: int) -> ExportJob:
@@ -44,6 +51,26 @@ def export_start(request: HttpRequest, pk: int) -> HttpResponse:
             "profile": profile,
             "format": file_format,
         }
+        return render(request, "exports/_refused.html", context, status=422)
+    job.refresh_from_db()
+    return _status(request, job)
+
+
+@require_POST
+def redline_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """导出花脸稿: the changes between the two versions compared, as Word tracked changes."""
+    draft = get_object_or_404(Draft.objects.live(), pk=pk, owner=request.user)
+    base, version = parse_id(request.POST.get("a")), parse_id(request.POST.get("b"))
+    profile = request.POST.get("profile", Profile.GONGWEN)
+    try:
+        if base is None or version is None:
+            raise ExportRefused("版本号不正确，请重新选择要比较的两个版本。")
+        base, version = sorted((base, version))
+        job = redline_request(
+            draft=draft, user=request.user, base=base, version=version, profile=profile
+        )
+    except ExportRefused as exc:
+        context = {"draft": draft, "error": exc.message, "unfilled": [], "profile": profile}
         return render(request, "exports/_refused.html", context, status=422)
     job.refresh_from_db()
     return _status(request, job)

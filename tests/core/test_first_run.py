@@ -142,4 +142,5 @@ def test_a_run_without_chromium_and_libreoffice_says_what_it_skipped_and_how_to_
         f"未运行 {browser + visual} 个测试：浏览器测试 {browser} 个（缺少 chromium）、"
         f"Word 版式检查 {visual} 个（缺少 LibreOffice）。"
         "安装：apt-get install chromium libreoffice-writer-nogui poppler-utils fonts-noto-cjk pandoc"
+        " python3-uno"
     )

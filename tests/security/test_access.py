@@ -58,6 +58,7 @@ OWNED = {
     "drafts:item_outdent": ("POST", ["pk", "item_id"]),
     "drafts:item_move": ("POST", ["pk", "item_id"]),
     "export_start": ("POST", ["pk"]),
+    "redline_start": ("POST", ["pk"]),
     "exports:status": ("GET", ["job"]),
     "exports:retry": ("POST", ["job"]),
     "exports:download": ("GET", ["job"]),

@@ -1,0 +1,273 @@
+"""从Word导入 and 导入修改稿: a Word file into a draft, the leader's markup as proposals."""
+
+import pytest
+
+from speechdraft.drafts import imports, services, versions
+from speechdraft.drafts.errors import DraftError
+from speechdraft.drafts.models import Draft, Proposal
+from speechdraft.drafts.services import StartMode, draft_create
+from speechdraft.exports.services import render_bytes
+from speechdraft.text.numbering import chinese_numeral
+from speechdraft.text.templating import replace_slots
+from tests.marked_docx import (
+    ENCRYPTED,
+    Del,
+    Ins,
+    Note,
+    marked_docx,
+    with_external_link,
+    with_macros,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def shape(draft, values=None):
+    """The outline: (level, numbered, heading, body) in reading order, each slot as its value
+    in `values` (else ×××); empty unnumbered items (a hint waiting for text, which the export
+    leaves out) are not in it."""
+
+    def text(value):
+        return replace_slots(value, lambda name: (values or {}).get(name, "×××"))
+
+    rows = []
+
+    def walk(parent):
+        for item in draft.items.filter(parent=parent).order_by("position"):
+            if item.numbered or item.body:
+                rows.append((item.level, item.numbered, text(item.heading), text(item.body)))
+            walk(item)
+
+    walk(None)
+    return rows
+
+
+def filled(draft, user):
+    """The draft with every blank filled (a value of its own each), as a new version."""
+    names = sorted(services.draft_slot_names(draft) - {"部分数"})
+    draft.variables = {name: f"甲{n}乙" for n, name in enumerate(names)}
+    draft.save()
+    versions.commit(draft, user, "填写")
+    values = dict(draft.variables)
+    values["部分数"] = chinese_numeral(draft.items.filter(parent=None, numbered=True).count())
+    return values
+
+
+def skeletons():
+    """Every skeleton a draft can start from (approved, complete, no copy)."""
+    return [choice.skeleton for choice in services.skeleton_choices()]
+
+
+@pytest.mark.parametrize("mode", [StartMode.FULL, StartMode.STRUCTURE])
+def test_an_exported_draft_imports_back_to_the_same_outline(sample_library, alice, mode):
+    assert skeletons()
+    for skeleton in skeletons():
+        title = replace_slots(skeleton.title, "滨江")  # the export writes a title as it is
+        draft = draft_create(owner=alice, title=title, skeleton=skeleton, mode=mode)
+        values = filled(draft, alice)
+        data = render_bytes(draft, draft.version, profile="gongwen", placeholders=False)
+        back = imports.draft_import(owner=alice, data=data, filename="稿.docx")
+        assert shape(back, {"部分数": values["部分数"]}) == shape(draft, values), skeleton.title
+        assert back.numbering == draft.numbering, skeleton.title
+        assert (back.title, back.meeting_name) == (draft.title, draft.meeting_name)
+        assert not back.proposals.exists(), list(back.proposals.values_list("kind", "text"))
+
+
+def test_a_draft_for_comment_imports_back_with_its_blanks_as_blanks(sample_library, alice):
+    """征求意见稿: unfilled blanks are ××× in the file and blanks again once imported."""
+    for skeleton in skeletons():
+        title = replace_slots(skeleton.title, "滨江")
+        draft = draft_create(owner=alice, title=title, skeleton=skeleton)
+        data = render_bytes(draft, draft.version, profile="gongwen", placeholders=True)
+        back = imports.draft_import(owner=alice, data=data, filename="稿.docx")
+        assert [r[:2] for r in shape(back)] == [r[:2] for r in shape(draft)], skeleton.title
+        assert not back.proposals.exists(), list(back.proposals.values_list("kind", "text"))
+
+
+# --- 导入修改稿 ----------------------------------------------------------------------------
+
+TITLE = "在全市工作会议上的讲话"
+OPENING = "今天我们召开全市工作会议，主要任务是总结去年工作，部署今年任务。"
+PART_ONE = "要加快改革步伐，坚决彻底落实各项部署。"
+PART_TWO = "全年经济增长8%以上，确保完成目标任务。"
+CLOSING = "同志们，让我们团结一心，为全市高质量发展作出新的更大贡献！"
+
+
+def speech(part_one=(PART_ONE,), part_two=(PART_TWO,), extra=()):
+    return [
+        [TITLE],
+        ["同志们："],
+        [OPENING],
+        ["一、提高政治站位"],
+        list(part_one),
+        ["二、突出工作重点"],
+        list(part_two),
+        *extra,
+        [CLOSING],
+    ]
+
+
+@pytest.fixture
+def imported(alice):
+    return imports.draft_import(owner=alice, data=marked_docx(speech()), filename="讲话.docx")
+
+
+def body_of(draft, heading):
+    return draft.items.get(heading=heading).body
+
+
+def test_a_plain_file_becomes_a_draft_with_its_parts(imported):
+    assert imported.title == TITLE
+    assert [(level, numbered, heading) for level, numbered, heading, _ in shape(imported)] == [
+        (0, False, ""),
+        (0, False, ""),
+        (1, True, "提高政治站位"),
+        (1, True, "突出工作重点"),
+        (0, False, ""),
+    ]
+    assert body_of(imported, "提高政治站位") == PART_ONE
+    revision = imported.revisions.get()
+    assert revision.action == "从Word导入《讲话.docx》"
+    assert not imported.proposals.exists()
+
+
+def revised_file():
+    return marked_docx(
+        speech(
+            part_one=("要加快", Ins("推进"), "改革步伐，坚决", Del("彻底"), "落实各项部署。"),
+            part_two=("全年经济", Note("增长8%", "数字请核实"), "以上，确保完成目标任务。"),
+        )
+    )
+
+
+def test_the_leaders_changes_become_proposals_on_their_items(imported, alice):
+    summary = imports.draft_import_revision(
+        imported, user=alice, data=revised_file(), filename="修改稿.docx"
+    )
+    assert (summary.proposals, summary.paragraphs, summary.unplaced) == (3, 0, 0)
+    one = imported.items.get(heading="提高政治站位")
+    two = imported.items.get(heading="突出工作重点")
+    got = {
+        (p.kind, p.item_id, p.field, p.anchor, p.text, p.author) for p in imported.proposals.all()
+    }
+    assert got == {
+        ("insert", one.pk, "body", "", "推进", "王局长"),
+        ("delete", one.pk, "body", "彻底", "彻底", "王局长"),
+        ("comment", two.pk, "body", "增长8%", "数字请核实", "王局长"),
+    }
+    assert imported.proposals.get(kind="insert").offset == 3
+    assert body_of(imported, "提高政治站位") == PART_ONE  # nothing applied yet
+
+
+def _proposal(draft, kind):
+    return draft.proposals.get(kind=kind)
+
+
+def test_accepting_applies_the_change_as_a_revision(imported, alice):
+    imports.draft_import_revision(imported, user=alice, data=revised_file(), filename="x.docx")
+    imports.proposal_accept(
+        imported, user=alice, version=None, proposal_id=_proposal(imported, "insert").pk
+    )
+    imports.proposal_accept(
+        imported, user=alice, version=None, proposal_id=_proposal(imported, "delete").pk
+    )
+    assert body_of(imported, "提高政治站位") == "要加快推进改革步伐，坚决落实各项部署。"
+    actions = list(imported.revisions.order_by("version").values_list("action", flat=True))
+    assert actions[-2:] == ["接受修订：插入“推进”", "接受修订：删除“彻底”"]
+    assert _proposal(imported, "insert").state == Proposal.State.ACCEPTED
+    versions.draft_undo(imported, user=alice, version=None)  # undo takes back one
+    assert body_of(imported, "提高政治站位") == "要加快推进改革步伐，坚决彻底落实各项部署。"
+
+
+def test_rejecting_closes_without_changing_the_text(imported, alice):
+    imports.draft_import_revision(imported, user=alice, data=revised_file(), filename="x.docx")
+    before = imported.version
+    proposal = imports.proposal_reject(
+        imported, user=alice, version=None, proposal_id=_proposal(imported, "delete").pk
+    )
+    assert proposal.state == Proposal.State.REJECTED and proposal.decided_by == alice
+    assert body_of(imported, "提高政治站位") == PART_ONE
+    imported.refresh_from_db()
+    assert imported.version == before
+    with pytest.raises(DraftError):
+        imports.proposal_accept(imported, user=alice, version=None, proposal_id=proposal.pk)
+
+
+def test_a_change_whose_words_are_gone_stays_open(imported, alice):
+    imports.draft_import_revision(imported, user=alice, data=revised_file(), filename="x.docx")
+    item = imported.items.get(heading="提高政治站位")
+    services.draft_item_update(
+        imported,
+        user=alice,
+        version=None,
+        item_id=item.pk,
+        heading=item.heading,
+        body="全新的文字。",
+    )
+    proposal = _proposal(imported, "delete")
+    with pytest.raises(imports.AnchorGone) as caught:
+        imports.proposal_accept(imported, user=alice, version=None, proposal_id=proposal.pk)
+    assert "原文已修改，无法自动应用" in caught.value.message
+    proposal.refresh_from_db()
+    assert proposal.state == Proposal.State.OPEN
+    assert body_of(imported, "提高政治站位") == "全新的文字。"
+
+
+def test_a_change_is_found_again_when_the_text_before_it_moved(imported, alice):
+    imports.draft_import_revision(imported, user=alice, data=revised_file(), filename="x.docx")
+    item = imported.items.get(heading="提高政治站位")
+    services.draft_item_update(
+        imported,
+        user=alice,
+        version=None,
+        item_id=item.pk,
+        heading=item.heading,
+        body="首先，" + PART_ONE,
+    )
+    imports.proposal_accept(
+        imported, user=alice, version=None, proposal_id=_proposal(imported, "insert").pk
+    )
+    assert body_of(imported, "提高政治站位") == "首先，要加快推进改革步伐，坚决彻底落实各项部署。"
+
+
+def test_accept_all_applies_every_change_in_one_revision(imported, alice):
+    imports.draft_import_revision(imported, user=alice, data=revised_file(), filename="x.docx")
+    accepted, left = imports.proposals_accept_all(imported, user=alice, version=None)
+    assert (accepted, left) == (3, 0)
+    assert body_of(imported, "提高政治站位") == "要加快推进改革步伐，坚决落实各项部署。"
+    assert imported.revisions.order_by("-version").first().action == "全部接受修订（2 处）"
+    assert not imported.proposals.filter(state=Proposal.State.OPEN).exists()
+
+
+def test_new_paragraphs_and_tables_are_offered_or_listed_never_dropped(imported, alice):
+    data = marked_docx(
+        speech(extra=[[Ins("要压实责任，层层传导压力。")]]), tables=[["指标", "目标值"]]
+    )
+    summary = imports.draft_import_revision(imported, user=alice, data=data, filename="x.docx")
+    assert (summary.paragraphs, summary.unplaced) == (1, 1)
+    new = imported.proposals.get(kind=Proposal.Kind.PARAGRAPH)
+    assert new.item.heading == "突出工作重点" and new.text == "要压实责任，层层传导压力。"
+    assert "指标" in imported.proposals.get(kind=Proposal.Kind.UNPLACED).text
+    imports.proposal_accept(imported, user=alice, version=None, proposal_id=new.pk)
+    assert body_of(imported, "突出工作重点") == PART_TWO + "\n要压实责任，层层传导压力。"
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: "同志们：今天开会。".encode(), "不是 zip 格式"),
+        (lambda: ENCRYPTED, "已加密"),
+        (lambda: revised_file()[:3000], "损坏"),
+        (lambda: with_macros(revised_file()), "宏"),
+        (lambda: with_external_link(revised_file()), "外部的链接"),
+    ],
+)
+def test_bad_files_are_refused_and_change_nothing(imported, alice, make, words):
+    drafts = Draft.objects.count()
+    with pytest.raises(DraftError) as caught:
+        imports.draft_import(owner=alice, data=make(), filename="坏.docx")
+    assert words in caught.value.message
+    with pytest.raises(DraftError):
+        imports.draft_import_revision(imported, user=alice, data=make(), filename="坏.docx")
+    assert Draft.objects.count() == drafts
+    assert not Proposal.objects.exists()

@@ -387,10 +387,29 @@ def _new_paragraph(draft: Draft, p, last: _Line | None, name: str) -> Proposal |
 # --- proposals --------------------------------------------------------------------------
 
 
-def open_proposals(draft: Draft) -> list[Proposal]:
-    return list(
-        draft.proposals.filter(state=Proposal.State.OPEN).order_by("item_id", "offset", "id")
-    )
+def open_proposals(draft: Draft, *, item_id: int | None = None) -> list[Proposal]:
+    """The draft's open proposals (of one item, with `item_id`), in their order in the text."""
+    found = draft.proposals.filter(state=Proposal.State.OPEN)
+    if item_id is not None:
+        found = found.filter(item_id=item_id)
+    return list(found.order_by("item_id", "offset", "id"))
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the editor says above the outline after an import: how many proposals wait, the
+    ones with no row to show them in (a new paragraph for the very start, an item deleted
+    since), and what the draft could not take in."""
+
+    open: int
+    loose: list[Proposal]
+    unplaced: list[Proposal]
+
+
+def notice_of(proposals: list[Proposal], item_ids: set[int]) -> Notice:
+    unplaced = [p for p in proposals if p.kind == Proposal.Kind.UNPLACED]
+    loose = [p for p in proposals if p.kind != Proposal.Kind.UNPLACED and p.item_id not in item_ids]
+    return Notice(len(proposals) - len(unplaced), loose, unplaced)
 
 
 def _find(text: str, words: str, before: str, after: str, near: int) -> int | None:

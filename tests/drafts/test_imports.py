@@ -271,3 +271,72 @@ def test_bad_files_are_refused_and_change_nothing(imported, alice, make, words):
         imports.draft_import_revision(imported, user=alice, data=make(), filename="坏.docx")
     assert Draft.objects.count() == drafts
     assert not Proposal.objects.exists()
+
+
+# --- the pages -------------------------------------------------------------------------
+
+HX = {"HX-Request": "true", "HX-Target": "document"}
+
+
+def upload(data, name="讲话.docx"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def test_the_new_page_offers_import_and_creates_the_draft(alice_client, alice):
+    page = alice_client.get("/drafts/new/").content.decode()
+    assert "从Word导入" in page and 'enctype="multipart/form-data"' in page
+    response = alice_client.post("/drafts/import/", {"file": upload(marked_docx(speech()))})
+    draft = Draft.objects.get(owner=alice)
+    assert response.status_code == 302 and response["Location"] == f"/drafts/{draft.pk}/"
+    assert draft.revisions.get().action == "从Word导入《讲话.docx》"
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [("同志们：今天开会。".encode(), "不是 zip 格式"), (ENCRYPTED, "已加密")],
+)
+def test_a_bad_file_on_the_new_page_says_why_and_creates_nothing(alice_client, data, words):
+    response = alice_client.post("/drafts/import/", {"file": upload(data, "讲话.docx")})
+    assert response.status_code == 422
+    assert words in response.content.decode()
+    assert not Draft.objects.exists()
+    missing = alice_client.post("/drafts/import/", {})
+    assert "请选择要导入的 Word 文件" in missing.content.decode()
+
+
+def test_the_editor_shows_the_proposals_where_they_belong(alice_client, imported):
+    response = alice_client.post(
+        f"/drafts/{imported.pk}/import/",
+        {"file": upload(revised_file(), "修改稿.docx"), "current_version": imported.version},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "已导入修改稿：3 处修订和批注" in page
+    one = imported.items.get(heading="提高政治站位")
+    row = page[page.index(f'id="item-{one.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert "<ins>推进</ins>" in row and "<del>彻底</del>" in row
+    assert "数字请核实" in page and "王局长批注" in page and "全部接受" in page
+    accept = imported.proposals.get(kind="insert")
+    done = alice_client.post(
+        f"/drafts/{imported.pk}/proposals/{accept.pk}/accept/",
+        {"current_version": imported.version},
+        headers=HX,
+    )
+    assert done.status_code == 200 and "已接受修订" in done.content.decode()
+    assert body_of(imported, "提高政治站位").startswith("要加快推进改革步伐")
+    history = alice_client.get(f"/drafts/{imported.pk}/history/").content.decode()
+    assert "接受修订：插入“推进”" in history
+
+
+def test_a_bad_revision_file_changes_nothing_and_says_why(alice_client, imported):
+    response = alice_client.post(
+        f"/drafts/{imported.pk}/import/",
+        {"file": upload(with_macros(revised_file())), "current_version": imported.version},
+        headers=HX,
+    )
+    assert response.status_code == 422 and "宏" in response.content.decode()
+    assert not imported.proposals.exists()

@@ -1384,6 +1384,12 @@
   });
   // Sortable.js is loaded with defer after this file on first load.
   window.addEventListener("load", function () { initSortable(document.getElementById("document")); });
+  // 导入修改稿: choosing the file sends it, through the queue like every form of the editor.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "file" || !input.closest(".import-form") || !input.files.length) return;
+    input.closest("form").requestSubmit();
+  });
   setup(document);
   dismissLater();
   offerRecovery();

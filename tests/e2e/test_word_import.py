@@ -36,7 +36,7 @@ def test_import_a_marked_up_copy_accept_one_reject_one(page, live_server, alice)
     page.get_by_label("导入修改稿（.docx）").set_input_files(
         {"name": "修改稿.docx", "mimeType": DOCX, "buffer": revised_file()}
     )
-    page.locator(".import-form").get_by_role("button", name="导入", exact=True).click()
+    # choosing the file sends it
     expect(page.locator("#flash")).to_contain_text("已导入修改稿：3 处修订和批注")
     idle(page)
     insertion = page.locator(".proposal-insert")
@@ -46,6 +46,9 @@ def test_import_a_marked_up_copy_accept_one_reject_one(page, live_server, alice)
     expect(page.locator(".prop-note")).to_contain_text("数字请核实")
     expect(page.locator(".prop-note")).to_contain_text("王局长")
     page.screenshot(path="/tmp/proposals.png")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.screenshot(path="/tmp/proposals-1024.png")
+    page.set_viewport_size({"width": 1400, "height": 1000})
 
     insertion.get_by_role("button", name="接受").click()
     expect(page.locator("#flash")).to_contain_text("已接受修订")

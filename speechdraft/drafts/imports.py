@@ -497,8 +497,10 @@ def _apply(draft: Draft, proposal: Proposal) -> bool:
     if kind in (Proposal.Kind.COMMENT, Proposal.Kind.UNPLACED):
         return False
     item = DraftItem.objects.filter(draft=draft, pk=proposal.item_id).first()
+    if item is None and proposal.item_id is not None:
+        raise AnchorGone(ITEM_GONE)
     if kind == Proposal.Kind.PARAGRAPH and not proposal.field:
-        _insert_after(draft, item if proposal.item_id else None, proposal.text)
+        _insert_after(draft, item, proposal.text)
         return True
     if item is None:
         raise AnchorGone(ITEM_GONE)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
-from speechdraft.corpus.uploads import too_large_message
+from speechdraft.corpus.uploads import Budget, discard_body, too_large_message
 from speechdraft.drafts import imports, services, versions
 from speechdraft.drafts.access import draft_for_user, version_sent
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
@@ -268,6 +268,17 @@ def _new_page(request: HttpRequest, form, *, error: str = "", import_error: str 
 # --- Word files: 从Word导入, 导入修改稿 and the leader's proposals -------------------------
 
 
+def _upload_too_large(request: HttpRequest) -> DraftError | None:
+    """A request body over the per-file limit (with room for the form around the file), refused
+    before any of it is parsed; drained so that the browser gets the answer."""
+    limit = settings.UPLOAD_MAX_FILE_BYTES
+    length = parse_id(request.META.get("CONTENT_LENGTH")) or 0
+    if length <= limit + 64 * 1024:
+        return None
+    discard_body(request, length, Budget.from_settings())
+    return DraftError(too_large_message("所选文件", length, limit) + "。")
+
+
 def _uploaded_docx(request: HttpRequest) -> tuple[bytes, str]:
     """The uploaded Word file (bytes, name), within the per-file upload limit."""
     upload = request.FILES.get("file")
@@ -292,6 +303,9 @@ def _summary_text(summary: imports.ImportSummary) -> str:
 @require_POST
 def draft_import(request: HttpRequest) -> HttpResponse:
     """新建讲话稿 → 从Word导入: a new draft from the file; a bad file leaves the page with why."""
+    refused = _upload_too_large(request)
+    if refused is not None:
+        return _new_page(request, DraftCreateForm(), import_error=refused.message)
     try:
         data, name = _uploaded_docx(request)
         draft = imports.draft_import(owner=request.user, data=data, filename=name)
@@ -303,7 +317,22 @@ def draft_import(request: HttpRequest) -> HttpResponse:
     return redirect("drafts:editor", draft.pk)
 
 
+def _refuse_large_uploads(view):
+    """Before the body is read (carries_pending reads it): an upload over the limit."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+        draft = draft_for_user(request, pk)
+        refused = _upload_too_large(request)
+        if refused is not None:
+            return after_change(request, draft, error=refused)
+        return view(request, pk)
+
+    return wrapped
+
+
 @require_POST
+@_refuse_large_uploads
 @carries_pending
 def draft_import_revision(request: HttpRequest, pk: int) -> HttpResponse:
     """导入修改稿: the leader's marked-up copy; its changes and comments become proposals."""

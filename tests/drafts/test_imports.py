@@ -340,3 +340,36 @@ def test_a_bad_revision_file_changes_nothing_and_says_why(alice_client, imported
     )
     assert response.status_code == 422 and "宏" in response.content.decode()
     assert not imported.proposals.exists()
+
+
+def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(
+    alice_client, imported, settings
+):
+    settings.UPLOAD_MAX_FILE_BYTES = 1024
+    big = upload(b"PK" + b"0" * 200_000)
+    response = alice_client.post("/drafts/import/", {"file": big})
+    assert response.status_code == 422 and "太大" in response.content.decode()
+    response = alice_client.post(
+        f"/drafts/{imported.pk}/import/", {"file": upload(b"PK" * 100_000)}, headers=HX
+    )
+    assert response.status_code == 422 and "太大" in response.content.decode()
+    assert Draft.objects.count() == 1 and not imported.proposals.exists()
+
+
+def test_a_proposal_whose_item_was_deleted_is_listed_and_refused_on_accept(
+    alice_client, imported, alice
+):
+    imports.draft_import_revision(imported, user=alice, data=revised_file(), filename="x.docx")
+    item = imported.items.get(heading="提高政治站位")
+    services.draft_item_delete(imported, user=alice, version=None, item_id=item.pk)
+    page = alice_client.get(f"/drafts/{imported.pk}/").content.decode()
+    assert "以下修订所在的段落已不在稿中" in page and "<ins>推进</ins>" in page
+    with pytest.raises(imports.AnchorGone):
+        imports.proposal_accept(
+            imported, user=alice, version=None, proposal_id=_proposal(imported, "insert").pk
+        )
+    versions.draft_undo(imported, user=alice, version=None)  # the item comes back, and so do they
+    imports.proposal_accept(
+        imported, user=alice, version=None, proposal_id=_proposal(imported, "insert").pk
+    )
+    assert body_of(imported, "提高政治站位").startswith("要加快推进")

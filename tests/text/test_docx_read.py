@@ -135,3 +135,25 @@ def test_links_out_sees_urls_shares_and_external_mode():
     assert links_out(None, "http://x.invalid")
     assert links_out(None, "\\\\host\\share\\t.dotx")
     assert not links_out(None, "media/image1.png")
+
+
+def test_changes_in_headers_and_images_are_listed_as_not_placed():
+    import docx
+    from lxml import etree
+
+    from tests.marked_docx import W
+
+    document = docx.Document(io.BytesIO(marked_docx([["正文。"]])))
+    header = document.sections[0].header.paragraphs[0]._p
+    ins = etree.SubElement(header, f"{{{W}}}ins")
+    ins.set(f"{{{W}}}author", "王局长")
+    run = etree.SubElement(ins, f"{{{W}}}r")
+    etree.SubElement(run, f"{{{W}}}t").text = "内部资料"
+    body_run = document.paragraphs[0]._p.find(f"{{{W}}}r")
+    etree.SubElement(body_run, f"{{{W}}}drawing")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    content = read_docx(buffer.getvalue(), "a.docx")
+    assert content.paragraphs[0].original == "正文。"
+    assert any("页眉中的修订（插入）：内部资料" in note for note in content.unplaced)
+    assert any(note.startswith("图片 1 张") for note in content.unplaced)

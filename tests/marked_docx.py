@@ -3,7 +3,8 @@ tracked changes and comments are XML written here (w:ins, w:del, w:commentRangeS
 word/comments.xml) and put into the package.
 
 A paragraph is a list of pieces: a plain string, or
-``Ins(text)``, ``Del(text)``, ``Note(words, comment)`` (a comment on ``words``).
+``Ins(text)``, ``Del(text)``, ``Note(words, comment)`` (a comment on ``words``),
+``Mark("ins" | "del")`` (the paragraph mark inserted or deleted).
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ class Ins:
 @dataclass
 class Del:
     text: str
+    author: str = "王局长"
+
+
+@dataclass
+class Mark:
+    """The paragraph's mark as a tracked change: "ins" (Enter pressed: the paragraph was split
+    here) or "del" (joined with the next paragraph)."""
+
+    kind: str = "ins"
     author: str = "王局长"
 
 
@@ -80,6 +90,10 @@ def marked_docx(paragraphs: list[list], *, tables: list[list[str]] = ()) -> byte
                 mark = _mark("ins", piece.author, n)
                 mark.append(_run(piece.text))
                 element.append(mark)
+            elif isinstance(piece, Mark):
+                ppr = element.get_or_add_pPr()
+                rpr = etree.SubElement(ppr, _w("rPr"))
+                rpr.append(_mark(piece.kind, piece.author, n))
             elif isinstance(piece, Del):
                 mark = _mark("del", piece.author, n)
                 mark.append(_run(piece.text, deleted=True))

@@ -36,7 +36,14 @@ from speechdraft.drafts.models import (
     default_numbering,
 )
 from speechdraft.drafts.selectors import document_from_nodes, draft_nodes
-from speechdraft.text.docx_read import COMMENT, DELETE, INSERT, DocxContent, read_docx
+from speechdraft.text.docx_read import (
+    COMMENT,
+    DELETE,
+    INSERT,
+    DocxContent,
+    joined_paragraphs,
+    read_docx,
+)
 from speechdraft.text.errors import IngestError
 from speechdraft.text.model import Section, Speech
 from speechdraft.text.numbering import format_date, parse_date
@@ -257,7 +264,10 @@ def _propose(draft: Draft, content: DocxContent, name: str) -> ImportSummary:
     nxt = 0  # the next line a paragraph may match
     last: _Line | None = None  # the last matched line
     in_header = True
-    for p in content.paragraphs:
+    for p in joined_paragraphs(content.paragraphs):
+        if p.mark is not None and p.mark.kind == DELETE and p.revised.strip():
+            who = p.mark.author or "未署名"
+            unplaced.append(f"段落合并（{who}）：“{_snippet(p.revised)}”一段与下一段合为一段")
         text = p.original.strip()
         if not text and not p.changes:
             continue
@@ -484,7 +494,14 @@ def applied_text(text: str, proposal: Proposal) -> str | None:
     return "\n".join(part for part in (head, proposal.text, tail) if part)
 
 
+def _snippet(text: str, size: int = 20) -> str:
+    text = one_line(text)
+    return text if len(text) <= size else text[:size] + "…"
+
+
 def _label(proposal: Proposal) -> str:
+    if proposal.kind == Proposal.Kind.INSERT and not proposal.text.strip():
+        return "另起一段"
     words = one_line(proposal.text if proposal.kind != Proposal.Kind.DELETE else proposal.anchor)
     words = words if len(words) <= 16 else words[:16] + "…"
     what = {"insert": "插入", "delete": "删除", "paragraph": "插入段落", "comment": "批注"}
@@ -508,7 +525,7 @@ def _apply(draft: Draft, proposal: Proposal) -> bool:
     new = applied_text(getattr(item, field), proposal)
     if new is None:
         raise AnchorGone(ANCHOR_GONE)
-    heading = new if field == "heading" else item.heading
+    heading = new.replace("\n", "") if field == "heading" else item.heading
     body = new if field == "body" else item.body
     heading, body = plain_text(heading).strip(), plain_text(body).strip()
     services.check_item_text(heading, body)

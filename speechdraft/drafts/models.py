@@ -263,3 +263,8 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{(self.text or self.anchor)[:30]}"
+
+    @property
+    def is_split(self) -> bool:
+        """The leader pressed Enter here: a line break inserted, one paragraph made two."""
+        return self.kind == self.Kind.INSERT and self.text == "\n"

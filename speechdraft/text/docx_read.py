@@ -67,7 +67,9 @@ class Change:
 class DocxParagraph:
     original: str  # with the deletions, without the insertions
     changes: list[Change] = field(default_factory=list)
-    inserted: bool = False  # the paragraph itself is a tracked insertion (its mark is)
+    # The paragraph mark as a tracked change: INSERT (the leader pressed Enter here: this
+    # paragraph and the next were one) or DELETE (joined with the next), at the end.
+    mark: Change | None = None
 
     @property
     def revised(self) -> str:
@@ -171,9 +173,7 @@ class _ParagraphReader:
             change.after = original[end : end + CONTEXT_CHARS]
             if change.kind != INSERT:
                 change.anchor = original[change.offset : end]
-        ppr_rpr = p.find(f"{_W}pPr/{_W}rPr")
-        inserted = ppr_rpr is not None and ppr_rpr.find(f"{_W}ins") is not None
-        return DocxParagraph(original, self.changes, inserted=inserted)
+        return DocxParagraph(original, self.changes, mark=_paragraph_mark(p, len(original)))
 
     def comment(self, cid: str, start: int, end: int) -> None:
         info = self.comments.get(cid)
@@ -246,6 +246,55 @@ class _ParagraphReader:
             return
         length = len(text) if kind == DELETE else 0
         self.changes.append(Change(kind, self.length, length, text, author, date))
+
+
+def _paragraph_mark(p, length: int) -> Change | None:
+    rpr = p.find(f"{_W}pPr/{_W}rPr")
+    for tag, kind in (("ins", INSERT), ("del", DELETE)):
+        mark = rpr.find(_W + tag) if rpr is not None else None
+        if mark is not None:
+            author, date = mark.get(_W + "author", ""), mark.get(_W + "date", "")
+            return Change(kind, length, 0 if kind == INSERT else 1, "\n", author, date)
+    return None
+
+
+def joined_paragraphs(paragraphs: list[DocxParagraph]) -> list[DocxParagraph]:
+    """The paragraphs as they were before the changes: one the leader split in two (its mark
+    inserted) is one again, the split an insertion of a line break at the join."""
+    out: list[DocxParagraph] = []
+    carry: DocxParagraph | None = None
+    for p in paragraphs:
+        if carry is not None:
+            shift = len(carry.original)
+            moved = [
+                Change(
+                    c.kind,
+                    c.offset + shift,
+                    c.length,
+                    c.text,
+                    c.author,
+                    c.date,
+                    c.anchor,
+                    c.before,
+                    c.after,
+                )
+                for c in p.changes
+            ]
+            p = DocxParagraph(carry.original + p.original, carry.changes + moved, p.mark)
+            carry = None
+        if p.mark is not None and p.mark.kind == INSERT:
+            split = p.mark
+            split.before = p.original[-CONTEXT_CHARS:]
+            carry = DocxParagraph(p.original, [*p.changes, split])
+            continue
+        out.append(p)
+    if carry is not None:
+        out.append(carry)
+    for p in out:  # the text after a split is known once the paragraphs are one again
+        for c in p.changes:
+            if c.kind == INSERT and c.text == "\n":
+                c.after = p.original[c.offset : c.offset + CONTEXT_CHARS]
+    return out
 
 
 def _comments(document) -> dict[str, dict]:

@@ -13,6 +13,7 @@ from tests.marked_docx import (
     ENCRYPTED,
     Del,
     Ins,
+    Mark,
     Note,
     marked_docx,
     with_external_link,
@@ -373,3 +374,22 @@ def test_a_proposal_whose_item_was_deleted_is_listed_and_refused_on_accept(
         imported, user=alice, version=None, proposal_id=_proposal(imported, "insert").pk
     )
     assert body_of(imported, "提高政治站位").startswith("要加快推进")
+
+
+def test_a_paragraph_the_leader_split_is_a_line_break_to_accept(imported, alice):
+    split = [["要加快改革步伐，", Mark("ins")], ["坚决彻底落实各项部署。"]]
+    data = marked_docx([*speech()[:4], *split, *speech()[5:]])
+    summary = imports.draft_import_revision(imported, user=alice, data=data, filename="x.docx")
+    assert (summary.proposals, summary.paragraphs) == (1, 0)
+    proposal = imported.proposals.get()
+    assert proposal.is_split and proposal.item.heading == "提高政治站位"
+    imports.proposal_accept(imported, user=alice, version=None, proposal_id=proposal.pk)
+    assert body_of(imported, "提高政治站位") == "要加快改革步伐，\n坚决彻底落实各项部署。"
+    assert imported.revisions.order_by("-version").first().action == "接受修订：另起一段"
+
+
+def test_paragraphs_the_leader_joined_are_listed(imported, alice):
+    data = marked_docx(speech(part_two=(PART_TWO, Mark("del"))))
+    summary = imports.draft_import_revision(imported, user=alice, data=data, filename="x.docx")
+    assert summary.unplaced == 1
+    assert "与下一段合为一段" in imported.proposals.get(kind=Proposal.Kind.UNPLACED).text

@@ -564,9 +564,10 @@ def _open(draft: Draft, proposal_id) -> Proposal:
     return proposal
 
 
-def _decide(proposal: Proposal, user, state: str) -> None:
+def _decide(proposal: Proposal, user, state: str, applied: int | None = None) -> None:
     proposal.state, proposal.decided_by, proposal.decided_at = state, user, timezone.now()
-    proposal.save(update_fields=["state", "decided_by", "decided_at"])
+    proposal.applied_version = applied
+    proposal.save(update_fields=["state", "decided_by", "decided_at", "applied_version"])
 
 
 @transaction.atomic
@@ -575,9 +576,10 @@ def proposal_accept(draft: Draft, *, user, version, proposal_id) -> Proposal:
     (接受修订：插入“…”); a comment is only marked done. AnchorGone leaves it open."""
     draft = versions.lock(draft, version)
     proposal = _open(draft, proposal_id)
+    applied = None
     if _apply(draft, proposal):
-        versions.commit(draft, user, f"接受修订：{_label(proposal)}"[:100])
-    _decide(proposal, user, Proposal.State.ACCEPTED)
+        applied = versions.commit(draft, user, f"接受修订：{_label(proposal)}"[:100]).version
+    _decide(proposal, user, Proposal.State.ACCEPTED, applied)
     return proposal
 
 
@@ -599,18 +601,88 @@ def proposals_accept_all(draft: Draft, *, user, version) -> tuple[int, int]:
     # From the end of each item backwards, new paragraphs last to first: an applied change
     # never moves the place of one still to apply.
     pending.sort(key=lambda p: (p.item_id or 0, p.offset, p.id), reverse=True)
-    accepted = left = changed = 0
+    accepted, left, applied = [], 0, []
     for proposal in pending:
         try:
-            changed += _apply(draft, proposal)
+            if _apply(draft, proposal):
+                applied.append(proposal.pk)
         except AnchorGone:
             left += 1
             continue
         _decide(proposal, user, Proposal.State.ACCEPTED)
-        accepted += 1
-    if changed:
-        versions.commit(draft, user, f"全部接受修订（{changed} 处）")
-    return accepted, left
+        accepted.append(proposal.pk)
+    if applied:
+        versions.commit(draft, user, f"全部接受修订（{len(applied)} 处）")
+        draft.proposals.filter(pk__in=applied).update(applied_version=draft.version)
+    return len(accepted), left
+
+
+def _state_at(draft: Draft, version: int) -> dict[int, dict] | None:
+    """The draft's item rows at `version` (a version folded into later typing: the one
+    before it), by id."""
+    revision = draft.revisions.filter(version__lte=version).order_by("-version").first()
+    if revision is None:
+        return None
+    return {row["id"]: row for row in versions.revision_snapshot(revision).items}
+
+
+@transaction.atomic
+def proposals_follow_history(draft: Draft) -> int:
+    """After 撤销, 重做 or 恢复: a proposal whose accepted change the draft no longer holds is
+    open again, and one whose change is back (重做) is accepted again, so a change is never
+    offered twice nor lost. Returns how many changed state."""
+    applied = list(
+        draft.proposals.filter(applied_version__isnull=False).exclude(state=Proposal.State.REJECTED)
+    )
+    if not applied:
+        return 0
+    now = {row["id"]: row for row in versions.draft_snapshot(draft).items}
+    states: dict[int, dict[int, dict] | None] = {}
+
+    def at(version: int):
+        if version not in states:
+            states[version] = _state_at(draft, version)
+        return states[version]
+
+    changed = 0
+    for proposal in applied:
+        after, before = at(proposal.applied_version), at(proposal.applied_version - 1)
+        if after is None or before is None:
+            continue
+        holds = _holds(proposal, now, before, after)
+        if holds is None:
+            continue
+        state = Proposal.State.ACCEPTED if holds else Proposal.State.OPEN
+        if proposal.state != state:
+            Proposal.objects.filter(pk=proposal.pk).update(state=state)
+            changed += 1
+    return changed
+
+
+def _holds(proposal: Proposal, now: dict, before: dict, after: dict) -> bool | None:
+    """Whether the draft now holds the proposal's accepted change (None: cannot tell)."""
+    if proposal.kind == Proposal.Kind.PARAGRAPH and not proposal.field:
+        created = set(after) - set(before)
+        return bool(created & set(now)) if created else None
+    field = "heading" if proposal.field == "heading" else "body"
+    key = proposal.item_id
+    text_now = now.get(key, {}).get(field)
+    if text_now is not None and text_now == after.get(key, {}).get(field):
+        return True
+    if text_now is None or text_now == before.get(key, {}).get(field):
+        return False
+    return _present(proposal, text_now)
+
+
+def _present(proposal: Proposal, text: str) -> bool:
+    """Whether the text reads as with the change made (its words beside a little context)."""
+    lead, tail = proposal.before[-4:], proposal.after[:4]
+    if proposal.kind == Proposal.Kind.DELETE:
+        words = lead + proposal.anchor if lead else proposal.anchor + tail
+        return words not in text
+    if proposal.kind == Proposal.Kind.INSERT:
+        return (lead + proposal.text if lead else proposal.text + tail) in text
+    return proposal.text in text
 
 
 @transaction.atomic

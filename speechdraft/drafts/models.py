@@ -253,6 +253,8 @@ class Proposal(models.Model):
         verbose_name="处理人",
     )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    # The version its 接受 made: 撤销 back past it opens the proposal again, 重做 closes it.
+    applied_version = models.PositiveIntegerField("接受于版本", null=True, blank=True)
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
 
     class Meta:

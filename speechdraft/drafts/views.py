@@ -642,6 +642,7 @@ def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
         versions.draft_undo(draft, user=request.user, version=version_sent(request))
+        imports.proposals_follow_history(draft)
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, notice="已撤销。")
@@ -653,6 +654,7 @@ def draft_redo(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
         versions.draft_redo(draft, user=request.user, version=version_sent(request))
+        imports.proposals_follow_history(draft)
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, notice="已重做。")
@@ -690,6 +692,7 @@ def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpRespons
         versions.draft_restore(
             draft, user=request.user, version=version_sent(request), revision_version=version
         )
+        imports.proposals_follow_history(draft)
     except DraftError as exc:
         messages.error(request, exc.message)
         return redirect("drafts:history", draft.pk)

@@ -393,3 +393,29 @@ def test_paragraphs_the_leader_joined_are_listed(imported, alice):
     summary = imports.draft_import_revision(imported, user=alice, data=data, filename="x.docx")
     assert summary.unplaced == 1
     assert "与下一段合为一段" in imported.proposals.get(kind=Proposal.Kind.UNPLACED).text
+
+
+def test_undo_opens_an_accepted_proposal_again_and_redo_closes_it(alice_client, imported, alice):
+    imports.draft_import_revision(imported, user=alice, data=revised_file(), filename="x.docx")
+    insert = _proposal(imported, "insert")
+    imports.proposal_accept(imported, user=alice, version=None, proposal_id=insert.pk)
+    alice_client.post(f"/drafts/{imported.pk}/undo/", {"current_version": imported.version})
+    insert.refresh_from_db()
+    assert insert.state == Proposal.State.OPEN
+    assert body_of(imported, "提高政治站位") == PART_ONE
+    imported.refresh_from_db()
+    alice_client.post(f"/drafts/{imported.pk}/redo/", {"current_version": imported.version})
+    insert.refresh_from_db()
+    assert insert.state == Proposal.State.ACCEPTED
+    assert body_of(imported, "提高政治站位").startswith("要加快推进")
+    imports.proposals_accept_all(imported, user=alice, version=None)
+    imported.refresh_from_db()
+    first = imported.revisions.order_by("version").values_list("version", flat=True)[0]
+    alice_client.post(
+        f"/drafts/{imported.pk}/history/{first}/restore/", {"version": imported.version}
+    )
+    assert set(imported.proposals.values_list("kind", "state")) == {
+        ("insert", "open"),
+        ("delete", "open"),
+        ("comment", "accepted"),
+    }

@@ -340,11 +340,23 @@ def _map_offset(original: str, line: str, offset: int) -> int:
 
 def _proposal(draft: Draft, line: _Line, original: str, change, name: str) -> Proposal:
     at = _map_offset(original, line.text, change.offset)
-    if at < line.field_lead and line.field_lead > line.number:
+    heading_line = line.field_lead >= len(line.text)  # a standalone heading: all of it lead
+    if line.field_lead > line.number and (at < line.field_lead or heading_line):
         field, offset = "heading", max(0, at - line.number)
     else:
         field, offset = "body", line.body_start + max(0, at - line.field_lead)
     kinds = {INSERT: Proposal.Kind.INSERT, DELETE: Proposal.Kind.DELETE}
+    # The file's context may run past the field (the number before a heading, the body after a
+    # run-in heading): only what the field itself has is kept.
+    text = (line.item.heading if field == "heading" else line.item.body) if line.item else ""
+    before = next(
+        (change.before[k:] for k in range(len(change.before) + 1) if change.before[k:] in text),
+        "",
+    )
+    after = next(
+        (change.after[:k] for k in range(len(change.after), -1, -1) if change.after[:k] in text),
+        "",
+    )
     return Proposal(
         draft=draft,
         item=line.item,
@@ -353,8 +365,8 @@ def _proposal(draft: Draft, line: _Line, original: str, change, name: str) -> Pr
         offset=offset,
         length=change.length,
         anchor=change.anchor,
-        before=change.before[-40:],
-        after=change.after[:40],
+        before=before[-40:],
+        after=after[:40],
         text=change.text[:20_000],
         author=change.author[:100],
         date=_when(change.date),

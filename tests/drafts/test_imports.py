@@ -419,3 +419,12 @@ def test_undo_opens_an_accepted_proposal_again_and_redo_closes_it(alice_client, 
         ("delete", "open"),
         ("comment", "accepted"),
     }
+
+
+def test_a_change_in_a_heading_goes_to_the_heading(imported, alice):
+    data = marked_docx([*speech()[:3], ["一、提高政治站位", Ins("，增强责任意识")], *speech()[4:]])
+    imports.draft_import_revision(imported, user=alice, data=data, filename="x.docx")
+    proposal = imported.proposals.get()
+    assert (proposal.field, proposal.offset) == ("heading", 6)
+    imports.proposal_accept(imported, user=alice, version=None, proposal_id=proposal.pk)
+    assert imported.items.filter(heading="提高政治站位，增强责任意识", body=PART_ONE).exists()

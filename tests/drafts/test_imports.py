@@ -428,3 +428,64 @@ def test_a_change_in_a_heading_goes_to_the_heading(imported, alice):
     assert (proposal.field, proposal.offset) == ("heading", 6)
     imports.proposal_accept(imported, user=alice, version=None, proposal_id=proposal.pk)
     assert imported.items.filter(heading="提高政治站位，增强责任意识", body=PART_ONE).exists()
+
+
+def _mark_export(data: bytes, words: str, *, delete: str, insert_after: str, insert: str):
+    """The exported file with the paragraph holding `words` marked up as a leader would: the
+    first `delete` in it struck, `insert` put in after the first `insert_after`."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from tests.marked_docx import W, _mark, _run, replace_parts
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    for p in root.iter(f"{{{W}}}p"):
+        text = "".join(t.text or "" for t in p.iter(f"{{{W}}}t"))
+        if words not in text:
+            continue
+        for run in p.findall(f"{{{W}}}r"):
+            p.remove(run)
+        cut_at, cut_end = text.index(delete), text.index(delete) + len(delete)
+        put_at = text.index(insert_after) + len(insert_after)
+        assert put_at <= cut_at
+        p.append(_run(text[:put_at]))
+        ins = _mark("ins", "王局长", 901)
+        ins.append(_run(insert))
+        p.append(ins)
+        p.append(_run(text[put_at:cut_at]))
+        gone = _mark("del", "王局长", 902)
+        gone.append(_run(delete, deleted=True))
+        p.append(gone)
+        p.append(_run(text[cut_end:]))
+        break
+    else:
+        raise AssertionError(f"no paragraph holds {words}")
+    return replace_parts(data, {"word/document.xml": etree.tostring(root)})
+
+
+def test_the_drafts_own_export_marked_up_comes_back_on_the_right_items(sample_library, alice):
+    skeleton = next(s for s in skeletons() if s.sections.filter(level=2).exists())
+    title = replace_slots(skeleton.title, "滨江")
+    draft = draft_create(owner=alice, title=title, skeleton=skeleton, mode=StartMode.FULL)
+    values = filled(draft, alice)
+    point = draft.items.filter(level=2).exclude(body="").order_by("id").first()
+    body = replace_slots(point.body, lambda name: values.get(name, ""))
+    data = render_bytes(draft, draft.version, profile="gongwen", placeholders=False)
+    words = body.split("\n")[0]
+    marked = _mark_export(
+        data, words[:20], delete=words[10:12], insert_after=point.heading[:4], insert="切实"
+    )
+    summary = imports.draft_import_revision(draft, user=alice, data=marked, filename="改.docx")
+    assert (summary.proposals, summary.paragraphs) == (2, 0)
+    insert, delete = draft.proposals.get(kind="insert"), draft.proposals.get(kind="delete")
+    assert insert.item_id == delete.item_id == point.pk
+    assert (insert.field, delete.field) == ("heading", "body")
+    assert imports.proposals_accept_all(draft, user=alice, version=None) == (2, 0)
+    heading = point.heading
+    point.refresh_from_db()
+    assert point.heading == heading[:4] + "切实" + heading[4:]
+    now = replace_slots(point.body, lambda name: values.get(name, ""))
+    assert now.split("\n")[0] == words[:10] + words[12:]

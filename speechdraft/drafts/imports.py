@@ -240,10 +240,15 @@ def _header_texts(draft: Draft) -> list[str]:
     return [*texts, "征求意见稿"]
 
 
+# Paragraphs are compared on their first characters: enough to tell them apart, and difflib
+# is quadratic at worst.
+COMPARE_CHARS = 2000
+
+
 def _similar(a: str, b: str) -> float:
     if a == b:
         return 1.0
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    matcher = SequenceMatcher(None, a[:COMPARE_CHARS], b[:COMPARE_CHARS], autojunk=False)
     if matcher.real_quick_ratio() < MATCH_RATIO or matcher.quick_ratio() < MATCH_RATIO:
         return 0.0
     return matcher.ratio()
@@ -328,7 +333,8 @@ def _when(value: str) -> datetime.datetime | None:
 
 def _map_offset(original: str, line: str, offset: int) -> int:
     """Where offset `offset` of the file's paragraph falls in the draft's line."""
-    matcher = SequenceMatcher(None, original, line, autojunk=False)
+    long = max(len(original), len(line)) > COMPARE_CHARS  # difflib's heuristic keeps it fast
+    matcher = SequenceMatcher(None, original, line, autojunk=long)
     mapped = 0
     for a, b, size in matcher.get_matching_blocks():
         if a <= offset < a + size:

@@ -1390,6 +1390,11 @@
     if (input.type !== "file" || !input.closest(".import-form") || !input.files.length) return;
     input.closest("form").requestSubmit();
   });
+  // Once sent, the file is let go: choosing the same file again (a new copy) sends it again.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.classList && form.classList.contains("import-form")) form.reset();
+  });
   setup(document);
   dismissLater();
   offerRecovery();

@@ -22,6 +22,7 @@ def test_import_a_marked_up_copy_accept_one_reject_one(page, live_server, alice)
     # 新建讲话稿 → 从Word导入
     page.get_by_role("link", name="新建讲话稿").first.click()
     form = page.locator("#import-word")
+    page.screenshot(path="/tmp/new-import.png")
     form.get_by_label("Word 文件").set_input_files(
         {"name": "讲话.docx", "mimeType": DOCX, "buffer": marked_docx(speech())}
     )

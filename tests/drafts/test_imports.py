@@ -489,3 +489,21 @@ def test_the_drafts_own_export_marked_up_comes_back_on_the_right_items(sample_li
     assert point.heading == heading[:4] + "切实" + heading[4:]
     now = replace_slots(point.body, lambda name: values.get(name, ""))
     assert now.split("\n")[0] == words[:10] + words[12:]
+
+
+def test_a_new_draft_from_a_marked_up_file_keeps_the_original_and_offers_the_changes(alice):
+    draft = imports.draft_import(owner=alice, data=revised_file(), filename="修改稿.docx")
+    assert body_of(draft, "提高政治站位") == PART_ONE
+    assert sorted(draft.proposals.values_list("kind", flat=True)) == ["comment", "delete", "insert"]
+    imports.proposals_accept_all(draft, user=alice, version=None)
+    assert body_of(draft, "提高政治站位") == "要加快推进改革步伐，坚决落实各项部署。"
+
+
+def test_a_file_without_a_speech_is_refused(imported, alice):
+    empty = marked_docx([[""]])
+    with pytest.raises(DraftError) as caught:
+        imports.draft_import(owner=alice, data=empty, filename="空.docx")
+    assert "没有找到讲话正文" in caught.value.message
+    with pytest.raises(DraftError):
+        imports.draft_import_revision(imported, user=alice, data=empty, filename="空.docx")
+    assert Draft.objects.count() == 1

@@ -25,6 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from speechdraft.core.params import parse_id
 from speechdraft.drafts import services, versions
 from speechdraft.drafts.errors import DraftError
 from speechdraft.drafts.models import (
@@ -92,7 +93,9 @@ def draft_import(*, owner, data: bytes, filename: str) -> Draft:
     items. The file's tracked changes and comments become proposals."""
     name = display_name(filename)
     content = _read(data, name)
-    speech, _removed = speech_from_paragraphs([p.original for p in content.paragraphs])
+    # What the cleaner leaves out is not lost: matched against the new draft below, every
+    # such line comes back as a paragraph offered where it stood.
+    speech, _ = speech_from_paragraphs([p.original for p in content.paragraphs])
     if speech is None:
         raise DraftError(NO_SPEECH.format(name=name))
     versions.check_quota(owner.pk)
@@ -109,7 +112,7 @@ def draft_import(*, owner, data: bytes, filename: str) -> Draft:
     draft.char_count = document_from_nodes(draft, draft_nodes(draft)).chars
     draft.save(update_fields=["char_count"])
     versions.record(draft, owner, f"从Word导入《{name}》"[:100])
-    _propose(draft, content, name)  # the lines the cleaner left out come back as paragraphs
+    _propose(draft, content, name)
     return draft
 
 
@@ -571,8 +574,6 @@ def _insert_after(draft: Draft, item: DraftItem | None, text: str) -> None:
 
 
 def _open(draft: Draft, proposal_id) -> Proposal:
-    from speechdraft.core.params import parse_id
-
     pk = parse_id(proposal_id)
     proposal = draft.proposals.filter(pk=pk or 0).first()
     if proposal is None:

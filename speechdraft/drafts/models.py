@@ -207,3 +207,80 @@ class Revision(models.Model):
     def label(self) -> str:
         """What the change did, in words (its summary; older rows, their action)."""
         return self.summary or self.action
+
+
+class Proposal(models.Model):
+    """A change the leader marked in a Word file (a tracked insertion or deletion, a comment),
+    or something of the file the draft could not take in, waiting for the drafter's 接受 / 拒绝.
+
+    `offset`/`length` place it in the item's `field` (heading or body) as it was at import;
+    `anchor` (the original words it concerns) and `before`/`after` (the original text beside
+    it) find its place again once the text has moved. A `paragraph` is a new paragraph of the
+    file, to go after `item` (None: at the start); `unplaced` is content listed in the
+    import's notice (a table, an image, a change in a footer…)."""
+
+    class Kind(models.TextChoices):
+        INSERT = "insert", "插入"
+        DELETE = "delete", "删除"
+        COMMENT = "comment", "批注"
+        PARAGRAPH = "paragraph", "新段落"
+        UNPLACED = "unplaced", "未能放入"
+
+    class State(models.TextChoices):
+        OPEN = "open", "待处理"
+        ACCEPTED = "accepted", "已接受"
+        REJECTED = "rejected", "已拒绝"
+
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="proposals", verbose_name="讲话稿"
+    )
+    # Undo, redo and restore put items back under their own ids (versions._restore deletes and
+    # re-creates them): without a database constraint, and left alone when its item goes, a
+    # proposal finds its item again once an undo brings it back.
+    item = models.ForeignKey(
+        DraftItem,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name="所在条目",
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    field = models.CharField("所在部分", max_length=10, blank=True)  # "heading" / "body"
+    offset = models.PositiveIntegerField("位置", default=0)
+    length = models.PositiveIntegerField("长度", default=0)
+    anchor = models.TextField("原文", blank=True)
+    before = models.CharField("前文", max_length=40, blank=True)
+    after = models.CharField("后文", max_length=40, blank=True)
+    text = models.TextField("内容", blank=True)
+    author = models.CharField("作者", max_length=100, blank=True)
+    date = models.DateTimeField("修订时间", null=True, blank=True)
+    filename = models.CharField("来源文件", max_length=200, blank=True)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="处理人",
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    # The version its 接受 made: 撤销 back past it opens the proposal again, 重做 closes it.
+    applied_version = models.PositiveIntegerField("接受于版本", null=True, blank=True)
+    created_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "修订建议"
+        verbose_name_plural = "修订建议"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["draft", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{(self.text or self.anchor)[:30]}"
+
+    @property
+    def is_split(self) -> bool:
+        """The leader pressed Enter here: a line break inserted, one paragraph made two."""
+        return self.kind == self.Kind.INSERT and self.text == "\n"

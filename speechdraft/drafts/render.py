@@ -20,6 +20,7 @@ from html import escape
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from speechdraft.drafts.imports import open_proposals
 from speechdraft.drafts.selectors import ViewItem
 from speechdraft.text.diff import Op
 from speechdraft.text.outline import Block, block_lines
@@ -184,7 +185,13 @@ def _text_markup(
 
 class OutlineRenderer:
     def __init__(
-        self, draft_pk: int, version: int, csrf_token: str, editing: int | None, edit_html: str
+        self,
+        draft_pk: int,
+        version: int,
+        csrf_token: str,
+        editing: int | None,
+        edit_html: str,
+        proposals: dict[int, str] | None = None,
     ):
         # Each action's URL reversed once (not once per item): the part before and after the
         # item's id, which stands in as a number no real row has.
@@ -198,6 +205,9 @@ class OutlineRenderer:
         self.token = escape(csrf_token)
         self.editing = editing
         self.edit_html = edit_html
+        # The open proposals of an item (drafts/_proposals.html), under its text, outside it:
+        # never part of what the drafter types.
+        self.proposals = proposals or {}
 
     def _url(self, action: str, item_id: int) -> str:
         before, after = self.urls[action]
@@ -243,9 +253,10 @@ class OutlineRenderer:
             else ""
         )
         blocked = " ".join(sorted(blocked_actions(v)))
+        proposals = self.proposals.get(v.id, "")  # a rendered template: escaped there
         return (
             f'<div class="item-row" id="item-{v.id}" tabindex="-1" data-blocked="{blocked}">'
-            f"{inner}{hints}</div>"
+            f"{inner}{hints}{proposals}</div>"
         )
 
     def item(self, v: ViewItem) -> str:
@@ -268,5 +279,29 @@ def render_row(request, draft, doc, item_id: int, hints_url: str = "") -> SafeSt
     view = doc.find(item_id)
     if view is None:
         return mark_safe("")
-    renderer = OutlineRenderer(draft.pk, draft.version, get_token(request), None, "")
+    renderer = OutlineRenderer(
+        draft.pk,
+        draft.version,
+        get_token(request),
+        None,
+        "",
+        proposals_html(request, draft, open_proposals(draft, item_id=item_id)),
+    )
     return mark_safe(renderer.row(view, hints_url))  # built from escaped pieces
+
+
+def proposals_html(request, draft, proposals) -> dict[int, str]:
+    """Item id → its open proposals as drafts/_proposals.html shows them (insertions green and
+    underlined, deletions red and struck, comments as notes, each with 接受 / 拒绝)."""
+    from django.template.loader import render_to_string
+
+    groups: dict[int, list] = {}
+    for proposal in proposals:
+        if proposal.item_id is not None and proposal.kind != "unplaced":
+            groups.setdefault(proposal.item_id, []).append(proposal)
+    return {
+        item_id: render_to_string(
+            "drafts/_proposals.html", {"draft": draft, "proposals": group}, request=request
+        )
+        for item_id, group in groups.items()
+    }

@@ -394,6 +394,11 @@ def _check_text(heading: str, body: str = "") -> None:
             raise DraftError(exc.message) from None
 
 
+def check_item_text(heading: str, body: str = "") -> None:
+    """The limits and slot syntax every item's text is held to (see `_check_text`)."""
+    _check_text(heading, body)
+
+
 def _renumber(draft: Draft, parent_id: int | None) -> None:
     """Make the positions of one sibling list contiguous (0..n-1) in their current order."""
     for index, item in enumerate(_siblings(draft, parent_id).order_by("position", "id")):

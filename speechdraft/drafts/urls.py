@@ -6,6 +6,7 @@ app_name = "drafts"
 
 urlpatterns = [
     path("new/", views.draft_new, name="new"),
+    path("import/", views.draft_import, name="import"),
     path("trash/", views.trash, name="trash"),
     path("<int:pk>/copy/", views.draft_copy, name="copy"),
     path("<int:pk>/undelete/", views.draft_untrash, name="undelete"),
@@ -29,6 +30,19 @@ urlpatterns = [
     path("<int:pk>/favourite/", views.favourite, name="favourite"),
     path("<int:pk>/reference/", views.reference_insert, name="reference"),
     path("<int:pk>/phrase-used/", views.phrase_used, name="phrase_used"),
+    path("<int:pk>/import/", views.draft_import_revision, name="import_revision"),
+    path("<int:pk>/proposals/accept/", views.proposals_accept_all, name="proposals_accept_all"),
+    path("<int:pk>/proposals/dismiss/", views.proposals_dismiss, name="proposals_dismiss"),
+    path(
+        "<int:pk>/proposals/<int:proposal_id>/accept/",
+        views.proposal_accept,
+        name="proposal_accept",
+    ),
+    path(
+        "<int:pk>/proposals/<int:proposal_id>/reject/",
+        views.proposal_reject,
+        name="proposal_reject",
+    ),
     path("<int:pk>/items/", views.item_insert, name="item_insert"),
     path("<int:pk>/items/<int:item_id>/", views.item_view, name="item"),
     path("<int:pk>/items/<int:item_id>/edit/", views.item_edit, name="item_edit"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,11 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
-from speechdraft.drafts import selectors, services, versions
+from speechdraft.corpus.uploads import Budget, discard_body, too_large_message
+from speechdraft.drafts import imports, selectors, services, versions
 from speechdraft.drafts.access import draft_for_user, version_sent
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
 from speechdraft.drafts.history import MAX_NAME_CHARS
-from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem
+from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Proposal
 from speechdraft.drafts.render import ACTIONS, REASONS, render_row
 from speechdraft.drafts.selectors import (
     DRAFT_SORTS,
@@ -247,10 +249,146 @@ def draft_new(request: HttpRequest) -> HttpResponse:
                 return redirect("drafts:editor", draft.pk)
             except DraftError as exc:
                 error = exc.message
+    return _new_page(request, form, error=error)
+
+
+def _new_page(request: HttpRequest, form, *, error: str = "", import_error: str = ""):
     choices = services.skeleton_choices()
     kinds = [k for k in services.MEETING_KINDS if any(c.kind == k for c in choices)]
-    context = {"form": form, "skeletons": choices, "kinds": kinds, "error": error}
-    return render(request, "drafts/new.html", context, status=422 if error or form.errors else 200)
+    context = {
+        "form": form,
+        "skeletons": choices,
+        "kinds": kinds,
+        "error": error,
+        "import_error": import_error,
+    }
+    failed = error or import_error or form.errors
+    return render(request, "drafts/new.html", context, status=422 if failed else 200)
+
+
+# --- Word files: 从Word导入, 导入修改稿 and the leader's proposals -------------------------
+
+
+def _upload_too_large(request: HttpRequest) -> DraftError | None:
+    """A request body over the per-file limit (with room for the form around the file), refused
+    before any of it is parsed; drained so that the browser gets the answer."""
+    limit = settings.UPLOAD_MAX_FILE_BYTES
+    length = parse_id(request.META.get("CONTENT_LENGTH")) or 0
+    if length <= limit + 64 * 1024:
+        return None
+    discard_body(request, length, Budget.from_settings())
+    return DraftError(too_large_message("所选文件", length, limit) + "。")
+
+
+def _uploaded_docx(request: HttpRequest) -> tuple[bytes, str]:
+    """The uploaded Word file (bytes, name), within the per-file upload limit."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise DraftError("请选择要导入的 Word 文件（.docx）。")
+    limit = settings.UPLOAD_MAX_FILE_BYTES
+    if upload.size > limit:
+        raise DraftError(too_large_message(upload.name, upload.size, limit) + "。")
+    return upload.read(), upload.name
+
+
+def _summary_text(summary: imports.ImportSummary) -> str:
+    parts = [f"{summary.proposals} 处修订和批注"]
+    if summary.paragraphs:
+        parts.append(f"{summary.paragraphs} 个新段落")
+    text = f"已导入修改稿：{'，'.join(parts)}，请逐条接受或拒绝。"
+    if summary.unplaced:
+        text += f"另有 {summary.unplaced} 项内容未能放入讲话稿，见正文上方。"
+    return text
+
+
+@require_POST
+def draft_import(request: HttpRequest) -> HttpResponse:
+    """新建讲话稿 → 从Word导入: a new draft from the file; a bad file leaves the page with why."""
+    refused = _upload_too_large(request)
+    if refused is not None:
+        return _new_page(request, DraftCreateForm(), import_error=refused.message)
+    try:
+        data, name = _uploaded_docx(request)
+        draft = imports.draft_import(owner=request.user, data=data, filename=name)
+    except DraftError as exc:
+        return _new_page(request, DraftCreateForm(), import_error=exc.message)
+    waiting = draft.proposals.count()
+    note = f"，文件中的 {waiting} 处修订、批注等列在正文中待处理" if waiting else ""
+    messages.success(request, f"已从《{imports.display_name(name)}》导入讲话稿{note}。")
+    return redirect("drafts:editor", draft.pk)
+
+
+def _refuse_large_uploads(view):
+    """Before the body is read (carries_pending reads it): an upload over the limit."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, pk: int) -> HttpResponse:
+        draft = draft_for_user(request, pk)
+        refused = _upload_too_large(request)
+        if refused is not None:
+            return after_change(request, draft, error=refused)
+        return view(request, pk)
+
+    return wrapped
+
+
+@require_POST
+@_refuse_large_uploads
+@carries_pending
+def draft_import_revision(request: HttpRequest, pk: int) -> HttpResponse:
+    """导入修改稿: the leader's marked-up copy; its changes and comments become proposals."""
+    draft = draft_for_user(request, pk)
+    try:
+        data, name = _uploaded_docx(request)
+        summary = imports.draft_import_revision(draft, user=request.user, data=data, filename=name)
+    except DraftError as exc:
+        return after_change(request, draft, error=exc)
+    return after_change(request, draft, notice=_summary_text(summary))
+
+
+def _proposal_action(service, notice: str):
+    @require_POST
+    @carries_pending
+    def view(request: HttpRequest, pk: int, proposal_id: int) -> HttpResponse:
+        draft = draft_for_user(request, pk)
+        get_object_or_404(Proposal, draft=draft, pk=proposal_id)
+        try:
+            service(
+                draft, user=request.user, version=version_sent(request), proposal_id=proposal_id
+            )
+        except DraftError as exc:
+            return after_change(request, draft, error=exc)
+        return after_change(request, draft, notice=notice)
+
+    return view
+
+
+proposal_accept = _proposal_action(imports.proposal_accept, "已接受修订。")
+proposal_reject = _proposal_action(imports.proposal_reject, "已拒绝修订，正文未改动。")
+
+
+@require_POST
+@carries_pending
+def proposals_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = draft_for_user(request, pk)
+    try:
+        accepted, left = imports.proposals_accept_all(
+            draft, user=request.user, version=version_sent(request)
+        )
+    except DraftError as exc:
+        return after_change(request, draft, error=exc)
+    notice = f"已接受 {accepted} 处修订。"
+    if left:
+        notice += f"另有 {left} 处原文已修改，无法自动应用，仍待处理。"
+    return after_change(request, draft, notice=notice)
+
+
+@require_POST
+@carries_pending
+def proposals_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = draft_for_user(request, pk)
+    imports.unplaced_dismiss(draft, user=request.user)
+    return after_change(request, draft)
 
 
 @require_POST
@@ -505,6 +643,7 @@ def draft_undo(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
         versions.draft_undo(draft, user=request.user, version=version_sent(request))
+        imports.proposals_follow_history(draft)
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, notice="已撤销。")
@@ -516,6 +655,7 @@ def draft_redo(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_for_user(request, pk)
     try:
         versions.draft_redo(draft, user=request.user, version=version_sent(request))
+        imports.proposals_follow_history(draft)
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, notice="已重做。")
@@ -580,6 +720,7 @@ def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpRespons
         versions.draft_restore(
             draft, user=request.user, version=version_sent(request), revision_version=version
         )
+        imports.proposals_follow_history(draft)
     except DraftError as exc:
         messages.error(request, exc.message)
         return redirect("drafts:history", draft.pk)

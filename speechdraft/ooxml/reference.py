@@ -4,13 +4,13 @@ out of the package removed."""
 from __future__ import annotations
 
 import posixpath
-import re
 
 from lxml import etree
 
 from speechdraft.ooxml.package import Package
 from speechdraft.ooxml.schema import R_NS, RT_ATTACHED_TEMPLATE, RT_STYLES, w
 from speechdraft.ooxml.styles import REQUIRED_STYLES, missing_styles, style_index
+from speechdraft.text.docx_read import links_out
 
 # Links out of a reference: an attached template on a share or a web server, hyperlinks, linked
 # images and the like would be copied into every export, and Word or WPS would fetch them (and
@@ -28,14 +28,8 @@ def _rels_source(rels: str) -> str | None:
     return posixpath.join(posixpath.dirname(folder), name[: -len(".rels")])
 
 
-# A target that is not a part of the package, whatever its TargetMode says: a URL, a drive path
-# (C:), a UNC path (\\host\share) or a network-path reference (//host).
-_OUTSIDE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|[\\/]{2}")
-
-
 def _links_out(rel: etree._Element) -> bool:
-    mode = (rel.get("TargetMode") or "").strip().lower()
-    return mode == "external" or bool(_OUTSIDE.match((rel.get("Target") or "").strip()))
+    return links_out(rel.get("TargetMode"), rel.get("Target"))
 
 
 def _mentions(blob: bytes, word: str) -> bool:

@@ -546,7 +546,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARAGRAPH = _W + "p"
 _TEXT = _W + "t"
 # Run content that stands for characters (python-docx's reading of a run).
-_RUN_CHARS = {
+RUN_CHARS = {
     _W + "tab": "\t",
     _W + "ptab": "\t",
     _W + "br": "\n",
@@ -587,8 +587,8 @@ def _docx_lines(body) -> list[str]:
                     continue
                 if tag == _TEXT:
                     parts.append(child.text or "")
-                elif tag in _RUN_CHARS:
-                    parts.append(_RUN_CHARS[tag])
+                elif tag in RUN_CHARS:
+                    parts.append(RUN_CHARS[tag])
                 elif tag == _PARAGRAPH:
                     boxes.append(child)  # a paragraph of a text box
                 else:
@@ -604,7 +604,8 @@ def _docx_lines(body) -> list[str]:
     return lines
 
 
-def _docx_text(data: bytes, filename: str) -> str:
+def _open_docx(data: bytes, filename: str):
+    """The python-docx Document of ``data``, once the package has passed the checks above."""
     if not data.startswith(b"PK"):
         raise _err(filename, "不是有效的 .docx 文件（不是 zip 格式）；旧版 .doc 请另存为 .docx")
     try:
@@ -618,9 +619,13 @@ def _docx_text(data: bytes, filename: str) -> str:
     try:
         import docx
 
-        document = docx.Document(io.BytesIO(data))
+        return docx.Document(io.BytesIO(data))
     except Exception as exc:
         raise _err(filename, "无法作为 Word 文档（.docx）打开，文件可能已损坏") from exc
+
+
+def _docx_text(data: bytes, filename: str) -> str:
+    document = _open_docx(data, filename)
     try:
         return "\n".join(_docx_lines(document.element.body))
     except Exception as exc:
@@ -630,9 +635,8 @@ def _docx_text(data: bytes, filename: str) -> str:
 # ---------------------------------------------------------------- entry point
 
 
-def decode_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
-    """Decode an uploaded file to text; raises IngestError with a Chinese message."""
-    name = filename or "（未命名）"
+def _check_upload(data: bytes, name: str, max_bytes: int) -> None:
+    """Empty, too large, or an OLE compound file (old .doc, or a password-protected .docx)."""
     if data is None or len(data) == 0:
         raise _err(name, "是空文件，没有任何内容")
     if len(data) > max_bytes:
@@ -644,6 +648,20 @@ def decode_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYT
         if "EncryptedPackage".encode("utf-16-le") in data:  # Word's "encrypt with password"
             raise _err(name, "已加密（设有打开密码），请在 Word 中取消密码后再上传")
         raise _err(name, "是旧版 Office 文档（.doc/.xls），暂不支持，请另存为 .docx 后上传")
+
+
+def open_docx(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES):
+    """A Word file checked as ingestion checks it (size, old or encrypted Office files, zip
+    damage, zip bombs, DTDs), opened with python-docx; IngestError with a Chinese message."""
+    name = filename or "（未命名）"
+    _check_upload(data, name, max_bytes)
+    return _open_docx(data, name)
+
+
+def decode_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+    """Decode an uploaded file to text; raises IngestError with a Chinese message."""
+    name = filename or "（未命名）"
+    _check_upload(data, name, max_bytes)
     lower = name.lower()
     is_zip = data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06")
     if lower.endswith(".docx") or lower.endswith(".docm") or is_zip:

@@ -93,6 +93,33 @@ def format_date(value: datetime.date, style: str = "arabic") -> str:
     raise ValueError(f"未知的日期格式：{style!r}（可选：arabic、chinese）")
 
 
+_DATE_RE = re.compile(
+    r"(\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+    r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]"
+)
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """The inverse of :func:`format_date` (either style) for the first date in ``text``;
+    None when there is none or it is no real day."""
+    match = _DATE_RE.search(text or "")
+    if match is None:
+        return None
+    year_text, month_text, day_text = match.groups()
+    if not year_text.isdigit():
+        year_text = "".join(
+            str("〇一二三四五六七八九".index(c.replace("零", "〇").replace("○", "〇")))
+            for c in year_text
+        )
+    numbers = [int(t) if t.isdigit() else parse_chinese_numeral(t) for t in (month_text, day_text)]
+    if None in numbers:
+        return None
+    try:
+        return datetime.date(int(year_text), numbers[0], numbers[1])
+    except ValueError:
+        return None
+
+
 def parse_chinese_numeral(text: str) -> int | None:
     """Inverse of :func:`chinese_numeral`; None when ``text`` is not a canonical numeral."""
     if not text or len(text) > 8:

@@ -18,6 +18,7 @@ from .completeness import incompleteness, page_of
 from .convert import detect_script, has_cjk, to_simplified
 from .decode import DEFAULT_MAX_BYTES, decode_bytes
 from .errors import IngestError
+from .meetings import names_occasion
 from .model import ParagraphUnit, ParsedFile, Section, Speech
 from .numbering import parse_number_token
 from .phrases import mine_phrases, slogans
@@ -217,3 +218,34 @@ def reusable_paragraphs(speech: Speech, *, k: int = 8) -> list[ParagraphUnit]:
     for unit in units:
         unit.keywords = segment.keywords(strip_slots(unit.text), k=k, simplified=True)
     return units
+
+
+def speech_from_paragraphs(paragraphs: list[str]) -> tuple[Speech | None, list[str]]:
+    """A Word file's paragraphs read as one speech (to become a draft), with the text core of
+    ingestion: cleaning, header fields, structure, placeholders as slots. Returns the speech
+    (None when no speech body is found) and every line that is not in it, in order: the lines
+    the cleaner removed, and any further speech of a compilation (a draft holds one)."""
+    cleaned = clean_text(prepare_text("\n".join(_join_breaks(p) for p in paragraphs)))
+    removed = list(cleaned.removed)
+    speech = None
+    for clean_speech in cleaned.speeches:
+        built = build_speech(clean_speech)
+        if speech is None and _has_body(built):
+            _apply_slots(built)
+            speech = built
+        else:
+            removed.extend(t for t in built.texts() if t)
+    return speech, removed
+
+
+def _join_breaks(paragraph: str) -> str:
+    """One paragraph broken over lines (a title set on two lines in Word): a theme title's
+    two phrases keep the space between them (全力打造过硬干部队伍 推进赶超发展争先进位), a title
+    that names its occasion reads on (在全市经济工作会议上的讲话)."""
+    parts = [part.strip() for part in paragraph.split("\n") if part.strip()]
+    if len(parts) < 2:
+        return paragraph
+    joined = "".join(parts)
+    if names_occasion(joined) or min(len(part) for part in parts) < 4:
+        return joined
+    return " ".join(parts)

@@ -1384,6 +1384,17 @@
   });
   // Sortable.js is loaded with defer after this file on first load.
   window.addEventListener("load", function () { initSortable(document.getElementById("document")); });
+  // 导入修改稿: choosing the file sends it, through the queue like every form of the editor.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "file" || !input.closest(".import-form") || !input.files.length) return;
+    input.closest("form").requestSubmit();
+  });
+  // Once sent, the file is let go: choosing the same file again (a new copy) sends it again.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.classList && form.classList.contains("import-form")) form.reset();
+  });
   setup(document);
   dismissLater();
   offerRecovery();

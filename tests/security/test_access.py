@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from speechdraft.corpus.models import Paragraph, Skeleton, SourceDocument, Status
+from speechdraft.drafts.models import Proposal
 from speechdraft.drafts.services import draft_create
 from speechdraft.exports.models import ExportJob
 from speechdraft.library.models import Phrase, PhraseKind
@@ -57,6 +58,11 @@ OWNED = {
     "drafts:item_indent": ("POST", ["pk", "item_id"]),
     "drafts:item_outdent": ("POST", ["pk", "item_id"]),
     "drafts:item_move": ("POST", ["pk", "item_id"]),
+    "drafts:import_revision": ("POST", ["pk"]),
+    "drafts:proposals_accept_all": ("POST", ["pk"]),
+    "drafts:proposals_dismiss": ("POST", ["pk"]),
+    "drafts:proposal_accept": ("POST", ["pk", "proposal_id"]),
+    "drafts:proposal_reject": ("POST", ["pk", "proposal_id"]),
     "export_start": ("POST", ["pk"]),
     "redline_start": ("POST", ["pk"]),
     "exports:status": ("GET", ["job"]),
@@ -69,6 +75,7 @@ OWNED = {
 PERSONAL = {
     "home",
     "drafts:new",
+    "drafts:import",  # 从Word导入: always a new draft of one's own
     "drafts:trash",
     "library:search",
     "library:phrase_create",
@@ -102,6 +109,9 @@ def world(alice, bob):
     )
     job.file.save("secret.docx", ContentFile(b"PK-secret"), save=True)
     phrase = Phrase.objects.create(kind=PhraseKind.GOLDEN, text="爱丽丝的私人金句", owner=alice)
+    proposal = Proposal.objects.create(
+        draft=draft, item=item, kind=Proposal.Kind.INSERT, field="body", text="机密插入"
+    )
     own = draft_create(owner=bob, title="鲍勃的讲话稿")
     document = SourceDocument.objects.create(file_name="shared.txt", state="done")
     skeleton = Skeleton.objects.create(document=document, title="在全市大会上的讲话")
@@ -116,13 +126,14 @@ def world(alice, bob):
         "run_id": run.pk,
         "job": job.pk,
         "phrase": phrase.pk,
+        "proposal_id": proposal.pk,
         "draft": draft,
         "own": own,
     }
 
 
 def path_for(route: str, values: dict) -> str:
-    for name in ("pk", "item_id", "run_id", "version", "paragraph_id"):
+    for name in ("pk", "item_id", "run_id", "version", "paragraph_id", "proposal_id"):
         if f"<int:{name}>" in route:
             route = route.replace(f"<int:{name}>", str(values[name]))
     return "/" + route
@@ -156,7 +167,7 @@ def test_own_draft_with_someone_elses_item_or_run_is_404(client, bob, world):
     routes = dict(site_urls())
     mixed = {**world, "pk": world["own"].pk, "version": world["own"].version}
     for name, (methods, params) in OWNED.items():
-        if not {"item_id", "run_id"} & set(params):
+        if not {"item_id", "run_id", "proposal_id"} & set(params):
             continue
         path = path_for(routes[name], mixed)
         for method in methods.split():
@@ -175,6 +186,7 @@ def test_nothing_was_changed_by_the_attempts(client, bob, world):
     assert (draft.version, list(draft.items.values_list("id", "position", "body"))) == before
     assert Phrase.objects.filter(pk=world["phrase"]).exists()
     assert ExportJob.objects.get(pk=world["job"]).status == "done"
+    assert Proposal.objects.get(pk=world["proposal_id"]).state == Proposal.State.OPEN
 
 
 def test_personal_pages_show_and_accept_only_ones_own_objects(client, bob, world):

@@ -39,6 +39,7 @@ def values(alice):
         "run_id": 1,
         "job": 1,
         "phrase": 1,
+        "proposal_id": 1,
         "draft": draft,
     }
 

@@ -4,7 +4,7 @@
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from speechdraft.drafts.render import OutlineRenderer, ops_html, segments_html
+from speechdraft.drafts.render import OutlineRenderer, ops_html, proposals_html, segments_html
 from speechdraft.text.diff import lines
 
 register = template.Library()
@@ -52,10 +52,26 @@ def outline(context) -> SafeString:
                 },
                 request=context.get("request"),
             )
+    proposals = proposals_html(context["request"], draft, context.get("proposals") or [])
     renderer = OutlineRenderer(
-        draft.pk, draft.version, get_token(context["request"]), editing, edit_html
+        draft.pk, draft.version, get_token(context["request"]), editing, edit_html, proposals
     )
     return renderer.outline(context["doc"].items)
+
+
+@register.simple_tag(takes_context=True)
+def open_proposals(context) -> list:
+    """The draft's open proposals, read once for the outline and the import notice."""
+    from speechdraft.drafts.imports import open_proposals as of_draft
+
+    return of_draft(context["draft"])
+
+
+@register.simple_tag(takes_context=True)
+def import_notice(context, proposals):
+    from speechdraft.drafts.imports import notice_of
+
+    return notice_of(proposals or [], {b.id for b in context["doc"].blocks})
 
 
 @register.simple_tag(takes_context=True)

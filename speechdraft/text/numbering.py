@@ -111,11 +111,13 @@ def parse_date(text: str) -> datetime.date | None:
             str("〇一二三四五六七八九".index(c.replace("零", "〇").replace("○", "〇")))
             for c in year_text
         )
-    numbers = [int(t) if t.isdigit() else parse_chinese_numeral(t) for t in (month_text, day_text)]
-    if None in numbers:
+    month, day = (
+        int(t) if t.isdigit() else parse_chinese_numeral(t) for t in (month_text, day_text)
+    )
+    if month is None or day is None:
         return None
     try:
-        return datetime.date(int(year_text), numbers[0], numbers[1])
+        return datetime.date(int(year_text), month, day)
     except ValueError:
         return None
 

@@ -30,12 +30,11 @@ The 花脸稿 exporter reads this; what it reads is documented here and kept sta
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
 from speechdraft.drafts.snapshot import Snapshot
-from speechdraft.text.diff import Op, changed, diff_text, similarity
+from speechdraft.text.diff import Op, changed, diff_text, longest_increasing, similarity
 from speechdraft.text.numbering import format_date
 from speechdraft.text.outline import block_labels, render_blocks, slot_values
 
@@ -233,28 +232,6 @@ def _pair_by_text(old: _Version, new: _Version, old_ids: list[int], new_ids: lis
     return pairs
 
 
-def _longest_increasing(values: list[int]) -> set[int]:
-    """Indexes of a longest strictly increasing subsequence of `values` (distinct numbers):
-    the longest common subsequence of two orders of the same items."""
-    tails: list[int] = []  # value ending the best run of each length
-    tail_index: list[int] = []
-    before: list[int] = [-1] * len(values)
-    for i, value in enumerate(values):
-        at = bisect_left(tails, value)
-        if at == len(tails):
-            tails.append(value)
-            tail_index.append(i)
-        else:
-            tails[at], tail_index[at] = value, i
-        before[i] = tail_index[at - 1] if at else -1
-    keep: set[int] = set()
-    i = tail_index[-1] if tail_index else -1
-    while i != -1:
-        keep.add(i)
-        i = before[i]
-    return keep
-
-
 def _moved(old: _Version, new: _Version, pairs: dict[int, int]) -> set[int]:
     """New ids of the paired items that moved (see the module's docstring)."""
     back = {n: o for o, n in pairs.items()}
@@ -266,7 +243,7 @@ def _moved(old: _Version, new: _Version, pairs: dict[int, int]) -> set[int]:
             moved.add(n)
     for siblings in new.children.values():
         staying = [n for n in siblings if n in back and n not in moved]
-        keep = _longest_increasing([old.sides[back[n]].index for n in staying])
+        keep = longest_increasing([old.sides[back[n]].index for n in staying])
         moved.update(n for i, n in enumerate(staying) if i not in keep)
     return moved
 

@@ -34,12 +34,12 @@ ops map one to one: ``Change(op.kind, op.text)``); the default compares characte
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import difflib
 from collections.abc import Callable, Hashable, Sequence
 
 from speechdraft.ooxml.model import Block, Change
+from speechdraft.text.diff import longest_increasing
 
 Diff = Callable[[str, str], Sequence[Change]]
 
@@ -63,25 +63,8 @@ def _stable(old_index: dict[Hashable, int], new_keys: Sequence[Hashable]) -> set
     """The items kept in order: a longest run of common items increasing in both versions
     (the others moved)."""
     common = [key for key in new_keys if key in old_index]
-    tails: list[int] = []  # old position ending the best run of each length
-    tail_at: list[int] = []  # its index in common
-    back: list[int] = [-1] * len(common)
-    for at, key in enumerate(common):
-        position = old_index[key]
-        length = bisect.bisect_left(tails, position)
-        if length == len(tails):
-            tails.append(position)
-            tail_at.append(at)
-        else:
-            tails[length] = position
-            tail_at[length] = at
-        back[at] = tail_at[length - 1] if length else -1
-    kept: set[Hashable] = set()
-    at = tail_at[-1] if tail_at else -1
-    while at != -1:
-        kept.add(common[at])
-        at = back[at]
-    return kept
+    kept = longest_increasing([old_index[key] for key in common])
+    return {common[i] for i in kept}
 
 
 def _compared(old: Block, new: Block, diff: Diff, **extra: object) -> Block:

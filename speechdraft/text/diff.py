@@ -15,6 +15,7 @@ followed by its insertion.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -192,3 +193,25 @@ def similarity(old: str, new: str) -> float:
     if old == new:
         return 1.0
     return SequenceMatcher(None, old, new, autojunk=False).ratio()
+
+
+def longest_increasing(values: list[int]) -> set[int]:
+    """Indexes of a longest strictly increasing subsequence of `values` (distinct numbers):
+    the longest common subsequence of two orders of the same items."""
+    tails: list[int] = []  # value ending the best run of each length
+    tail_index: list[int] = []
+    before: list[int] = [-1] * len(values)
+    for i, value in enumerate(values):
+        at = bisect.bisect_left(tails, value)
+        if at == len(tails):
+            tails.append(value)
+            tail_index.append(i)
+        else:
+            tails[at], tail_index[at] = value, i
+        before[i] = tail_index[at - 1] if at else -1
+    keep: set[int] = set()
+    i = tail_index[-1] if tail_index else -1
+    while i != -1:
+        keep.add(i)
+        i = before[i]
+    return keep

@@ -110,3 +110,12 @@ def test_a_long_paragraph_is_segmented_only_where_it_changed():
     new = sentence * 50 + "要全面推进高质量发展。" + sentence * 50
     ops = assert_round_trip(old, new)
     assert [op for op in ops if op.kind != "equal"] == [Op("delete", "加快"), Op("insert", "全面")]
+
+
+def test_longest_increasing_keeps_the_items_still_in_order():
+    from speechdraft.text.diff import longest_increasing
+
+    # Old positions of the items in their new order: 3 moved to the front, the rest kept.
+    assert longest_increasing([3, 0, 1, 2, 4]) == {1, 2, 3, 4}
+    assert longest_increasing([]) == set()
+    assert len(longest_increasing([4, 3, 2, 1, 0])) == 1

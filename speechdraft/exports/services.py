@@ -259,9 +259,10 @@ def _admit(user_id: int, draft_id: int | None, *, keep: int | None = None) -> No
     if keep is not None:
         mine = mine.exclude(pk=keep)
     if draft_id is not None:
-        mine.filter(draft_id=draft_id, status=ExportJob.Status.QUEUED).update(
-            status=ExportJob.Status.FAILED, error=SUPERSEDED, finished_at=timezone.now()
-        )
+        # A 花脸稿 is another file than the draft's own: a new export does not replace it.
+        mine.filter(
+            draft_id=draft_id, status=ExportJob.Status.QUEUED, base_version__isnull=True
+        ).update(status=ExportJob.Status.FAILED, error=SUPERSEDED, finished_at=timezone.now())
     active = mine.filter(status__in=ACTIVE).count()
     if active >= settings.EXPORT_MAX_ACTIVE_PER_USER:
         raise ExportRefused(busy_message(active))
@@ -284,42 +285,28 @@ def export_request(
     if format == Format.PDF and pdf_program() is None:
         raise ExportRefused(pdf.MISSING)
     export_document(draft, draft.version, placeholders=placeholders)  # refuse unfilled slots now
-    with transaction.atomic():
-        _lock_user(user.pk)
-        _sweep_lost(user.pk)  # a lost identical job is not reused: it would only time out
-        reusable = (
-            ExportJob.objects.filter(
-                draft=draft,
-                draft_version=draft.version,
-                profile=profile,
-                placeholders=placeholders,
-                format=format,
-                user=user,
-            )
-            .exclude(status=ExportJob.Status.FAILED)
-            .first()
-        )
-        if reusable is not None and (reusable.status != ExportJob.Status.DONE or reusable.file):
-            return reusable
+
+    def still_current() -> None:
         # Under the draft's lock, so typing saved meanwhile cannot fold this version away.
         version = (
             Draft.objects.select_for_update().values_list("version", flat=True).get(pk=draft.pk)
         )
         if version != draft.version:
             raise ExportRefused("稿子刚刚有改动，请再点一次“导出Word”。")
-        _admit(user.pk, draft.pk)
-        Revision.objects.filter(draft=draft, version=draft.version).update(pinned=True)
-        job = ExportJob.objects.create(
+
+    return _job_for(
+        user,
+        dict(
             draft=draft,
             draft_version=draft.version,
-            title=draft.title,
+            base_version=None,
             profile=profile,
             placeholders=placeholders,
             format=format,
-            user=user,
-        )
-        transaction.on_commit(lambda: job_enqueue(job.pk))
-    return job
+        ),
+        check=still_current,
+        supersede=True,
+    )
 
 
 def redline_request(*, draft: Draft, user, base: int, version: int, profile: str) -> ExportJob:
@@ -328,34 +315,41 @@ def redline_request(*, draft: Draft, user, base: int, version: int, profile: str
     if profile not in Profile.values:
         raise ExportRefused("导出样式不正确。")
     redline_document(draft, base, version)  # refuse what cannot be compared now, not later
+    return _job_for(
+        user,
+        dict(
+            draft=draft,
+            draft_version=version,
+            base_version=base,
+            profile=profile,
+            placeholders=True,
+            format=Format.DOCX,
+        ),
+    )
+
+
+def _job_for(user, fields: dict, *, check=None, supersede: bool = False) -> ExportJob:
+    """The job of exactly these `fields`: an identical one still to come or finished is reused
+    as is; otherwise a new one, within the user's limit (see `_admit`; `supersede`: the user's
+    queued jobs of the draft give way to it), its versions pinned. `check` runs under the
+    user's lock before a new job is made."""
+    draft = fields["draft"]
     with transaction.atomic():
         _lock_user(user.pk)
-        _sweep_lost(user.pk)
+        _sweep_lost(user.pk)  # a lost identical job is not reused: it would only time out
         reusable = (
-            ExportJob.objects.filter(
-                draft=draft,
-                draft_version=version,
-                base_version=base,
-                profile=profile,
-                format=Format.DOCX,
-                user=user,
-            )
+            ExportJob.objects.filter(**fields, user=user)
             .exclude(status=ExportJob.Status.FAILED)
             .first()
         )
         if reusable is not None and (reusable.status != ExportJob.Status.DONE or reusable.file):
             return reusable
-        _admit(user.pk, None)
-        Revision.objects.filter(draft=draft, version__in=(base, version)).update(pinned=True)
-        job = ExportJob.objects.create(
-            draft=draft,
-            draft_version=version,
-            base_version=base,
-            title=draft.title,
-            profile=profile,
-            placeholders=True,
-            user=user,
-        )
+        if check is not None:
+            check()
+        _admit(user.pk, draft.pk if supersede else None)
+        versions = {fields["draft_version"], fields["base_version"]} - {None}
+        Revision.objects.filter(draft=draft, version__in=versions).update(pinned=True)
+        job = ExportJob.objects.create(**fields, title=draft.title, user=user)
         transaction.on_commit(lambda: job_enqueue(job.pk))
     return job
 

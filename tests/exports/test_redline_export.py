@@ -175,3 +175,14 @@ def test_versions_that_cannot_be_compared_are_refused_in_chinese(
     assert not ExportJob.objects.exists()
     with pytest.raises(ExportRefused):
         redline_request(draft=draft, user=alice, base=2, version=2, profile="gongwen")
+
+
+def test_a_redline_and_a_plain_export_of_one_version_are_different_files(versions, alice):
+    from speechdraft.exports.services import export_request
+
+    draft, old, new = versions
+    redline = redline_request(draft=draft, user=alice, base=old, version=new, profile="gongwen")
+    plain_job = export_request(draft=draft, user=alice, profile="gongwen", placeholders=True)
+    assert plain_job.pk != redline.pk and plain_job.base_version is None
+    again = redline_request(draft=draft, user=alice, base=old, version=new, profile="gongwen")
+    assert again.pk == redline.pk

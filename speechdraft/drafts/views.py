@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.mining import user_dictionary_ensure
-from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
+from speechdraft.corpus.models import Paragraph, Role, Skeleton
 from speechdraft.drafts import selectors, services, versions
 from speechdraft.drafts.access import draft_for_user, version_sent
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
@@ -42,9 +42,14 @@ from speechdraft.drafts.services import (
 )
 from speechdraft.library import listing
 from speechdraft.library.forms import KIND_CHOICES
-from speechdraft.library.selectors import library_search, phrases_visible_to
+from speechdraft.library.selectors import (
+    library_search,
+    paragraphs_visible_to,
+    phrases_visible_to,
+)
 from speechdraft.library.views import favourite_response, favourite_target, paragraph_context
 from speechdraft.text.counting import COUNT_RULE
+from speechdraft.units.access import visible_q, visible_to
 
 # (kind, label, shortcut, what it adds)
 INSERT_BUTTONS = [
@@ -228,7 +233,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
         skeleton = None
         if data["skeleton"]:
             skeleton = Skeleton.objects.filter(
-                pk=data["skeleton"] if data["skeleton"].isdigit() else 0
+                visible_to(request.user), pk=data["skeleton"] if data["skeleton"].isdigit() else 0
             ).first()
             if skeleton is None:
                 error = "所选骨架不存在，请重新选择。"
@@ -247,7 +252,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
                 return redirect("drafts:editor", draft.pk)
             except DraftError as exc:
                 error = exc.message
-    choices = services.skeleton_choices()
+    choices = services.skeleton_choices(request.user)
     kinds = [k for k in services.MEETING_KINDS if any(c.kind == k for c in choices)]
     context = {"form": form, "skeletons": choices, "kinds": kinds, "error": error}
     return render(request, "drafts/new.html", context, status=422 if error or form.errors else 200)
@@ -652,7 +657,7 @@ def _insert_posted_material(request: HttpRequest, draft: Draft, *, anchor, versi
     paragraph = phrase = None
     if request.POST.get("paragraph"):
         paragraph = get_object_or_404(
-            Paragraph, pk=id_param(request.POST, "paragraph"), status=Status.APPROVED
+            paragraphs_visible_to(request.user), pk=id_param(request.POST, "paragraph")
         )
     else:
         phrase = get_object_or_404(
@@ -708,7 +713,7 @@ def material_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpRes
     this draft through the editor's own path."""
     draft = draft_for_user(request, pk)
     paragraph = get_object_or_404(
-        Paragraph.objects.select_related("skeleton"), pk=paragraph_id, status=Status.APPROVED
+        paragraphs_visible_to(request.user).select_related("skeleton"), pk=paragraph_id
     )
     context = {
         **paragraph_context(request, paragraph),
@@ -723,7 +728,9 @@ def material_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpRes
 def reference_insert(request: HttpRequest, pk: int) -> HttpResponse:
     """参考原文 → the draft: one click puts a paragraph of the source speech in."""
     draft = draft_for_user(request, pk)
-    paragraph = get_object_or_404(Paragraph, pk=id_param(request.POST, "paragraph"))
+    paragraph = get_object_or_404(
+        Paragraph.objects.filter(visible_q(draft.unit_id)), pk=id_param(request.POST, "paragraph")
+    )
     try:
         item = services.reference_insert(
             draft,

@@ -35,6 +35,7 @@ from speechdraft.library.services import (
 from speechdraft.library.synonyms import synonyms_changed
 from speechdraft.text.synonyms import compact, formulation_problem
 from speechdraft.text.templating import from_brackets, to_brackets
+from speechdraft.units.admin import UnitScopedAdmin
 
 
 class CurationActionForm(ActionForm):
@@ -73,7 +74,7 @@ class CsvImportForm(forms.Form):
     )
 
 
-class CurationAdmin(admin.ModelAdmin):
+class CurationAdmin(UnitScopedAdmin, admin.ModelAdmin):
     """Shared by phrases and paragraphs: status actions, tags, CSV, Chinese search."""
 
     form = MaterialForm
@@ -422,7 +423,7 @@ class SynonymInline(admin.TabularInline):
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(admin.ModelAdmin):
+class SynonymGroupAdmin(UnitScopedAdmin, admin.ModelAdmin):
     inlines = [SynonymInline]
     list_display = ["shown_members", "note", "active", "updated_at"]
     list_editable = ["active"]
@@ -472,7 +473,7 @@ class DatedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Formulation)
-class FormulationAdmin(admin.ModelAdmin):
+class FormulationAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["wrong", "right", "kind", "valid_from", "superseded_on", "note", "active"]
     list_editable = ["right", "kind", "active"]
     list_filter = [DatedFilter, "kind", "active", ("superseded_on", admin.DateFieldListFilter)]

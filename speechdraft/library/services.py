@@ -27,6 +27,7 @@ from speechdraft.text.phrases import dictionary_term
 from speechdraft.text.search import index_tokens, normalize
 from speechdraft.text.synonyms import compact, parse_tsv
 from speechdraft.text.templating import STANDARD_SLOTS, slot_check
+from speechdraft.units.access import unit_id_of
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.tsv"
 SPOKEN_SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms_spoken.tsv"
@@ -121,7 +122,9 @@ def phrases_store_for_document(document, parsed) -> None:
             found.setdefault((candidate.kind, candidate.text), []).append(candidate)
     existing = {
         (p.kind, p.text): p
-        for p in Phrase.objects.filter(owner=None, text__in={t for _, t in found})
+        for p in Phrase.objects.filter(
+            owner=None, unit_id=document.unit_id, text__in={t for _, t in found}
+        )
         if (p.kind, p.text) in found
     }
     other_documents = dict(
@@ -143,7 +146,9 @@ def phrases_store_for_document(document, parsed) -> None:
         if score < threshold and not curated:
             continue
         if phrase is None:
-            phrase = Phrase.objects.create(kind=key[0], text=key[1], quality=score)
+            phrase = Phrase.objects.create(
+                kind=key[0], text=key[1], quality=score, unit_id=document.unit_id
+            )
         elif phrase.quality is None or score > phrase.quality:
             phrase.quality = score
             rescored.append(phrase)
@@ -164,7 +169,7 @@ def phrases_store_for_document(document, parsed) -> None:
     Phrase.objects.filter(
         owner=None, status=Status.CANDIDATE, sources__isnull=True, usage_count=0
     ).delete()
-    terms_add_mined(slogans)
+    terms_add_mined(slogans, unit_id=document.unit_id)
 
 
 # --- curation --------------------------------------------------------------------------
@@ -257,7 +262,10 @@ def private_phrase_save(*, user, text: str, kind: str) -> Phrase:
     if kind not in dict(Phrase._meta.get_field("kind").choices):
         raise CurationError("短语类型不正确。")
     phrase, _ = Phrase.objects.get_or_create(
-        owner=user, kind=kind, text=text.strip(), defaults={"status": Status.APPROVED}
+        owner=user,
+        kind=kind,
+        text=text.strip(),
+        defaults={"status": Status.APPROVED, "unit_id": unit_id_of(user)},
     )
     return phrase
 

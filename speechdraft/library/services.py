@@ -28,6 +28,7 @@ from speechdraft.text.search import index_tokens, normalize
 from speechdraft.text.synonyms import compact, parse_tsv
 from speechdraft.text.templating import STANDARD_SLOTS, slot_check
 from speechdraft.units.access import unit_id_of
+from speechdraft.units.models import default_unit_id
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.tsv"
 SPOKEN_SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms_spoken.tsv"
@@ -80,12 +81,14 @@ def synonyms_seed(
     """
     groups = parse_tsv(path.read_text(encoding="utf-8"))
     present = {compact(t) for t in member_model.objects.values_list("text", flat=True)}
+    # Since units (library 0011): the starting groups are 共享 with every unit.
+    shared = {"shared": True} if any(f.name == "shared" for f in group_model._meta.fields) else {}
     added = 0
     with transaction.atomic():
         for seed in groups:
             if compact(seed.members[0]) in present:
                 continue
-            group = group_model.objects.create(note=seed.note)
+            group = group_model.objects.create(note=seed.note, **shared)
             member_model.objects.bulk_create(
                 member_model(group=group, text=text) for text in seed.members
             )
@@ -326,12 +329,18 @@ def formulations_seed(model=None) -> int:
     entries = checks.DEFAULT_FORMULATIONS
     if has_dates:
         entries += checks.DATED_FORMULATIONS
+    # Since units (library 0011) the starting list is the default unit's, 共享 with every unit.
+    in_unit = {}
+    if any(f.name == "unit" for f in model._meta.get_fields()):
+        in_unit = {"unit_id": default_unit_id()}
     created = 0
     for f in entries:
         defaults = {"right": f.right, "note": f.note, "kind": f.kind}
         if has_dates:
             defaults.update(valid_from=f.valid_from, superseded_on=f.superseded_on)
-        row, new = model.objects.get_or_create(wrong=f.wrong, defaults=defaults)
+        if in_unit:
+            defaults["shared"] = True
+        row, new = model.objects.get_or_create(wrong=f.wrong, **in_unit, defaults=defaults)
         created += new
         if (
             has_dates

@@ -13,6 +13,7 @@ def membership_for_new_user(sender, instance, created: bool, raw: bool = False, 
 def membership_set(*, user, unit: Unit) -> Membership:
     membership, _ = Membership.objects.update_or_create(user=user, defaults={"unit": unit})
     user.__dict__.pop("_unit_id", None)
+    user._state.fields_cache.pop("membership", None)  # the row made with the account
     return membership
 
 

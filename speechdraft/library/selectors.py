@@ -101,14 +101,16 @@ def _groups(query: Query, expansions: dict[str, tuple] | None = None) -> Groups:
     ]
 
 
-def _expansions(query: Query, expand: bool) -> dict[str, tuple]:
-    return clean_expansions(query, synonyms.expand(query.terms)) if expand else {}
+def _expansions(query: Query, expand: bool, unit_id: int | None = None) -> dict[str, tuple]:
+    if not expand:
+        return {}
+    return clean_expansions(query, synonyms.expand(query.terms, unit_id=unit_id))
 
 
-def search_groups(query: Query, *, expand: bool = True) -> Groups:
+def search_groups(query: Query, *, expand: bool = True, unit_id: int | None = None) -> Groups:
     """The token groups library_search(expand=...) looks for: what a count of a query's
     matches (the 素材库 facets) must filter on to agree with the results."""
-    return _groups(query, _expansions(query, expand))
+    return _groups(query, _expansions(query, expand, unit_id))
 
 
 def _tsquery(groups: Groups, *, every: bool) -> str:
@@ -410,7 +412,7 @@ def library_search(
         results = _legacy(legacy_query, paragraphs, phrases, limit, candidate_cap)
         expansions: dict[str, tuple] = {}
     else:
-        expansions = _expansions(parsed, expand)
+        expansions = _expansions(parsed, expand, unit_id_of(user))
         filters = tuple(tuple(sorted(f)) for f in (statuses, roles, tags, years, meeting_kinds))
         results = _relevance(
             parsed,

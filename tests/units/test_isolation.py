@@ -234,3 +234,26 @@ def test_only_a_superuser_may_mark_material_shared(client, units, django_user_mo
     theirs.refresh_from_db()
     assert theirs.shared
     assert not Paragraph.objects.filter(skeleton__document=theirs, shared=False).exists()
+
+
+def test_a_units_synonyms_widen_only_its_own_searches(units):
+    from speechdraft.library import synonyms
+    from speechdraft.library.models import Synonym, SynonymGroup
+
+    group = SynonymGroup.objects.create(note="乙单位的提法", unit=units.b)
+    Synonym.objects.bulk_create(Synonym(group=group, text=t) for t in ("甲方提法", "乙方提法"))
+    synonyms.synonyms_changed()
+    assert synonyms.expand(["甲方提法"], unit_id=units.b.pk) == {"甲方提法": ["乙方提法"]}
+    assert synonyms.expand(["甲方提法"], unit_id=units.a.pk) == {}
+    SynonymGroup.objects.filter(pk=group.pk).update(shared=True)
+    synonyms.synonyms_changed()
+    assert synonyms.expand(["甲方提法"], unit_id=units.a.pk) == {"甲方提法": ["乙方提法"]}
+
+
+def test_a_units_wording_rules_check_only_its_own_drafts(units):
+    from speechdraft.library.freshness import formulation_rules
+    from speechdraft.library.models import Formulation
+
+    Formulation.objects.create(wrong="乙单位禁用词", right="规范词", unit=units.b)
+    assert "乙单位禁用词" in {r.wrong for r in formulation_rules(units.b.pk)}
+    assert "乙单位禁用词" not in {r.wrong for r in formulation_rules(units.a.pk)}

@@ -523,7 +523,9 @@ def documents_reingest(documents, *, user=None) -> UploadBatch | None:
     documents = [d for d in documents if d.upload]
     if not documents:
         return None
-    batch = UploadBatch.objects.create(created_by=user)
+    batch = UploadBatch.objects.create(
+        created_by=user, unit_id=unit_id_of(user) or default_unit_id()
+    )
     SourceDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
         state=SourceDocument.State.PENDING, error=""
     )

@@ -195,6 +195,8 @@ def phrases_mergeable(phrases: list[Phrase]) -> str | None:
         return "请至少选择两条短语再合并。"
     if any(p.owner_id for p in phrases):
         return "私有短语不能合并。"
+    if len({p.unit_id for p in phrases}) > 1:
+        return "不同单位的短语不能合并。"  # a superuser's selection over units
     texts = sorted({_comparable(p.text) for p in phrases}, key=len)
     longest = texts[-1]
     if any(t not in longest for t in texts):

@@ -257,3 +257,23 @@ def test_a_units_wording_rules_check_only_its_own_drafts(units):
     Formulation.objects.create(wrong="乙单位禁用词", right="规范词", unit=units.b)
     assert "乙单位禁用词" in {r.wrong for r in formulation_rules(units.b.pk)}
     assert "乙单位禁用词" not in {r.wrong for r in formulation_rules(units.a.pk)}
+
+
+def test_a_curators_csv_import_reaches_only_their_units_rows(client, units):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    theirs = Phrase.objects.filter(unit=units.b, owner__isnull=True).first()
+    paragraph = Paragraph.objects.filter(unit=units.b).first()
+    client.force_login(units.curator_a)
+    phrases = f"编号,类型,内容\n{theirs.pk},金句,改写别人的短语\n,金句,甲单位的新金句\n"
+    upload = SimpleUploadedFile("p.csv", phrases.encode("utf-8-sig"), "text/csv")
+    client.post("/admin/library/phrase/import-csv/", {"file": upload})
+    theirs.refresh_from_db()
+    assert theirs.text != "改写别人的短语"
+    assert Phrase.objects.get(text="甲单位的新金句").unit_id == units.a.pk
+    rows = f"编号,内容\n{paragraph.pk},改写别人的段落\n"
+    upload = SimpleUploadedFile("g.csv", rows.encode("utf-8-sig"), "text/csv")
+    response = client.post("/admin/corpus/paragraph/import-csv/", {"file": upload})
+    assert f"编号 {paragraph.pk} 不存在" in response.content.decode()
+    paragraph.refresh_from_db()
+    assert paragraph.text != "改写别人的段落"

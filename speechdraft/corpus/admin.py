@@ -76,6 +76,7 @@ class DocumentIncompleteFilter(admin.SimpleListFilter):
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(UnitScopedAdmin, admin.ModelAdmin):
+    unit_fields_readonly = ("unit", "shared")  # 设为共享 / 取消共享 carry them over
     list_display = [
         "file_name",
         "state",
@@ -328,6 +329,8 @@ class SkeletonDuplicateFilter(admin.SimpleListFilter):
 class SkeletonAdmin(UnitScopedAdmin, admin.ModelAdmin):
     """Drafters start from approved skeletons only; one flagged 不完整 (page 2 of 3, begins at
     第二个问题 …) waits for a deliberate approval."""
+
+    unit_fields_readonly = ("unit", "shared")  # 设为共享 / 取消共享 carry them over
 
     list_display = [
         "shown_title",

@@ -344,6 +344,7 @@ class PhraseAdmin(CurationAdmin):
 
 @admin.register(Paragraph)
 class ParagraphAdmin(CurationAdmin):
+    unit_fields_readonly = ("unit",)  # its speech's, copied at ingestion
     list_display = ["short_text", "shown_heading", "role", "status", "tag_list", "shown_skeleton"]
     list_editable = ["role", "status"]
     list_filter = ["role", "status", "skeleton__document", "tags"]

@@ -45,8 +45,18 @@ class UnitScopedAdmin:
     unit's rows; a superuser sees every unit's, may move a row to another unit and mark rows
     共享. Put it first among the bases (its save_model and get_queryset wrap the others')."""
 
+    # Fields a superuser sees but changes only through actions (or not at all): a speech's
+    # unit and 共享 mark are copied onto its paragraphs, which a form would leave behind.
+    unit_fields_readonly: tuple[str, ...] = ()
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(curated_q(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser and obj is not None:
+            readonly += [f for f in self.unit_fields_readonly if f not in readonly]
+        return readonly
 
     def _unit_fields(self) -> list[str]:
         return [f for f in UNIT_FIELDS if _has_field(self.model, f)]

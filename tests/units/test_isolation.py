@@ -277,3 +277,18 @@ def test_a_curators_csv_import_reaches_only_their_units_rows(client, units):
     assert f"编号 {paragraph.pk} 不存在" in response.content.decode()
     paragraph.refresh_from_db()
     assert paragraph.text != "改写别人的段落"
+
+
+def test_a_superuser_sees_every_unit_and_a_speechs_unit_is_not_a_form_field(
+    client, units, django_user_model
+):
+    admin = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    client.force_login(admin)
+    listing = client.get(ADMIN_LISTS[Paragraph], {"all": ""})
+    assert listing.context["cl"].result_count == Paragraph.objects.count()
+    document = SourceDocument.objects.filter(unit=units.b).first()
+    form = client.get(f"{ADMIN_LISTS[SourceDocument]}{document.pk}/change/").context["adminform"]
+    assert "unit" not in form.form.fields and "shared" not in form.form.fields
+    phrase = Phrase.objects.filter(unit=units.b).first()
+    form = client.get(f"{ADMIN_LISTS[Phrase]}{phrase.pk}/change/").context["adminform"]
+    assert "unit" in form.form.fields and "shared" in form.form.fields

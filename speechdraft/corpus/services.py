@@ -24,7 +24,7 @@ from speechdraft.corpus.models import (
     Status,
     UploadBatch,
 )
-from speechdraft.corpus.signals import document_approved, document_stored
+from speechdraft.corpus.signals import document_approved, document_stored, documents_shared
 from speechdraft.corpus.uploads import too_large_message
 from speechdraft.text import model as text_model
 from speechdraft.text.errors import IngestError
@@ -494,6 +494,7 @@ def documents_share(documents, *, shared: bool) -> int:
     count = SourceDocument.objects.filter(pk__in=ids).update(shared=shared)
     Skeleton.objects.filter(document_id__in=ids).update(shared=shared)
     Paragraph.objects.filter(skeleton__document_id__in=ids).update(shared=shared)
+    documents_shared.send(sender=SourceDocument, document_ids=ids, shared=shared)
     return count
 
 

@@ -160,12 +160,18 @@ def test_shared_material_is_seen_by_both_units(client, units):
     documents_share([theirs], shared=True)
     found = library_search(QUERY, user=units.drafter_a, limit=200).results
     assert {r.obj.unit_id for r in found} == {units.a.pk, units.b.pk}
+    # its mined phrases with it
+    assert set(phrases_visible_to(units.drafter_a).values_list("unit_id", flat=True)) == {
+        units.a.pk,
+        units.b.pk,
+    }
     choices = [c.skeleton.pk for c in skeleton_choices(units.drafter_a)]
     assert sorted(choices) == sorted(s.pk for s in units.skeleton.values())
     shared = Paragraph.objects.filter(unit=units.b, status=Status.APPROVED).first()
     client.force_login(units.drafter_a)
     assert client.get(f"/library/paragraphs/{shared.pk}/").status_code == 200
     documents_share([theirs], shared=False)
+    assert not Phrase.objects.filter(unit=units.b, shared=True).exists()
     assert {r.obj.unit_id for r in library_search(QUERY, user=units.drafter_a).results} == {
         units.a.pk
     }

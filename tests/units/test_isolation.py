@@ -298,3 +298,15 @@ def test_a_superuser_sees_every_unit_and_a_speechs_unit_is_not_a_form_field(
     phrase = Phrase.objects.filter(unit=units.b).first()
     form = client.get(f"{ADMIN_LISTS[Phrase]}{phrase.pk}/change/").context["adminform"]
     assert "unit" in form.form.fields and "shared" in form.form.fields
+
+
+def test_a_curator_follows_only_their_units_upload_batches(client, units):
+    from speechdraft.corpus.models import UploadBatch
+
+    theirs = UploadBatch.objects.create(created_by=units.curator_b, unit=units.b)
+    mine = UploadBatch.objects.create(created_by=units.curator_a, unit=units.a)
+    client.force_login(units.curator_a)
+    upload = "/admin/corpus/sourcedocument/upload/"
+    assert client.get(f"{upload}{theirs.pk}/").status_code == 404
+    assert client.get(f"{upload}{mine.pk}/").status_code == 200
+    assert [b.pk for b, _ in client.get(upload).context["recent"]] == [mine.pk]

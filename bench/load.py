@@ -2,8 +2,8 @@
 
 Each run starts from nothing: a fresh database (LOAD_DATABASE_URL, default speechdraft_load,
 dropped and recreated), a private Redis database (LOAD_REDIS_URL, default db 15, flushed),
-migrations, the demo accounts, the sample corpus ingested and approved, and drafter01… with
-one password. Then gunicorn and the worker start on loopback and each drafter logs in through
+migrations, the demo accounts, the sample corpus ingested and approved into each of the demo
+accounts' two units, and drafter01… with one password, alternately in one unit and the other. Then gunicorn and the worker start on loopback and each drafter logs in through
 the login form, creates a draft through /drafts/new/ and, until the time is up, searches,
 inserts, moves, edits, deletes and exports through the editor's own requests (see
 bench/load_drafter.py). Afterwards every draft is checked against the drafter's log of accepted
@@ -43,6 +43,7 @@ DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/speechdraft_load"
 # CI's suite uses Redis databases 1-14 (.ci/run), developers 0: 15 is nobody's.
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"
 PASSWORD = "load-test-password-1"
+OTHER_UNIT = "县发展和改革局"  # the demo accounts' second unit (create_demo_users)
 OUT = ROOT / "bench" / "out" / "load"
 SECTION = "Load: 50 drafters"
 # Shorter runs (CI's smoke run) check for errors and integrity but leave RESULTS.md alone.
@@ -222,6 +223,14 @@ def create_drafters(count: int) -> list[str]:
     get_user_model().objects.bulk_create(
         [get_user_model()(username=name, password=hashed) for name in names]
     )
+    from speechdraft.units.models import Membership, Unit, default_unit_id
+
+    units = [default_unit_id(), Unit.objects.get(name=OTHER_UNIT).pk]
+    users = get_user_model().objects.filter(username__in=names).order_by("username")
+    Membership.objects.bulk_create(
+        Membership(user_id=pk, unit_id=units[i % 2])
+        for i, pk in enumerate(users.values_list("pk", flat=True))
+    )
     return names
 
 
@@ -380,6 +389,9 @@ def main() -> int:
         manage(env, "collectstatic", "--noinput")
         manage(env, "create_demo_users")
         manage(env, "ingest", "--approve", "fixtures/corpus")
+        # A second unit with the same speeches in its own library (issue 19): half the drafters
+        # work there, and the check finds nothing drawn across units.
+        manage(env, "ingest", "--approve", "--unit", OTHER_UNIT, "fixtures/corpus")
         os.environ.update(env)
         import django
 

@@ -4,7 +4,8 @@ with the database item by item (ids, parent, position, level, numbered, heading,
 
 Needs Django set up on the load database. A lost write leaves an item or a text the log
 expects and the database lacks; a duplicated one leaves an extra item, a repeated marker or a
-version past the log's count.
+version past the log's count. Across the two units the drafters work in, a draft of another
+unit or an item, insert or use of another unit's material is a finding too.
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from django.db.models import F, Q
+
 from speechdraft.corpus.models import Paragraph, Role
 from speechdraft.drafts.models import Draft, DraftItem, Revision
 from speechdraft.drafts.snapshot import ITEM_FIELDS
 from speechdraft.drafts.versions import revision_snapshot
 from speechdraft.exports.models import ExportJob
-from speechdraft.library.models import Phrase
+from speechdraft.library.models import MaterialUse, Phrase
 from speechdraft.text.placeholders import renumber_slots
 from speechdraft.text.sanitize import plain_text
 from speechdraft.text.templating import slot_names
+from speechdraft.units.models import Membership
 
 MARKER = re.compile(r"〔drafter\d+-\d{4}〕")
 MAX_LEVEL = 4
@@ -310,6 +314,35 @@ def _replay_problems(model: Model, rows: list[dict], final_shape) -> Iterator[st
             yield f"item {pk}: " + "; ".join(diff)
 
 
+def _unit_problems(users) -> Iterator[str]:
+    """One library per unit (issue 19): each draft is its owner's unit's, and nothing a drafter
+    inserted or used comes from another unit's material (but for 共享 material)."""
+    units = dict(Membership.objects.filter(user__in=users).values_list("user_id", "unit_id"))
+    drafts = Draft.objects.filter(owner__in=users).values_list("pk", "owner_id", "unit_id")
+    for pk, owner, unit in drafts:
+        if units.get(owner) != unit:
+            yield f"draft {pk} is of unit {unit}, its owner of {units.get(owner)}"
+    crossing = (
+        DraftItem.objects.filter(draft__owner__in=users, source_paragraph__isnull=False)
+        .exclude(source_paragraph__unit_id=F("draft__unit_id"))
+        .exclude(source_paragraph__shared=True)
+    )
+    for pk, draft in crossing.values_list("pk", "draft_id")[:5]:
+        yield f"item {pk} of draft {draft} comes from another unit's paragraph"
+    for user, unit in units.items():
+        uses = MaterialUse.objects.filter(user_id=user)
+        foreign = (
+            uses.exclude(Q(paragraph__unit_id=unit) | Q(paragraph__shared=True))
+            .filter(paragraph__isnull=False)
+            .count()
+            + uses.exclude(Q(phrase__unit_id=unit) | Q(phrase__shared=True))
+            .filter(phrase__isnull=False, phrase__owner__isnull=True)
+            .count()
+        )
+        if foreign:
+            yield f"user {user} used {foreign} pieces of another unit's material"
+
+
 def check(drafters, users) -> Report:
     report = Report(drafts=len(drafters))
     material = [e for d in drafters for e in d.log if e["op"] == "material"]
@@ -345,6 +378,8 @@ def check(drafters, users) -> Report:
         missing = sorted((expected_markers - found).elements())[:5]
         surplus = sorted((found - expected_markers).elements())[:5]
         report.findings.append(f"edit markers differ: missing {missing}, unexpected {surplus}")
+
+    report.findings.extend(_unit_problems(users))
 
     downloaded = [job for d in drafters for job in d.exports]
     report.exports = len(downloaded)

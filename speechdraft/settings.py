@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "speechdraft.core",
+    "speechdraft.units",
     "speechdraft.accounts",
     "speechdraft.corpus",
     "speechdraft.library",

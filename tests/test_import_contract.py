@@ -1,5 +1,5 @@
 """The import contract: the apps import one way, text → corpus → library → drafts → {review,
-exports}, with core and accounts as leaves every app may use. `speechdraft.text` and
+exports}, with core, units and accounts as leaves every app may use. `speechdraft.text` and
 `speechdraft.ooxml` (the Word writer, on top of text, used by exports alone) are pure: no
 Django import.
 
@@ -22,12 +22,13 @@ ALLOWED: dict[str, set[str]] = {
     "ooxml": {"text"},  # the Word writer, pure like text: only exports uses it
     "env": set(),
     "core": {"text", "celery", "env"},
-    "accounts": {"core", "text"},
-    "corpus": {"core", "text"},
-    "library": {"core", "text", "corpus"},
-    "drafts": {"core", "text", "corpus", "library", "accounts"},
-    "review": {"core", "text", "corpus", "library", "drafts"},
-    "exports": {"core", "text", "ooxml", "corpus", "library", "drafts"},
+    "units": {"core", "text"},  # 单位 and membership: every app below may use it
+    "accounts": {"core", "text", "units"},
+    "corpus": {"core", "text", "units"},
+    "library": {"core", "text", "units", "corpus"},
+    "drafts": {"core", "text", "units", "corpus", "library", "accounts"},
+    "review": {"core", "text", "units", "corpus", "library", "drafts"},
+    "exports": {"core", "text", "ooxml", "units", "corpus", "library", "drafts"},
 }
 TOP = {"settings", "urls", "celery", "wsgi", "asgi", "__init__"}  # may import any part
 # Pure layers: plain Python, no Django (each also has a test that runs it without Django:

@@ -4,6 +4,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from speechdraft.units.models import DEFAULT_UNIT_NAME, Unit, default_unit_id
+from speechdraft.units.services import membership_set, unit_ensure
+
 CURATOR_GROUP = "素材管理员"
 # Apps whose models curators may change in the admin; apps not installed yet are skipped.
 CURATED_APP_LABELS = ("corpus", "library", "review", "exports")
@@ -14,10 +17,19 @@ class DemoAccount:
     username: str
     password: str
     role: str
+    unit: str = DEFAULT_UNIT_NAME  # the default unit holds the sample corpus (make setup)
+    is_staff: bool = False
 
 
+# Two units that must not see each other's material, each with a drafter and a curator.
+DEMO_OTHER_UNIT = "县发展和改革局"
 DEMO_DRAFTER = DemoAccount("drafter", "drafter-demo-2024", "起草人")
-DEMO_CURATOR = DemoAccount("curator", "curator-demo-2024", "素材管理员")
+DEMO_CURATOR = DemoAccount("curator", "curator-demo-2024", "素材管理员", is_staff=True)
+DEMO_DRAFTER_OTHER = DemoAccount("drafter2", "drafter2-demo-2024", "起草人", DEMO_OTHER_UNIT)
+DEMO_CURATOR_OTHER = DemoAccount(
+    "curator2", "curator2-demo-2024", "素材管理员", DEMO_OTHER_UNIT, is_staff=True
+)
+DEMO_ACCOUNTS = [DEMO_DRAFTER, DEMO_CURATOR, DEMO_DRAFTER_OTHER, DEMO_CURATOR_OTHER]
 
 
 def curator_group_sync() -> Group:
@@ -29,15 +41,21 @@ def curator_group_sync() -> Group:
 
 @transaction.atomic
 def demo_accounts_ensure() -> list[DemoAccount]:
-    """Create (or reset) the demo drafter and curator. Safe to run any number of times."""
+    """Create (or reset) the demo drafters and curators of two units. Safe to run any number
+    of times."""
     user_model = get_user_model()
     group = curator_group_sync()
-    for account, is_staff in ((DEMO_DRAFTER, False), (DEMO_CURATOR, True)):
+    units = {
+        DEFAULT_UNIT_NAME: Unit.objects.get(pk=default_unit_id()),
+        DEMO_OTHER_UNIT: unit_ensure(name=DEMO_OTHER_UNIT),
+    }
+    for account in DEMO_ACCOUNTS:
         user, _ = user_model.objects.get_or_create(username=account.username)
-        user.is_staff = is_staff
+        user.is_staff = account.is_staff
         user.is_active = True
         user.set_password(account.password)
         user.save()
-        if is_staff:
+        membership_set(user=user, unit=units[account.unit])
+        if account.is_staff:
             user.groups.add(group)
-    return [DEMO_DRAFTER, DEMO_CURATOR]
+    return list(DEMO_ACCOUNTS)

@@ -14,7 +14,13 @@ from speechdraft.corpus.duplicates import duplicate_label
 from speechdraft.corpus.forms import UploadForm
 from speechdraft.corpus.mining import terms_changed
 from speechdraft.corpus.models import Section, Skeleton, SourceDocument, Status, Term, UploadBatch
-from speechdraft.corpus.services import batch_progress, documents_reingest, documents_upload
+from speechdraft.corpus.services import (
+    batch_progress,
+    documents_reingest,
+    documents_share,
+    documents_upload,
+    skeletons_share,
+)
 from speechdraft.corpus.uploads import (
     Budget,
     BudgetUploadHandler,
@@ -23,6 +29,8 @@ from speechdraft.corpus.uploads import (
     too_many_files_message,
 )
 from speechdraft.text.templating import from_brackets, to_brackets
+from speechdraft.units.access import curated_q
+from speechdraft.units.admin import UnitScopedAdmin
 
 
 def _copies():
@@ -67,7 +75,8 @@ class DocumentIncompleteFilter(admin.SimpleListFilter):
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(UnitScopedAdmin, admin.ModelAdmin):
+    unit_fields_readonly = ("unit", "shared")  # 设为共享 / 取消共享 carry them over
     list_display = [
         "file_name",
         "state",
@@ -172,6 +181,9 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # documents come in through the upload page
 
+    def share(self, queryset, shared: bool) -> int:
+        return documents_share(list(queryset), shared=shared)  # with their speeches
+
     def get_urls(self):
         view = self.admin_site.admin_view
         # CSRF is checked by _upload_post once the body has been read within the budgets.
@@ -233,11 +245,12 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
     def _upload_page(self, request, form, *, batch_id=None, refusal=None, status=200):
         batch = None
+        batches = UploadBatch.objects.filter(curated_q(request.user))  # the curator's unit's
         if batch_id is not None:
-            batch = get_object_or_404(UploadBatch.objects.select_related("created_by"), pk=batch_id)
+            batch = get_object_or_404(batches.select_related("created_by"), pk=batch_id)
         recent = [
             (b, batch_progress(b))
-            for b in UploadBatch.objects.select_related("created_by").exclude(pk=batch_id)[:5]
+            for b in batches.select_related("created_by").exclude(pk=batch_id)[:5]
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -313,9 +326,11 @@ class SkeletonDuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Skeleton)
-class SkeletonAdmin(admin.ModelAdmin):
+class SkeletonAdmin(UnitScopedAdmin, admin.ModelAdmin):
     """Drafters start from approved skeletons only; one flagged 不完整 (page 2 of 3, begins at
     第二个问题 …) waits for a deliberate approval."""
+
+    unit_fields_readonly = ("unit", "shared")  # 设为共享 / 取消共享 carry them over
 
     list_display = [
         "shown_title",
@@ -360,6 +375,9 @@ class SkeletonAdmin(admin.ModelAdmin):
             return "重复：原件已删除"
         return f"重复：与《{to_brackets(obj.duplicate_of.title)}》相同"
 
+    def share(self, queryset, shared: bool) -> int:
+        return skeletons_share(list(queryset), shared=shared)  # with their paragraphs
+
     @admin.action(description="采用所选骨架（可用来起草）")
     def approve(self, request, queryset):
         copies = queryset.copies().count()
@@ -390,7 +408,7 @@ class TermForm(forms.ModelForm):
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(UnitScopedAdmin, admin.ModelAdmin):
     form = TermForm
     list_display = ["word", "note", "origin", "created_at"]
     list_filter = ["origin"]

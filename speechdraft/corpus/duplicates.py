@@ -116,8 +116,9 @@ def _shared(a: Iterable[int], b: Iterable[int]) -> int:
 
 
 def _stored_copy(plan: SpeechPlan, document: SourceDocument) -> tuple[Skeleton, float] | None:
-    """The stored speech of another document that `plan`'s speech is a copy of, if any."""
-    hits = SpeechBand.objects.filter(band_hash__in=plan.bands)
+    """The stored speech of another document of the same unit that `plan`'s speech is a copy
+    of, if any (another unit's copy is no copy: the units never see each other's speeches)."""
+    hits = SpeechBand.objects.filter(band_hash__in=plan.bands, skeleton__unit_id=document.unit_id)
     if document.pk:
         hits = hits.exclude(skeleton__document_id=document.pk)
     ids = [

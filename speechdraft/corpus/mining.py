@@ -58,13 +58,15 @@ def terms_changed(words: Iterable[str]) -> None:
         transaction.on_commit(lambda: enqueue("library.reindex_terms", words))
 
 
-def terms_add_mined(words: Iterable[str]) -> None:
-    """Mined slogans become dictionary words (those not there already); new words segment
-    from now on, and ingestion indexes its own rows."""
+def terms_add_mined(words: Iterable[str], *, unit_id: int) -> None:
+    """Mined slogans become dictionary words of the unit (those not there already); new words
+    segment from now on, and ingestion indexes its own rows."""
     words = set(words)
-    new = words - set(Term.objects.filter(word__in=words).values_list("word", flat=True))
+    present = Term.objects.filter(word__in=words, unit_id=unit_id).values_list("word", flat=True)
+    new = words - set(present)
     if new:
         Term.objects.bulk_create(
-            [Term(word=w, origin=Term.Origin.MINED) for w in sorted(new)], ignore_conflicts=True
+            [Term(word=w, origin=Term.Origin.MINED, unit_id=unit_id) for w in sorted(new)],
+            ignore_conflicts=True,
         )
         terms_changed([])

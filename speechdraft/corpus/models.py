@@ -3,6 +3,7 @@ from django.db import models
 
 from speechdraft.text.freshness import source_year
 from speechdraft.text.templating import to_brackets
+from speechdraft.units.models import shared_field, unit_field
 
 
 class Role(models.TextChoices):
@@ -53,7 +54,10 @@ class SourceDocument(models.Model):
         DUPLICATE = "duplicate", "重复（未导入）"
         FAILED = "failed", "失败"
 
-    file_name = models.CharField("文件名", max_length=255, unique=True)
+    unit = unit_field()
+    # Marked 共享 by a superuser: every unit sees its speeches (admin action, with them).
+    shared = shared_field()
+    file_name = models.CharField("文件名", max_length=255)
     checksum = models.CharField("SHA-256 校验值", max_length=64, blank=True, db_index=True)
     upload = models.FileField("上传文件", upload_to="sources/%Y/%m/", blank=True)
     size = models.PositiveIntegerField("字节数", default=0)
@@ -91,6 +95,9 @@ class SourceDocument(models.Model):
         verbose_name = "源文档"
         verbose_name_plural = "源文档"
         ordering = ["file_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "file_name"], name="document_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.file_name
@@ -117,6 +124,7 @@ class UploadBatch(models.Model):
         related_name="+",
         verbose_name="上传人",
     )
+    unit = unit_field()
     notes = models.JSONField("上传时的提示", default=list, blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
@@ -190,6 +198,9 @@ class Skeleton(models.Model):
     document = models.ForeignKey(
         SourceDocument, on_delete=models.CASCADE, related_name="skeletons", verbose_name="源文档"
     )
+    # Its document's unit and 共享 mark, copied so the skeleton choice filters one table.
+    unit = unit_field()
+    shared = shared_field()
     index = models.PositiveSmallIntegerField("篇序", default=0)
     title = models.CharField("标题", max_length=300)
     speaker = models.CharField("讲话人", max_length=100, blank=True)
@@ -305,6 +316,10 @@ class Paragraph(SearchIndexed):
         related_name="paragraphs",
         verbose_name="所属部分",
     )
+    # Its speech's unit, copied so that search filters the indexed table alone; 共享 may be
+    # set on one paragraph or on its whole document.
+    unit = unit_field()
+    shared = shared_field()
     position = models.PositiveIntegerField("顺序")
     level = models.PositiveSmallIntegerField("层级", default=0)
     number = models.CharField("序号", max_length=20, blank=True)
@@ -345,7 +360,11 @@ class Term(models.Model):
         MINED = "mined", "语料挖掘"
         MANUAL = "manual", "人工添加"
 
-    word = models.CharField("词语", max_length=40, unique=True)
+    # jieba's dictionary is one per process: every unit's words shape segmentation (they only
+    # move word boundaries, no text is shown); the unit says whose curators edit the row.
+    unit = unit_field()
+    shared = shared_field()
+    word = models.CharField("词语", max_length=40)
     note = models.CharField("说明", max_length=100, blank=True)
     origin = models.CharField("来源", max_length=8, choices=Origin.choices, default=Origin.MANUAL)
     created_at = models.DateTimeField("添加时间", auto_now_add=True)
@@ -354,6 +373,7 @@ class Term(models.Model):
         verbose_name = "词典词条"
         verbose_name_plural = "词典词条"
         ordering = ["word"]
+        constraints = [models.UniqueConstraint(fields=["unit", "word"], name="term_unique_word")]
 
     def __str__(self) -> str:
         return self.word

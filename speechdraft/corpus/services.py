@@ -24,13 +24,15 @@ from speechdraft.corpus.models import (
     Status,
     UploadBatch,
 )
-from speechdraft.corpus.signals import document_approved, document_stored
+from speechdraft.corpus.signals import document_approved, document_stored, documents_shared
 from speechdraft.corpus.uploads import too_large_message
 from speechdraft.text import model as text_model
 from speechdraft.text.errors import IngestError
 from speechdraft.text.pipeline import PARSER_VERSION, parse_bytes, reusable_paragraphs
 from speechdraft.text.search import index_tokens
 from speechdraft.text.templating import to_brackets
+from speechdraft.units.access import unit_id_of
+from speechdraft.units.models import default_unit_id
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +69,15 @@ def _summary(parsed: text_model.ParsedFile) -> str:
 
 
 def document_ingest(
-    *, file_name: str, data: bytes, document: SourceDocument | None = None
+    *,
+    file_name: str,
+    data: bytes,
+    document: SourceDocument | None = None,
+    unit_id: int | None = None,
 ) -> IngestResult:
-    """Parse `data` and store it as `file_name`.
+    """Parse `data` and store it as `file_name` in the library of unit `unit_id` (an uploaded
+    `document`: its own unit; neither: the default unit). Names, checksums and copies are
+    compared within that unit only: the same file in two units is two documents.
 
     Same bytes as an already ingested document: nothing changes. Same name, new bytes: the
     document is rebuilt in place. A speech already stored from another file (the same speech
@@ -78,10 +86,15 @@ def document_ingest(
     row is marked failed with the Chinese reason).
     """
     checksum = _checksum(data)
+    if document is not None:
+        unit_id = document.unit_id
+    elif unit_id is None:
+        unit_id = default_unit_id()
+    in_unit = SourceDocument.objects.filter(unit_id=unit_id)
     # A file found to be a copy, given again by name (the CLI over the same folder).
     known = (
         document
-        or SourceDocument.objects.filter(
+        or in_unit.filter(
             file_name=file_name, checksum=checksum, state=SourceDocument.State.DUPLICATE
         ).first()
     )
@@ -94,7 +107,7 @@ def document_ingest(
     ):
         duplicates.document_links_refresh(known)
         return IngestResult(file_name, "unchanged", "已导入过，内容相同，跳过", known)
-    twin = SourceDocument.objects.filter(checksum=checksum, state=SourceDocument.State.DONE)
+    twin = in_unit.filter(checksum=checksum, state=SourceDocument.State.DONE)
     if document is not None:
         twin = twin.exclude(pk=document.pk)
     twin = twin.first()
@@ -127,10 +140,10 @@ def document_ingest(
     with transaction.atomic():
         duplicates.ingestion_lock()
         if document is None:
-            document = SourceDocument.objects.filter(file_name=file_name).first()
+            document = in_unit.filter(file_name=file_name).first()
         existed = document is not None and document.skeletons.exists()
         if document is None:
-            document = SourceDocument(file_name=file_name)
+            document = SourceDocument(file_name=file_name, unit_id=unit_id)
         stored = _store(document, parsed, units, checksum=checksum, size=len(data))
         document_stored.send(
             sender=SourceDocument,
@@ -227,6 +240,8 @@ def _store_speech(
     """A speech with its sections and paragraphs; a copy of `copy_of`, its header only."""
     skeleton = Skeleton.objects.create(
         document=document,
+        unit_id=document.unit_id,
+        shared=document.shared,
         index=index,
         title=speech.title[:300],
         speaker=(speech.speaker or "")[:100],
@@ -261,6 +276,8 @@ def _store_speech(
     Paragraph.objects.bulk_create(
         Paragraph(
             skeleton=skeleton,
+            unit_id=skeleton.unit_id,
+            shared=skeleton.shared,
             section=owner,
             position=position,
             level=unit.level or 0,
@@ -341,12 +358,14 @@ def internal_error_message(file_name: str) -> str:
 def documents_upload(files, *, notes=(), user=None) -> UploadBatch:
     """Store one submission's accepted files (name, File: a temporary file, moved into the
     storage rather than copied) and queue the batch as one job, after commit. A name already
-    stored is the same document, uploaded again: rebuilt in place when its content changed."""
-    batch = UploadBatch.objects.create(created_by=user, notes=list(notes))
+    stored in the uploader's unit is the same document, uploaded again: rebuilt in place when
+    its content changed. The documents belong to the uploader's unit."""
+    unit_id = unit_id_of(user) or default_unit_id()
+    batch = UploadBatch.objects.create(created_by=user, unit_id=unit_id, notes=list(notes))
     replaced: list[str] = []
     items = []
     for position, (name, content) in enumerate(files):
-        document, _ = SourceDocument.objects.get_or_create(file_name=name)
+        document, _ = SourceDocument.objects.get_or_create(file_name=name, unit_id=unit_id)
         if document.upload:
             replaced.append(document.upload.name)
         document.upload.save(name.replace("/", "_"), content, save=False)
@@ -467,6 +486,27 @@ class BatchProgress:
         return round(100 * self.finished / self.total) if self.total else 100
 
 
+@transaction.atomic
+def documents_share(documents, *, shared: bool) -> int:
+    """Mark documents 共享 (every unit sees them) or not, with their speeches and paragraphs.
+    A superuser's decision (the admin offers it to superusers only)."""
+    ids = [d.pk for d in documents]
+    count = SourceDocument.objects.filter(pk__in=ids).update(shared=shared)
+    Skeleton.objects.filter(document_id__in=ids).update(shared=shared)
+    Paragraph.objects.filter(skeleton__document_id__in=ids).update(shared=shared)
+    documents_shared.send(sender=SourceDocument, document_ids=ids, shared=shared)
+    return count
+
+
+@transaction.atomic
+def skeletons_share(skeletons, *, shared: bool) -> int:
+    """Mark speeches 共享 or not, with their paragraphs."""
+    ids = [s.pk for s in skeletons]
+    count = Skeleton.objects.filter(pk__in=ids).update(shared=shared)
+    Paragraph.objects.filter(skeleton_id__in=ids).update(shared=shared)
+    return count
+
+
 def batch_progress(batch: UploadBatch) -> BatchProgress:
     states = list(batch.items.values_list("state", flat=True))
     return BatchProgress(
@@ -484,7 +524,9 @@ def documents_reingest(documents, *, user=None) -> UploadBatch | None:
     documents = [d for d in documents if d.upload]
     if not documents:
         return None
-    batch = UploadBatch.objects.create(created_by=user)
+    batch = UploadBatch.objects.create(
+        created_by=user, unit_id=unit_id_of(user) or default_unit_id()
+    )
     SourceDocument.objects.filter(pk__in=[d.pk for d in documents]).update(
         state=SourceDocument.State.PENDING, error=""
     )

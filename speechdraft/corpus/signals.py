@@ -14,3 +14,7 @@ speech_dropped = Signal()
 # SourceDocument, document. A receiver approves its own material and answers with how many
 # rows it approved.
 document_approved = Signal()
+
+# Sent when a superuser marks documents 共享 or not, in the same transaction: sender=
+# SourceDocument, document_ids, shared. A receiver shares its material drawn from them.
+documents_shared = Signal()

@@ -51,6 +51,7 @@ from speechdraft.text.numbering import format_date, parse_date
 from speechdraft.text.outline import MAX_LEVEL, block_lines
 from speechdraft.text.pipeline import speech_from_paragraphs
 from speechdraft.text.sanitize import one_line, plain_text
+from speechdraft.units.access import unit_id_of
 
 MATCH_RATIO = 0.6  # a paragraph of the file is a line of the draft from this similarity on
 MATCH_WINDOW = 60  # lines looked at ahead of the last matched one
@@ -102,6 +103,7 @@ def draft_import(*, owner, data: bytes, filename: str) -> Draft:
     title, meeting = _title_and_meeting(speech.title)
     draft = Draft.objects.create(
         owner=owner,
+        unit_id=unit_id_of(owner),  # the drafter's unit, as for a draft begun here
         title=(title or PurePath(name).stem or "从Word导入的讲话稿")[:200],
         meeting_name=meeting[:200],
         speaker=one_line(speech.speaker or "")[:100],

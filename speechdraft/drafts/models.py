@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from speechdraft.corpus.models import Paragraph, Section, Skeleton
+from speechdraft.units.models import unit_field
 
 # Numbering choices per level; the first of each is the default.
 LEVEL_STYLES: dict[int, tuple[str, ...]] = {
@@ -44,6 +45,8 @@ class Draft(models.Model):
         related_name="drafts",
         verbose_name="起草人",
     )
+    # The owner's unit when it was made: its library is the one the draft draws on.
+    unit = unit_field()
     title = models.CharField("标题", max_length=200)
     meeting_name = models.CharField("会议名称", max_length=200, blank=True)
     speaker = models.CharField("讲话人", max_length=100, blank=True)

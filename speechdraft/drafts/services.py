@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from speechdraft.core.params import parse_id
@@ -34,6 +34,7 @@ from speechdraft.text.templating import (
     valid_slot_name,
     validate_slots,
 )
+from speechdraft.units.access import unit_id_of, visible_q, visible_to
 
 # One item's text (a whole speech is rarely over 20,000 characters) and one heading: the
 # form, the in-place editor and every service refuse longer text with these messages.
@@ -105,11 +106,15 @@ def draft_create(
     if not title:
         raise DraftError("请填写标题。")
     versions.check_quota(owner.pk)
+    unit_id = unit_id_of(owner)
     if skeleton is not None:
+        if not Skeleton.objects.filter(visible_q(unit_id), pk=skeleton.pk).exists():
+            raise DraftError("所选骨架不存在，请重新选择。")  # another unit's: as if absent
         _check_startable(skeleton, mode)
     variables = {"地区": region[:200]} if region else {}
     draft = Draft.objects.create(
         owner=owner,
+        unit_id=unit_id,
         title=title[:200],
         meeting_name=meeting_name[:200],
         speaker=speaker[:100],
@@ -296,6 +301,7 @@ def draft_copy(draft: Draft, *, user) -> Draft:
     versions.check_quota(user.pk)  # a copy is a new draft: a full snapshot of its own
     copy = Draft.objects.create(
         owner=user,
+        unit_id=draft.unit_id,
         title=f"{draft.title}（副本）"[:200],
         meeting_name=draft.meeting_name,
         speaker=draft.speaker,
@@ -331,11 +337,12 @@ def draft_copy(draft: Draft, *, user) -> Draft:
 MEETING_KINDS = [kind for kind, _ in KINDS] + [OTHER]
 
 
-def skeleton_choices():
-    """Approved skeletons a drafter may start from, with their part headings."""
+def skeleton_choices(user=None):
+    """Approved skeletons a drafter may start from (their unit's and 共享 ones; no user: every
+    unit's, as the CLI reads them), with their part headings."""
     skeletons = list(
         Skeleton.objects.stored()
-        .filter(status=Status.APPROVED)
+        .filter(Q() if user is None else visible_to(user), status=Status.APPROVED)
         .select_related("document")
         .order_by("title")
     )
@@ -1012,7 +1019,7 @@ def reference_of(draft: Draft) -> list[ReferenceGroup]:
     if draft.skeleton_id is None:
         return []
     paragraphs = list(
-        Paragraph.objects.filter(skeleton_id=draft.skeleton_id)
+        Paragraph.objects.filter(visible_q(draft.unit_id), skeleton_id=draft.skeleton_id)
         .exclude(status=Status.REJECTED)
         .order_by("position")
     )

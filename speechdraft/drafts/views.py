@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.mining import user_dictionary_ensure
-from speechdraft.corpus.models import Paragraph, Role, Skeleton, Status
+from speechdraft.corpus.models import Paragraph, Role, Skeleton
 from speechdraft.corpus.uploads import Budget, discard_body, too_large_message
 from speechdraft.drafts import imports, selectors, services, versions
 from speechdraft.drafts.access import draft_for_user, version_sent
@@ -44,9 +44,14 @@ from speechdraft.drafts.services import (
 )
 from speechdraft.library import listing
 from speechdraft.library.forms import KIND_CHOICES
-from speechdraft.library.selectors import library_search, phrases_visible_to
+from speechdraft.library.selectors import (
+    library_search,
+    paragraphs_visible_to,
+    phrases_visible_to,
+)
 from speechdraft.library.views import favourite_response, favourite_target, paragraph_context
 from speechdraft.text.counting import COUNT_RULE
+from speechdraft.units.access import visible_q, visible_to
 
 # (kind, label, shortcut, what it adds)
 INSERT_BUTTONS = [
@@ -230,7 +235,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
         skeleton = None
         if data["skeleton"]:
             skeleton = Skeleton.objects.filter(
-                pk=data["skeleton"] if data["skeleton"].isdigit() else 0
+                visible_to(request.user), pk=data["skeleton"] if data["skeleton"].isdigit() else 0
             ).first()
             if skeleton is None:
                 error = "所选骨架不存在，请重新选择。"
@@ -253,7 +258,7 @@ def draft_new(request: HttpRequest) -> HttpResponse:
 
 
 def _new_page(request: HttpRequest, form, *, error: str = "", import_error: str = ""):
-    choices = services.skeleton_choices()
+    choices = services.skeleton_choices(request.user)
     kinds = [k for k in services.MEETING_KINDS if any(c.kind == k for c in choices)]
     context = {
         "form": form,
@@ -800,7 +805,7 @@ def _insert_posted_material(request: HttpRequest, draft: Draft, *, anchor, versi
     paragraph = phrase = None
     if request.POST.get("paragraph"):
         paragraph = get_object_or_404(
-            Paragraph, pk=id_param(request.POST, "paragraph"), status=Status.APPROVED
+            paragraphs_visible_to(request.user), pk=id_param(request.POST, "paragraph")
         )
     else:
         phrase = get_object_or_404(
@@ -856,7 +861,7 @@ def material_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpRes
     this draft through the editor's own path."""
     draft = draft_for_user(request, pk)
     paragraph = get_object_or_404(
-        Paragraph.objects.select_related("skeleton"), pk=paragraph_id, status=Status.APPROVED
+        paragraphs_visible_to(request.user).select_related("skeleton"), pk=paragraph_id
     )
     context = {
         **paragraph_context(request, paragraph),
@@ -871,7 +876,9 @@ def material_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpRes
 def reference_insert(request: HttpRequest, pk: int) -> HttpResponse:
     """参考原文 → the draft: one click puts a paragraph of the source speech in."""
     draft = draft_for_user(request, pk)
-    paragraph = get_object_or_404(Paragraph, pk=id_param(request.POST, "paragraph"))
+    paragraph = get_object_or_404(
+        Paragraph.objects.filter(visible_q(draft.unit_id)), pk=id_param(request.POST, "paragraph")
+    )
     try:
         item = services.reference_insert(
             draft,

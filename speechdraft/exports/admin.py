@@ -6,6 +6,8 @@ from django.core.files.base import ContentFile
 
 from speechdraft.exports.models import ExportJob, OfficeReference
 from speechdraft.ooxml.reference import reference_check, reference_sanitize
+from speechdraft.units.access import unit_id_of
+from speechdraft.units.admin import UnitScopedAdmin
 
 MAX_REFERENCE_BYTES = 10 * 1024 * 1024
 
@@ -40,14 +42,19 @@ class OfficeReferenceForm(forms.ModelForm):
 
 
 @admin.register(OfficeReference)
-class OfficeReferenceAdmin(admin.ModelAdmin):
+class OfficeReferenceAdmin(UnitScopedAdmin, admin.ModelAdmin):
     form = OfficeReferenceForm
     list_display = ["name", "is_default", "created_at"]
 
     def save_model(self, request, obj, form, change) -> None:
-        if obj.is_default:
-            OfficeReference.objects.exclude(pk=obj.pk).update(is_default=False)
-        super().save_model(request, obj, form, change)
+        super_save = super().save_model
+        if not change and not request.user.is_superuser:
+            obj.unit_id = unit_id_of(request.user)
+        if obj.is_default:  # one default per unit: the unit's new one replaces its old one
+            OfficeReference.objects.filter(unit_id=obj.unit_id).exclude(pk=obj.pk).update(
+                is_default=False
+            )
+        super_save(request, obj, form, change)
         removed = getattr(form, "links_removed", 0)
         if removed:
             self.message_user(

@@ -3,6 +3,7 @@ from django.db import models
 
 from speechdraft.drafts.models import Draft
 from speechdraft.text.sanitize import one_line
+from speechdraft.units.models import shared_field, unit_field
 
 
 class Profile(models.TextChoices):
@@ -91,6 +92,8 @@ class ExportJob(models.Model):
 class OfficeReference(models.Model):
     """An office's own reference .docx (styles, letterhead), chosen as the default in the admin."""
 
+    unit = unit_field()
+    shared = shared_field()
     name = models.CharField("名称", max_length=100)
     file = models.FileField("参考文档", upload_to="references/")
     is_default = models.BooleanField("设为默认", default=False)
@@ -101,7 +104,7 @@ class OfficeReference(models.Model):
         verbose_name_plural = "单位参考文档"
         constraints = [
             models.UniqueConstraint(
-                fields=["is_default"],
+                fields=["unit"],
                 condition=models.Q(is_default=True),
                 name="one_default_reference",
             )

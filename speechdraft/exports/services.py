@@ -29,6 +29,7 @@ from speechdraft.text.diff import diff_text
 from speechdraft.text.errors import UserError
 from speechdraft.text.meetings import occasion_subtitle
 from speechdraft.text.outline import split_salutation
+from speechdraft.units.access import visible_q
 
 logger = logging.getLogger(__name__)
 PLACEHOLDER = "×××"
@@ -189,7 +190,12 @@ def render_bytes(
         document = export_document(draft, version, placeholders=placeholders)
     document = replace(document, exported_at=timezone.now())
     fonts = FontSettings.system() if settings.EXPORT_FONTS == "system" else FontSettings()
-    reference = OfficeReference.objects.filter(is_default=True).first()
+    # The draft's unit's default reference, else a 共享 one (a superuser's for every unit).
+    reference = (
+        OfficeReference.objects.filter(visible_q(draft.unit_id), is_default=True)
+        .order_by("shared", "pk")
+        .first()
+    )
     data = reference.file.read() if reference else None
     try:
         return render_docx(

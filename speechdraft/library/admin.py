@@ -35,6 +35,8 @@ from speechdraft.library.services import (
 from speechdraft.library.synonyms import synonyms_changed
 from speechdraft.text.synonyms import compact, formulation_problem
 from speechdraft.text.templating import from_brackets, to_brackets
+from speechdraft.units.access import unit_id_of
+from speechdraft.units.admin import UnitScopedAdmin
 
 
 class CurationActionForm(ActionForm):
@@ -73,7 +75,7 @@ class CsvImportForm(forms.Form):
     )
 
 
-class CurationAdmin(admin.ModelAdmin):
+class CurationAdmin(UnitScopedAdmin, admin.ModelAdmin):
     """Shared by phrases and paragraphs: status actions, tags, CSV, Chinese search."""
 
     form = MaterialForm
@@ -102,7 +104,8 @@ class CurationAdmin(admin.ModelAdmin):
             kinds=self.search_kinds,
             statuses=Status.values,
             limit=200,
-            user=request.user,
+            # A superuser searches every unit's material; the queryset scopes a curator's.
+            user=None if request.user.is_superuser else request.user,
         )
         ids = [r.obj.pk for r in found.results if isinstance(r.obj, self.model)]
         return queryset.filter(pk__in=ids), False
@@ -158,7 +161,11 @@ class CurationAdmin(admin.ModelAdmin):
         reports, error = None, None
         if request.method == "POST" and form.is_valid():
             try:
-                reports = type(self).csv_import(form.cleaned_data["file"].read())
+                reports = type(self).csv_import(
+                    form.cleaned_data["file"].read(),
+                    scope=self.get_queryset(request),  # the curator's unit's rows only
+                    unit_id=unit_id_of(request.user),
+                )
             except csv_io.CsvRefused as exc:
                 error = exc.message
         context = {
@@ -298,7 +305,9 @@ class PhraseAdmin(CurationAdmin):
         # One row per (kind, text) in the library: rows that would collide are left alone.
         moved = 0
         for phrase in queryset.exclude(kind=kind):
-            clash = Phrase.objects.filter(owner=phrase.owner, kind=kind, text=phrase.text)
+            clash = Phrase.objects.filter(
+                owner=phrase.owner, unit_id=phrase.unit_id, kind=kind, text=phrase.text
+            )
             if not clash.exists():
                 phrase.kind = kind
                 phrase.save(update_fields=["kind", "updated_at"])
@@ -335,6 +344,7 @@ class PhraseAdmin(CurationAdmin):
 
 @admin.register(Paragraph)
 class ParagraphAdmin(CurationAdmin):
+    unit_fields_readonly = ("unit",)  # its speech's, copied at ingestion
     list_display = ["short_text", "shown_heading", "role", "status", "tag_list", "shown_skeleton"]
     list_editable = ["role", "status"]
     list_filter = ["role", "status", "skeleton__document", "tags"]
@@ -422,7 +432,7 @@ class SynonymInline(admin.TabularInline):
 
 
 @admin.register(SynonymGroup)
-class SynonymGroupAdmin(admin.ModelAdmin):
+class SynonymGroupAdmin(UnitScopedAdmin, admin.ModelAdmin):
     inlines = [SynonymInline]
     list_display = ["shown_members", "note", "active", "updated_at"]
     list_editable = ["active"]
@@ -472,7 +482,7 @@ class DatedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Formulation)
-class FormulationAdmin(admin.ModelAdmin):
+class FormulationAdmin(UnitScopedAdmin, admin.ModelAdmin):
     list_display = ["wrong", "right", "kind", "valid_from", "superseded_on", "note", "active"]
     list_editable = ["right", "kind", "active"]
     list_filter = [DatedFilter, "kind", "active", ("superseded_on", admin.DateFieldListFilter)]

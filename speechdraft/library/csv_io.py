@@ -24,6 +24,7 @@ from speechdraft.library.models import Phrase, PhraseKind
 from speechdraft.library.services import material_text_check, tags_parse, tags_set
 from speechdraft.text.errors import UserError
 from speechdraft.text.templating import from_brackets, to_brackets
+from speechdraft.units.models import default_unit_id
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -152,7 +153,11 @@ def _read(data: bytes, required: list[str]) -> list[tuple[int, dict[str, str]]]:
 
 
 @transaction.atomic
-def phrases_import(data: bytes) -> list[RowReport]:
+def phrases_import(data: bytes, *, scope=None, unit_id: int | None = None) -> list[RowReport]:
+    """Phrases by 编号 among `scope` (the curator's admin queryset: their unit's), else by kind
+    and text in unit `unit_id` (default: the default unit), where new ones are made."""
+    scope = Phrase.objects.all() if scope is None else scope
+    unit_id = unit_id or default_unit_id()
     reports = []
     for line, row in _read(data, ["类型", "内容"]):
         text = from_brackets(row["内容"])  # the export writes slots as 【地区】
@@ -171,19 +176,21 @@ def phrases_import(data: bytes) -> list[RowReport]:
             if parse_id(row["编号"]) is None:
                 reports.append(RowReport(line, "拒绝", text[:40], f"编号“{row['编号']}”不是数字"))
                 continue
-            phrase = Phrase.objects.filter(pk=parse_id(row["编号"]), owner__isnull=True).first()
+            phrase = scope.filter(pk=parse_id(row["编号"]), owner__isnull=True).first()
             if phrase is None:
                 reports.append(RowReport(line, "拒绝", text[:40], f"编号 {row['编号']} 不存在"))
                 continue
         if phrase is None:
-            phrase = Phrase.objects.filter(owner__isnull=True, kind=kind, text=text).first()
+            phrase = Phrase.objects.filter(
+                owner__isnull=True, unit_id=unit_id, kind=kind, text=text
+            ).first()
         if phrase is None:
-            phrase = Phrase.objects.create(kind=kind, text=text, status=status)
+            phrase = Phrase.objects.create(kind=kind, text=text, status=status, unit_id=unit_id)
             action = "新建"
         else:
-            clash = Phrase.objects.filter(owner__isnull=True, kind=kind, text=text).exclude(
-                pk=phrase.pk
-            )
+            clash = Phrase.objects.filter(
+                owner__isnull=True, unit_id=phrase.unit_id, kind=kind, text=text
+            ).exclude(pk=phrase.pk)
             if clash.exists():
                 reports.append(
                     RowReport(line, "拒绝", text[:40], f"与编号 {clash[0].pk} 的短语重复")
@@ -200,15 +207,17 @@ def phrases_import(data: bytes) -> list[RowReport]:
 
 
 @transaction.atomic
-def paragraphs_import(data: bytes) -> list[RowReport]:
-    """Paragraphs belong to speeches: an import updates existing ones by 编号, never creates."""
+def paragraphs_import(data: bytes, *, scope=None, unit_id: int | None = None) -> list[RowReport]:
+    """Paragraphs belong to speeches: an import updates existing ones by 编号 among `scope`
+    (the curator's unit's), never creates."""
+    scope = Paragraph.objects.all() if scope is None else scope
     reports = []
     for line, row in _read(data, ["编号", "内容"]):
         text = from_brackets(row["内容"])
         if parse_id(row["编号"]) is None:
             reports.append(RowReport(line, "拒绝", text[:40], "段落只能按编号更新，不能新建"))
             continue
-        paragraph = Paragraph.objects.filter(pk=parse_id(row["编号"])).first()
+        paragraph = scope.filter(pk=parse_id(row["编号"])).first()
         problems = material_text_check(text)
         role = ROLES.get(row.get("功能") or "") if row.get("功能") else None
         status = STATUSES.get(row.get("状态") or "") if row.get("状态") else None

@@ -37,6 +37,7 @@ from speechdraft.library.selectors import (
 from speechdraft.text.meetings import KINDS as MEETING_PATTERNS
 from speechdraft.text.meetings import OTHER
 from speechdraft.text.search import Query, parse_query
+from speechdraft.units.access import unit_id_of
 
 KIND_ORDER = [PARAGRAPH, *PhraseKind.values]
 ALL_KIND_LABELS = {PARAGRAPH: "段落", **KIND_LABELS}
@@ -188,8 +189,10 @@ def _parsed(filters: Filters) -> Query | None:
     return parse_query(filters.q) if filters.searching else None
 
 
-def _matching(qs: QuerySet, parsed: Query | None) -> QuerySet:
-    return qs if parsed is None else _token_filter(qs, search_groups(parsed), every=False)
+def _matching(qs: QuerySet, parsed: Query | None, user) -> QuerySet:
+    if parsed is None:
+        return qs
+    return _token_filter(qs, search_groups(parsed, unit_id=unit_id_of(user)), every=False)
 
 
 def paragraphs_only(filters: Filters) -> bool:
@@ -210,7 +213,7 @@ def paragraph_queryset(
         [Status.APPROVED],
         *(() if attr in skip else getattr(filters, attr) for attr in PARAGRAPH_FILTERS),
     )
-    return _matching(qs, parsed).order_by()
+    return _matching(qs, parsed, user).order_by()
 
 
 PARAGRAPH_FILTERS = ("roles", "tags", "years", "meetings")  # _visible_paragraphs' order
@@ -230,7 +233,7 @@ def phrase_queryset(
         return None
     tags = () if "tags" in skip else filters.tags
     return _matching(
-        _visible_phrases(user, [Status.APPROVED], phrase_kinds, tags), parsed
+        _visible_phrases(user, [Status.APPROVED], phrase_kinds, tags), parsed, user
     ).order_by()
 
 

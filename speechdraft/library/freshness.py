@@ -15,13 +15,18 @@ from speechdraft.corpus.models import Skeleton
 from speechdraft.library.models import Formulation
 from speechdraft.text import review as checks
 from speechdraft.text.freshness import stale_reasons_each
+from speechdraft.units.access import visible_q
 
 
-def formulation_rules() -> list[checks.Formulation]:
+def formulation_rules(unit_id: int | None = None) -> list[checks.Formulation]:
     """The active entries of the curated 提法与用字 list as the pure checks take them (审稿,
-    and 时效 here; speechdraft.text.freshness picks the dated ones where only those count)."""
+    and 时效 here; speechdraft.text.freshness picks the dated ones where only those count):
+    those of unit `unit_id` and those marked 共享 (no unit: every unit's)."""
     fields = ("wrong", "right", "note", "kind", "valid_from", "superseded_on")
-    rows = Formulation.objects.filter(active=True).order_by("pk").values_list(*fields)
+    rows = Formulation.objects.filter(active=True)
+    if unit_id is not None:
+        rows = rows.filter(visible_q(unit_id))
+    rows = rows.order_by("pk").values_list(*fields)
     return [checks.Formulation(*row) for row in rows]
 
 
@@ -34,6 +39,7 @@ def results_mark_stale(
     results: list,
     *,
     as_of: date | None = None,
+    unit_id: int | None = None,
     fresh_only: bool = False,
     limit: int = 20,
     years: dict[int, int | None] | None = None,
@@ -44,7 +50,7 @@ def results_mark_stale(
     if not results:
         return results, 0
     as_of = as_of or timezone.localdate()
-    rules = tuple(formulation_rules())
+    rules = tuple(formulation_rules(unit_id))
     if years is None:
         years = dict(
             Skeleton.objects.filter(

@@ -26,10 +26,12 @@ from speechdraft.library.selectors import (
     SearchResult,
     _phrase_sources,
     library_search,
+    paragraphs_visible_to,
     phrases_visible_to,
 )
 from speechdraft.text.meetings import meeting_kind, year_of
 from speechdraft.text.search import snippet_window
+from speechdraft.units.access import unit_id_of
 
 PAGE_SIZE = 30
 SNIPPET = 120
@@ -73,7 +75,8 @@ def results_for(objs: list[Paragraph | Phrase], *, user=None) -> list[SearchResu
         else:
             r.source = sources.get(r.obj.pk, "")
     mark_favourites(results, user)
-    results_mark_stale(results, limit=len(results))  # 时效 marks, as of today
+    # 时效 marks, as of today
+    results_mark_stale(results, limit=len(results), unit_id=unit_id_of(user))
     return results
 
 
@@ -127,7 +130,8 @@ def _visible_refs(qs, user):
     """Favourite or MaterialUse rows whose item the user may still use (approved paragraphs,
     visible phrases)."""
     return qs.filter(
-        Q(paragraph__status=Status.APPROVED) | Q(phrase__in=phrases_visible_to(user).values("pk"))
+        Q(paragraph__in=paragraphs_visible_to(user).values("pk"))
+        | Q(phrase__in=phrases_visible_to(user).values("pk"))
     ).select_related("paragraph", "phrase")
 
 

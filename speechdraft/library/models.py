@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from speechdraft.corpus.models import Paragraph, SearchIndexed, SourceDocument, Status
 from speechdraft.text.templating import to_brackets
+from speechdraft.units.models import shared_field, unit_field
 
 
 class PhraseKind(models.TextChoices):
@@ -17,6 +18,8 @@ class PhraseKind(models.TextChoices):
 
 
 class Phrase(SearchIndexed):
+    unit = unit_field()
+    shared = shared_field()
     kind = models.CharField("类型", max_length=12, choices=PhraseKind.choices, db_index=True)
     text = models.TextField("内容")
     status = models.CharField(
@@ -44,7 +47,7 @@ class Phrase(SearchIndexed):
         ordering = ["kind", "text"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "text"],
+                fields=["unit", "kind", "text"],
                 condition=models.Q(owner__isnull=True),
                 name="phrase_unique_kind_text",
             ),
@@ -110,6 +113,8 @@ class SynonymGroup(models.Model):
     Curators edit a group as a whole (its members inline); a group switched off is not used.
     """
 
+    unit = unit_field()
+    shared = shared_field()
     note = models.CharField("说明", max_length=200, blank=True)
     active = models.BooleanField("启用", default=True, db_index=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -241,7 +246,10 @@ class Formulation(models.Model):
         TYPO = "typo", "错别字"
         OUTDATED = "outdated", "过时或不规范提法"
 
-    wrong = models.CharField("错误或过时写法", max_length=60, unique=True)
+    # The starting list is seeded into the default unit, 共享 (every unit checks against it).
+    unit = unit_field()
+    shared = shared_field()
+    wrong = models.CharField("错误或过时写法", max_length=60)
     right = models.CharField("规范写法", max_length=60, blank=True)
     note = models.CharField(
         "说明",
@@ -271,6 +279,9 @@ class Formulation(models.Model):
         verbose_name = "提法与用字"
         verbose_name_plural = "提法与用字"
         ordering = ["kind", "wrong"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "wrong"], name="formulation_unique_wrong")
+        ]
 
     def __str__(self) -> str:
         return f"{self.wrong} → {self.right or '（删除）'}"

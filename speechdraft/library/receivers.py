@@ -18,6 +18,17 @@ def phrases_approve(sender, document, **kwargs) -> int:
     ).update(status=Status.APPROVED)
 
 
+def phrases_share(sender, document_ids, shared: bool, **kwargs) -> int:
+    """Documents became 共享 (or stopped being): so do the library phrases mined from them (a
+    phrase also mined from a document still 共享 stays so)."""
+    from speechdraft.library.models import Phrase
+
+    phrases = Phrase.objects.filter(owner__isnull=True, sources__document_id__in=document_ids)
+    if not shared:
+        phrases = phrases.exclude(sources__document__shared=True)
+    return Phrase.objects.filter(pk__in=phrases.values("pk")).update(shared=shared)
+
+
 def phrases_of_dropped_speech(sender, document_id, speech_index, **kwargs) -> None:
     """A stored speech became a copy: the phrases mined from it lose that source."""
     from speechdraft.library.models import PhraseSource

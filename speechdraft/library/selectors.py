@@ -43,6 +43,7 @@ from speechdraft.text.search import (
     suggestion_score,
     term_tokens,
 )
+from speechdraft.units.access import unit_id_of, visible_to
 
 PARAGRAPH = "paragraph"
 CANDIDATE_CAP = 300
@@ -100,14 +101,16 @@ def _groups(query: Query, expansions: dict[str, tuple] | None = None) -> Groups:
     ]
 
 
-def _expansions(query: Query, expand: bool) -> dict[str, tuple]:
-    return clean_expansions(query, synonyms.expand(query.terms)) if expand else {}
+def _expansions(query: Query, expand: bool, unit_id: int | None = None) -> dict[str, tuple]:
+    if not expand:
+        return {}
+    return clean_expansions(query, synonyms.expand(query.terms, unit_id=unit_id))
 
 
-def search_groups(query: Query, *, expand: bool = True) -> Groups:
+def search_groups(query: Query, *, expand: bool = True, unit_id: int | None = None) -> Groups:
     """The token groups library_search(expand=...) looks for: what a count of a query's
     matches (the 素材库 facets) must filter on to agree with the results."""
-    return _groups(query, _expansions(query, expand))
+    return _groups(query, _expansions(query, expand, unit_id))
 
 
 def _tsquery(groups: Groups, *, every: bool) -> str:
@@ -224,8 +227,19 @@ def skeleton_year_and_kind() -> dict[int, tuple[int | None, str]]:
     }
 
 
+def _unit_q(user, prefix: str = "") -> Q:
+    """Material of the user's unit plus 共享 material; no user at all (the CLI's search, which
+    reads the database anyway): every unit's."""
+    return Q() if user is None else visible_to(user, prefix)
+
+
+def paragraphs_visible_to(user, statuses: Iterable[str] = (Status.APPROVED,)) -> QuerySet:
+    """Paragraphs in `statuses` of the user's unit or marked 共享."""
+    return Paragraph.objects.filter(_unit_q(user), status__in=list(statuses))
+
+
 def _visible_paragraphs(user, statuses, roles, tags, years=(), meeting_kinds=()) -> QuerySet:
-    qs = Paragraph.objects.filter(status__in=statuses)
+    qs = paragraphs_visible_to(user, statuses)
     if roles:
         qs = qs.filter(role__in=roles)
     if years or meeting_kinds:
@@ -241,10 +255,21 @@ def _visible_paragraphs(user, statuses, roles, tags, years=(), meeting_kinds=())
 
 
 def phrases_visible_to(user, statuses: Iterable[str] = (Status.APPROVED,)) -> QuerySet:
-    """Library phrases in `statuses`, plus the user's own private phrases."""
-    shared = Q(owner__isnull=True, status__in=list(statuses))
+    """Library phrases in `statuses` of the user's unit or marked 共享, plus the user's own
+    private phrases."""
+    library = Q(owner__isnull=True, status__in=list(statuses)) & _unit_q(user)
     mine = Q(owner=user) if user is not None and user.is_authenticated else Q(pk__in=[])
-    return Phrase.objects.filter(shared | mine)
+    return Phrase.objects.filter(library | mine)
+
+
+def _library_phrases(user, statuses, kinds, tags) -> QuerySet:
+    """The library phrases the user's unit sees, without anyone's private ones."""
+    qs = Phrase.objects.filter(_unit_q(user), owner__isnull=True, status__in=list(statuses))
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if tags:
+        qs = qs.filter(tags__name__in=tags).distinct()
+    return qs
 
 
 def _visible_phrases(user, statuses, kinds, tags) -> QuerySet:
@@ -348,6 +373,7 @@ def library_search(
         results, hidden = results_mark_stale(
             results,
             as_of=as_of,
+            unit_id=unit_id_of(user),
             fresh_only=fresh_only,
             limit=shown_limit,
             years={pk: year for pk, (year, _) in speeches.items()},
@@ -386,7 +412,7 @@ def library_search(
         results = _legacy(legacy_query, paragraphs, phrases, limit, candidate_cap)
         expansions: dict[str, tuple] = {}
     else:
-        expansions = _expansions(parsed, expand)
+        expansions = _expansions(parsed, expand, unit_id_of(user))
         filters = tuple(tuple(sorted(f)) for f in (statuses, roles, tags, years, meeting_kinds))
         results = _relevance(
             parsed,
@@ -396,9 +422,9 @@ def library_search(
             candidate_cap,
             expansions=expansions,
             prefer_role=prefer_role,
-            stats_key=(*filters, tuple(sorted(phrase_kinds))),
-            # The table sizes leave out private phrases: the same for every user, cached once.
-            shared_phrases=lambda: _visible_phrases(None, statuses, phrase_kinds, tags).count(),
+            stats_key=(unit_id_of(user), *filters, tuple(sorted(phrase_kinds))),
+            # The table sizes leave out private phrases: the same for a unit, cached once.
+            shared_phrases=lambda: _library_phrases(user, statuses, phrase_kinds, tags).count(),
         )
     results, hidden_message, hidden = finish(
         results, also=[w for ws in expansions.values() for w in ws]

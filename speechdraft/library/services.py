@@ -27,6 +27,8 @@ from speechdraft.text.phrases import dictionary_term
 from speechdraft.text.search import index_tokens, normalize
 from speechdraft.text.synonyms import compact, parse_tsv
 from speechdraft.text.templating import STANDARD_SLOTS, slot_check
+from speechdraft.units.access import unit_id_of
+from speechdraft.units.models import default_unit_id
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.tsv"
 SPOKEN_SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms_spoken.tsv"
@@ -79,12 +81,14 @@ def synonyms_seed(
     """
     groups = parse_tsv(path.read_text(encoding="utf-8"))
     present = {compact(t) for t in member_model.objects.values_list("text", flat=True)}
+    # Since units (library 0011): the starting groups are 共享 with every unit.
+    shared = {"shared": True} if any(f.name == "shared" for f in group_model._meta.fields) else {}
     added = 0
     with transaction.atomic():
         for seed in groups:
             if compact(seed.members[0]) in present:
                 continue
-            group = group_model.objects.create(note=seed.note)
+            group = group_model.objects.create(note=seed.note, **shared)
             member_model.objects.bulk_create(
                 member_model(group=group, text=text) for text in seed.members
             )
@@ -121,7 +125,9 @@ def phrases_store_for_document(document, parsed) -> None:
             found.setdefault((candidate.kind, candidate.text), []).append(candidate)
     existing = {
         (p.kind, p.text): p
-        for p in Phrase.objects.filter(owner=None, text__in={t for _, t in found})
+        for p in Phrase.objects.filter(
+            owner=None, unit_id=document.unit_id, text__in={t for _, t in found}
+        )
         if (p.kind, p.text) in found
     }
     other_documents = dict(
@@ -143,7 +149,9 @@ def phrases_store_for_document(document, parsed) -> None:
         if score < threshold and not curated:
             continue
         if phrase is None:
-            phrase = Phrase.objects.create(kind=key[0], text=key[1], quality=score)
+            phrase = Phrase.objects.create(
+                kind=key[0], text=key[1], quality=score, unit_id=document.unit_id
+            )
         elif phrase.quality is None or score > phrase.quality:
             phrase.quality = score
             rescored.append(phrase)
@@ -164,7 +172,7 @@ def phrases_store_for_document(document, parsed) -> None:
     Phrase.objects.filter(
         owner=None, status=Status.CANDIDATE, sources__isnull=True, usage_count=0
     ).delete()
-    terms_add_mined(slogans)
+    terms_add_mined(slogans, unit_id=document.unit_id)
 
 
 # --- curation --------------------------------------------------------------------------
@@ -187,6 +195,8 @@ def phrases_mergeable(phrases: list[Phrase]) -> str | None:
         return "请至少选择两条短语再合并。"
     if any(p.owner_id for p in phrases):
         return "私有短语不能合并。"
+    if len({p.unit_id for p in phrases}) > 1:
+        return "不同单位的短语不能合并。"  # a superuser's selection over units
     texts = sorted({_comparable(p.text) for p in phrases}, key=len)
     longest = texts[-1]
     if any(t not in longest for t in texts):
@@ -257,7 +267,10 @@ def private_phrase_save(*, user, text: str, kind: str) -> Phrase:
     if kind not in dict(Phrase._meta.get_field("kind").choices):
         raise CurationError("短语类型不正确。")
     phrase, _ = Phrase.objects.get_or_create(
-        owner=user, kind=kind, text=text.strip(), defaults={"status": Status.APPROVED}
+        owner=user,
+        kind=kind,
+        text=text.strip(),
+        defaults={"status": Status.APPROVED, "unit_id": unit_id_of(user)},
     )
     return phrase
 
@@ -318,12 +331,18 @@ def formulations_seed(model=None) -> int:
     entries = checks.DEFAULT_FORMULATIONS
     if has_dates:
         entries += checks.DATED_FORMULATIONS
+    # Since units (library 0011) the starting list is the default unit's, 共享 with every unit.
+    in_unit = {}
+    if any(f.name == "unit" for f in model._meta.get_fields()):
+        in_unit = {"unit_id": default_unit_id()}
     created = 0
     for f in entries:
         defaults = {"right": f.right, "note": f.note, "kind": f.kind}
         if has_dates:
             defaults.update(valid_from=f.valid_from, superseded_on=f.superseded_on)
-        row, new = model.objects.get_or_create(wrong=f.wrong, defaults=defaults)
+        if in_unit:
+            defaults["shared"] = True
+        row, new = model.objects.get_or_create(wrong=f.wrong, **in_unit, defaults=defaults)
         created += new
         if (
             has_dates

@@ -22,29 +22,34 @@ from django.core.cache import cache
 from django.db import transaction
 
 from speechdraft.text.synonyms import SynonymIndex
+from speechdraft.units.access import visible_q
 
 VERSION_KEY = "library:synonyms-version"
 # With the shared cache unreachable a process cannot hear of edits: it re-reads this often.
 STALE_SECONDS = 30.0
 
 _lock = threading.Lock()
-_local: dict = {"version": None, "index": None, "loaded_at": 0.0}
+# One index per unit (None: every unit's, for a search without a user), all of one version.
+_local: dict = {"version": None, "indexes": {}, "loaded_at": 0.0}
 
 
-def _load() -> SynonymIndex:
+def _load(unit_id: int | None) -> SynonymIndex:
     from speechdraft.library.models import Synonym
 
     groups: dict[int, list[str]] = {}
-    rows = Synonym.objects.filter(group__active=True).order_by("group_id", "pk")
-    for group_id, text in rows.values_list("group_id", "text"):
+    rows = Synonym.objects.filter(group__active=True)
+    if unit_id is not None:
+        rows = rows.filter(visible_q(unit_id, "group__"))  # the unit's groups and 共享 ones
+    for group_id, text in rows.order_by("group_id", "pk").values_list("group_id", "text"):
         groups.setdefault(group_id, []).append(text)
     return SynonymIndex(groups.values())
 
 
-def curated_index() -> SynonymIndex:
-    """The active groups, as this process last read them (re-read when they have changed)."""
+def curated_index(unit_id: int | None = None) -> SynonymIndex:
+    """The active groups `unit_id` sees, as this process last read them (re-read when they
+    have changed)."""
     version = cache.get(VERSION_KEY)
-    index = _local["index"]
+    index = _local["indexes"].get(unit_id)
     if index is not None:
         if version is not None and version == _local["version"]:
             return index
@@ -56,14 +61,18 @@ def curated_index() -> SynonymIndex:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = cache.get(VERSION_KEY)
     with _lock:
-        index = _load()
-        _local.update(version=version, index=index, loaded_at=time.monotonic())
+        index = _load(unit_id)
+        if version != _local["version"]:
+            _local["indexes"] = {}  # another version: every unit's copy is stale
+        _local["indexes"][unit_id] = index
+        _local.update(version=version, loaded_at=time.monotonic())
     return index
 
 
-def expand(terms: Sequence[str]) -> dict[str, list[str]]:
-    """{term: alternative formulations} for the query's terms (see SynonymIndex.expand)."""
-    return curated_index().expand(terms)
+def expand(terms: Sequence[str], *, unit_id: int | None = None) -> dict[str, list[str]]:
+    """{term: alternative formulations} for the query's terms (see SynonymIndex.expand), from
+    the groups of unit `unit_id` and the 共享 ones (None: every unit's)."""
+    return curated_index(unit_id).expand(terms)
 
 
 def synonyms_changed() -> None:
@@ -83,7 +92,7 @@ def synonyms_changed() -> None:
 
 def forget() -> None:
     """Drop this process's copy (the next expand() reads the table again)."""
-    _local["index"] = None
+    _local["indexes"] = {}
 
 
 def on_synonym_change(sender, **kwargs) -> None:

@@ -7,12 +7,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from speechdraft.core.params import id_param
 from speechdraft.corpus.mining import user_dictionary_ensure
-from speechdraft.corpus.models import Paragraph, Status
+from speechdraft.corpus.models import Paragraph
 from speechdraft.library import listing
 from speechdraft.library.facets import Filters
 from speechdraft.library.forms import PrivatePhraseForm, SearchForm
 from speechdraft.library.models import Phrase
-from speechdraft.library.selectors import phrases_visible_to
+from speechdraft.library.selectors import paragraphs_visible_to, phrases_visible_to
 from speechdraft.library.services import (
     CurationError,
     favourite_set,
@@ -47,7 +47,7 @@ def paragraph_detail(request: HttpRequest, pk: int) -> HttpResponse:
     the editor, without JavaScript) preselects that draft in the 插入到 chooser. The editor's
     dialog shows the same content through drafts:material_detail."""
     paragraph = get_object_or_404(
-        Paragraph.objects.select_related("skeleton"), pk=pk, status=Status.APPROVED
+        paragraphs_visible_to(request.user).select_related("skeleton"), pk=pk
     )
     context = {
         **paragraph_context(request, paragraph),
@@ -69,9 +69,7 @@ def favourite_target(request: HttpRequest) -> dict:
     """The paragraph or phrase a 收藏 button names (404 when the user may not use it)."""
     if request.POST.get("paragraph"):
         paragraph = get_object_or_404(
-            Paragraph,
-            pk=id_param(request.POST, "paragraph"),
-            status=Status.APPROVED,
+            paragraphs_visible_to(request.user), pk=id_param(request.POST, "paragraph")
         )
         return {"paragraph": paragraph}
     return {

@@ -30,6 +30,7 @@ from speechdraft.review.models import (
 )
 from speechdraft.text import review as checks
 from speechdraft.text.similarity import LshIndex, MinHasher
+from speechdraft.units.access import visible_q
 
 logger = logging.getLogger(__name__)
 HASHER = MinHasher(num_perm=128, shingle=4)
@@ -181,13 +182,19 @@ class _DbIndex:
         # A plain fetch, neither a server-side cursor (.iterator()) nor a LIMIT: with either,
         # PostgreSQL plans for a fraction of the half million rows its statistics expect for
         # common band hashes, picks a scan that stops early, and takes 100 times longer.
-        rows = ReuseBand.objects.filter(band_hash__in=wanted).values_list(
-            "band_hash", "paragraph_id"
-        )
+        # Only the draft's unit's paragraphs and 共享 ones (filtered before the cap, so that
+        # another unit's rows never crowd them out).
+        rows = ReuseBand.objects.filter(
+            visible_q(draft.unit_id, "paragraph__"), band_hash__in=wanted
+        ).values_list("band_hash", "paragraph_id")
         for h, pk in list(rows)[:MAX_CORPUS_BAND_ROWS]:
             self.buckets.setdefault(h, set()).add(f"p{pk}")
         earlier = (
-            ItemBand.objects.filter(owner_id=draft.owner_id, band_hash__in=wanted)
+            ItemBand.objects.filter(
+                owner_id=draft.owner_id,
+                item__draft__unit_id=draft.unit_id,
+                band_hash__in=wanted,
+            )
             .exclude(item__draft_id=draft.pk)
             .values_list("band_hash", "item_id")
         )
@@ -283,7 +290,7 @@ def draft_review(
     findings = checks.review_all(
         items,
         settings=review_settings,
-        formulations=formulation_rules(),
+        formulations=formulation_rules(draft.unit_id),
         filled_slots=doc.values,
         corpus_index=index,
         corpus_lookup=lookup,
@@ -358,14 +365,16 @@ def _reuse_sources(draft: Draft, subset: list[checks.ReviewItem], *, per_line: i
     keys = index.keys()
     corpus_ids = {int(k[1:]) for k in keys if k[0] == "p"}
     item_ids = {int(k[1:]) for k in keys if k[0] == "d"}
-    rows = Paragraph.objects.filter(pk__in=corpus_ids).values_list(
+    rows = Paragraph.objects.filter(visible_q(draft.unit_id), pk__in=corpus_ids).values_list(
         "pk", "text", "role", "skeleton__title"
     )
     texts = {
         f"p{pk}": (text, f"《{title}》{ROLE_LABELS.get(role, '')}部分")
         for pk, text, role, title in rows
     }
-    earlier = DraftItem.objects.filter(pk__in=item_ids, draft__owner_id=draft.owner_id)
+    earlier = DraftItem.objects.filter(
+        pk__in=item_ids, draft__owner_id=draft.owner_id, draft__unit_id=draft.unit_id
+    )
     for pk, body, title, updated in earlier.values_list(
         "pk", "body", "draft__title", "draft__updated_at"
     ):

@@ -194,7 +194,7 @@ def test_expansions_are_found_marked_and_ranked_below_the_word_itself(make_parag
     )
     asked = []
 
-    def expand(terms):
+    def expand(terms, **_):
         asked.append(list(terms))
         return {"防汛": ["抗洪", "防汛"]}
 

@@ -168,7 +168,7 @@ def test_a_phrase_shown_as_its_paragraph_is_tagged_and_near_matches_marked(
     make_paragraph(text, role="opening")
     make_phrase(text.rstrip("。"), kind="opening")
     make_paragraph("抗洪抢险队伍要集结到位，确保关键时刻拉得出、顶得上。")
-    monkeypatch.setattr(synonyms, "expand", lambda terms: {"防汛": ["抗洪"]})
+    monkeypatch.setattr(synonyms, "expand", lambda terms, **_: {"防汛": ["抗洪"]})
     html = alice_client.get("/library/", {"q": "防汛"}).content.decode()
     assert html.count('<li class="result">') == 2  # the merged paragraph, the near one
     assert "段落 · 开头语" in html

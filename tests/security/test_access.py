@@ -238,3 +238,33 @@ def test_no_page_the_owner_opens_writes_to_the_database(alice_client, world):
             assert response.status_code in (200, 286, 302, 404, 405), (name, response.status_code)
             writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
             assert writes == [], (name, writes)
+
+
+def test_a_member_of_another_unit_gets_404_on_this_units_library(client, django_user_model, world):
+    """World's speech is the default unit's; carol drafts in another unit (issue 19)."""
+    from speechdraft.units.models import Unit
+    from speechdraft.units.services import membership_set
+
+    carol = django_user_model.objects.create_user("carol", password="x")
+    membership_set(user=carol, unit=Unit.objects.create(name="另一单位"))
+    mine = draft_create(owner=carol, title="卡罗尔的讲话稿")
+    paragraph = world["paragraph_id"]
+    library_phrase = Phrase.objects.create(
+        kind=PhraseKind.GOLDEN, text="默认单位的金句", status=Status.APPROVED
+    )
+    client.force_login(carol)
+    assert client.get(f"/library/paragraphs/{paragraph}/").status_code == 404
+    assert client.get(f"/drafts/{mine.pk}/material/{paragraph}/").status_code == 404
+    for data in ({"paragraph": paragraph}, {"phrase": library_phrase.pk}):
+        insert = client.post("/drafts/insert/", {"draft": mine.pk, **data})
+        assert insert.status_code == 404
+        assert client.post(f"/drafts/{mine.pk}/material/", data).status_code == 404
+        assert client.post("/library/favourites/", {**data, "on": "1"}).status_code == 404
+    reference = client.post(f"/drafts/{mine.pk}/reference/", {"paragraph": paragraph})
+    assert reference.status_code == 404
+    assert "默认单位的金句" not in client.get("/library/", {"q": "金句"}).content.decode()
+    assert "要压实责任" not in client.get("/library/", {"q": "压实责任"}).content.decode()
+    assert mine.items.filter(source_paragraph_id=paragraph).count() == 0
+    client.force_login(world["draft"].owner)  # the paragraph's own unit: there it is
+    assert client.get(f"/library/paragraphs/{paragraph}/").status_code == 200
+    assert client.get(f"/drafts/{world['pk']}/material/{paragraph}/").status_code == 200

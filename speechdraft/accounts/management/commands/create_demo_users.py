@@ -3,7 +3,7 @@ from speechdraft.core.commands import DatabaseCommand
 
 
 class Command(DatabaseCommand):
-    help = "创建（或重置）演示用的起草人和素材管理员账号；可重复运行。"
+    help = "创建（或重置）两个演示单位的起草人和素材管理员账号；可重复运行。"
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -18,5 +18,5 @@ class Command(DatabaseCommand):
         self.stdout.write(f"演示账号（登录地址 {login}）：")
         for account in accounts:
             self.stdout.write(
-                f"  {account.role}：用户名 {account.username}  密码 {account.password}"
+                f"  {account.unit} {account.role}：用户名 {account.username}  密码 {account.password}"
             )

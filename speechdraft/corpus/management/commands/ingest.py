@@ -15,6 +15,7 @@ from speechdraft.corpus.services import (
 )
 from speechdraft.text.errors import IngestError
 from speechdraft.text.pipeline import parse_bytes
+from speechdraft.units.models import Unit, default_unit_id
 
 
 def _files(paths: list[str]) -> list[Path]:
@@ -34,6 +35,15 @@ def _files(paths: list[str]) -> list[Path]:
     return found
 
 
+def _unit_id(name: str) -> int:
+    if not name:
+        return default_unit_id()
+    found = Unit.objects.filter(name=name).values_list("pk", flat=True).first()
+    if found is None:
+        raise CommandError(f"找不到单位：{name}（请先在管理后台创建该单位）")
+    return found
+
+
 class Command(DatabaseCommand):
     help = "导入讲话稿文件（.txt 任意常见编码、.docx、.html）或目录；相同内容重复导入不会产生重复数据。"
 
@@ -47,11 +57,26 @@ class Command(DatabaseCommand):
             help="导入的（包括以前已导入的）待审核段落、短语和讲话骨架设为“已采用”"
             "（用于已审核的语料，如示例语料）；已弃用的不变",
         )
+        parser.add_argument(
+            "--unit",
+            default="",
+            help="导入到哪个单位的素材库（单位名称；不填则为默认单位）",
+        )
 
     def handle(
-        self, *args, paths: list[str], dry_run: bool, json: bool, approve: bool, **options
+        self,
+        *args,
+        paths: list[str],
+        dry_run: bool,
+        json: bool,
+        approve: bool,
+        unit: str,
+        **options,
     ) -> None:
         self.approve = approve
+        self.unit_id = None
+        if not dry_run:
+            self.unit_id = _unit_id(unit)
         failures = 0
         for path in _files(paths):
             ok = self._one(path, dry_run=dry_run, as_json=json)
@@ -80,7 +105,7 @@ class Command(DatabaseCommand):
                 titles = "、".join(f"《{s.title}》" for s in parsed.speeches)
                 self.stdout.write(f"{name}：{len(parsed.speeches)} 篇讲话 {titles}（未写入）")
             return True
-        result = document_ingest(file_name=name, data=data)
+        result = document_ingest(file_name=name, data=data, unit_id=self.unit_id)
         approval = None
         # Files imported before (未变化) too: --approve says their material is vetted.
         if (

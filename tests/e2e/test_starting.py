@@ -80,5 +80,5 @@ def test_find_a_draft_copy_it_and_restore_one_from_the_trash(page, live_server, 
     page.get_by_role("link", name=re.compile("回收站")).click()
     page.get_by_role("button", name="恢复").click()
     page.wait_for_url(re.compile(r"/drafts/\d+/$"))
-    expect(page.locator(".messages")).to_contain_text("已恢复")
+    expect(page.locator("#flash")).to_contain_text("已恢复")
     assert Draft.objects.live().count() == 32

@@ -49,16 +49,19 @@ STANDARD_VARIABLES = ("地区", "会议名称", "讲话人", "日期")
 # --- creation ---------------------------------------------------------------------------
 
 
+# 空白模板: the usual shape of a speech. What each part is for is a hint shown in its empty
+# body (ROLE_HINTS), never text of the speech: nothing of it reaches the Word file.
 BLANK_FRAME = [
     (
         "paragraph",
         "",
         "同志们：今天我们召开{{ 会议名称 }}，主要任务是……。下面，我讲{{ 部分数 }}点意见。",
+        "",
     ),
-    ("part", "提高政治站位，深刻认识做好工作的重要意义", "（形势与认识：成绩、问题、意义）"),
-    ("part", "突出工作重点，全力推动各项任务落地见效", "（重点任务与举措）"),
-    ("part", "强化作风保障，确保各项部署落到实处", "（作风、纪律、责任与要求）"),
-    ("paragraph", "", "同志们，……让我们……，为{{ 地区 }}高质量发展作出新的更大贡献！"),
+    ("part", "提高政治站位，深刻认识做好工作的重要意义", "", "situation"),
+    ("part", "突出工作重点，全力推动各项任务落地见效", "", "tasks"),
+    ("part", "强化作风保障，确保各项部署落到实处", "", "style"),
+    ("paragraph", "", "同志们，……让我们……，为{{ 地区 }}高质量发展作出新的更大贡献！", ""),
 ]
 
 
@@ -124,7 +127,7 @@ def draft_create(
         skeleton=skeleton,
     )
     if skeleton is None:
-        for position, (kind, heading, body) in enumerate(BLANK_FRAME):
+        for position, (kind, heading, body, role) in enumerate(BLANK_FRAME):
             DraftItem.objects.create(
                 draft=draft,
                 position=position,
@@ -132,6 +135,7 @@ def draft_create(
                 level=1 if kind == "part" else 0,
                 heading=heading,
                 body=body,
+                hint=ROLE_HINTS[role] if role else "",
             )
     elif mode == StartMode.FULL:
         _items_from_skeleton(draft, skeleton)

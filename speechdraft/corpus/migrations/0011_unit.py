@@ -6,6 +6,11 @@ from speechdraft.units.fill import into_default_unit
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL the rows filled by RunPython (its own transaction)
+    # must be committed before the column is made NOT NULL, or the ALTER TABLE meets the
+    # deferred foreign-key checks of those rows ("pending trigger events").
+    atomic = False
+
     dependencies = [
         ("corpus", "0010_term"),
         ("units", "0002_default_unit"),

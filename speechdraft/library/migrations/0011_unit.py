@@ -14,6 +14,11 @@ def wording_rules_shared(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL the rows filled by RunPython (its own transaction)
+    # must be committed before the column is made NOT NULL, or the ALTER TABLE meets the
+    # deferred foreign-key checks of those rows ("pending trigger events").
+    atomic = False
+
     dependencies = [
         ("library", "0010_delete_term"),
         ("units", "0002_default_unit"),

@@ -1,6 +1,7 @@
 """No slot syntax reaches a person: every page and fragment a drafter can open (the access
-test's URL list) and the library, search and 审稿 views, read as text, hold no {{, }}, {% and
-no 部分数 — slots show as chips or values."""
+test's URL list) and the library, search and 审稿 views, read as text, hold no {{, }}, {%,
+no {# (a template comment Django ends only on its own line) and no 部分数 — slots show as
+chips or values."""
 
 import re
 from html.parser import HTMLParser
@@ -14,7 +15,7 @@ from speechdraft.review.services import review_run
 from tests.security.test_access import OWNED, PERSONAL, path_for, site_urls
 
 pytestmark = pytest.mark.django_db
-RAW = re.compile(r"\{\{|\}\}|\{%|部分数")
+RAW = re.compile(r"\{\{|\}\}|\{%|\{#|#\}|部分数")
 
 
 class VisibleText(HTMLParser):

@@ -139,10 +139,8 @@ def _person(user) -> str:
     return (user.get_full_name().strip() or user.get_username()) if user else ""
 
 
-def redline_document(draft: Draft, base: int, version: int) -> ExportDocument:
-    """The 花脸稿 from version `base` to `version`: the newer version with every change since
-    the older one as a tracked change (修订) by whoever made the newer version, at its time.
-    Blanks still unfilled read ×××: a marked-up copy is for reading the changes, not for use."""
+def _redline_revisions(draft: Draft, base: int, version: int) -> dict[int, Revision]:
+    """The two revisions a 花脸稿 compares, by version; refused when they cannot be."""
     if base >= version:
         raise ExportRefused("花脸稿要比较两个不同的版本：请选择较早和较新的版本。")
     revisions = {
@@ -153,6 +151,14 @@ def redline_document(draft: Draft, base: int, version: int) -> ExportDocument:
     }
     if len(revisions) != 2:
         raise ExportRefused("找不到要比较的版本，请刷新后重试。")
+    return revisions
+
+
+def redline_document(draft: Draft, base: int, version: int) -> ExportDocument:
+    """The 花脸稿 from version `base` to `version`: the newer version with every change since
+    the older one as a tracked change (修订) by whoever made the newer version, at its time.
+    Blanks still unfilled read ×××: a marked-up copy is for reading the changes, not for use."""
+    revisions = _redline_revisions(draft, base, version)
     user_dictionary_ensure()  # words as the drafter's dictionary cuts them, as on the page
     old_doc, old_keyed = _document(draft, revision_snapshot(revisions[base]), placeholders=True)
     new_doc, new_keyed = _document(draft, revision_snapshot(revisions[version]), placeholders=True)
@@ -320,7 +326,7 @@ def redline_request(*, draft: Draft, user, base: int, version: int, profile: str
     later typing); an identical one still to come or finished is reused."""
     if profile not in Profile.values:
         raise ExportRefused("导出样式不正确。")
-    redline_document(draft, base, version)  # refuse what cannot be compared now, not later
+    _redline_revisions(draft, base, version)  # refused now, not by the worker; rendered there
     return _job_for(
         user,
         dict(

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # Every page requires an account unless its view is marked @login_not_required
     # (htmx requests of an expired session get 401 and a message, not the login page).
     "speechdraft.core.middleware.SessionAwareLoginRequiredMiddleware",
+    "speechdraft.core.middleware.PlainRefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

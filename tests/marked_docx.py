@@ -183,3 +183,84 @@ def with_macros(data: bytes) -> bytes:
 ENCRYPTED = (
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
 )
+
+
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+EXTENDED_TYPE = "http://schemas.microsoft.com/office/2011/relationships/commentsExtended"
+
+
+def reply_in_word(
+    data: bytes, to: str, reply: str, *, author: str = "王局长", done=False, marks=True
+) -> bytes:
+    """The file as Word leaves it when someone answers the comment saying `to` (回复) and,
+    with `done`, marks its thread 已解决: a comment of its own, threaded to the one it answers
+    by their last paragraphs' ids in word/commentsExtended.xml (written, or added to), and
+    (with `marks`) on the same words as that comment."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        notes = etree.fromstring(zf.read("word/comments.xml"))
+        body = etree.fromstring(zf.read("word/document.xml"))
+        types = zf.read("[Content_Types].xml").decode()
+        rels = zf.read("word/_rels/document.xml.rels").decode()
+        extended = (
+            etree.fromstring(zf.read("word/commentsExtended.xml"))
+            if "word/commentsExtended.xml" in names
+            else None
+        )
+    parent = next(
+        c for c in notes.iter(_w("comment")) if "".join(t.text or "" for t in c.iter(_w("t"))) == to
+    )
+    pid = parent.get(_w("id"))
+    last = list(parent.iter(_w("p")))[-1]
+    parent_para = last.get(f"{{{W14}}}paraId") or "1A2B3C4D"
+    last.set(f"{{{W14}}}paraId", parent_para)
+    cid = str(max(int(c.get(_w("id"))) for c in notes.iter(_w("comment"))) + 1)
+    answer = etree.SubElement(notes, _w("comment"))
+    for key, value in (("id", cid), ("author", author), ("date", DATE)):
+        answer.set(_w(key), value)
+    p = etree.SubElement(answer, _w("p"))
+    p.set(f"{{{W14}}}paraId", "5E6F7A8B")
+    p.append(_run(reply))
+    if extended is None:
+        extended = etree.Element(f"{{{W15}}}commentsEx", nsmap={"w15": W15})
+        types = types.replace(
+            "</Types>",
+            '<Override PartName="/word/commentsExtended.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"/></Types>',
+        )
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Id="rIdCommentsEx9" Type="{EXTENDED_TYPE}" '
+            'Target="commentsExtended.xml"/></Relationships>',
+        )
+    entries = {e.get(f"{{{W15}}}paraId"): e for e in extended.iter(f"{{{W15}}}commentEx")}
+    top = entries.get(parent_para)
+    if top is None:
+        top = etree.SubElement(extended, f"{{{W15}}}commentEx")
+        top.set(f"{{{W15}}}paraId", parent_para)
+    top.set(f"{{{W15}}}done", "1" if done else "0")
+    entry = etree.SubElement(extended, f"{{{W15}}}commentEx")
+    entry.set(f"{{{W15}}}paraId", "5E6F7A8B")
+    entry.set(f"{{{W15}}}paraIdParent", parent_para)
+    entry.set(f"{{{W15}}}done", "1" if done else "0")
+    if marks:  # Word puts an answer's range and reference right after its comment's
+        for tag in ("commentRangeStart", "commentRangeEnd"):
+            mark = next(e for e in body.iter(_w(tag)) if e.get(_w("id")) == pid)
+            twin = etree.Element(_w(tag))
+            twin.set(_w("id"), cid)
+            mark.addnext(twin)
+        ref = next(e for e in body.iter(_w("commentReference")) if e.get(_w("id")) == pid)
+        run = etree.Element(_w("r"))
+        etree.SubElement(run, _w("commentReference")).set(_w("id"), cid)
+        ref.getparent().addnext(run)
+    return replace_parts(
+        data,
+        {
+            "[Content_Types].xml": types.encode(),
+            "word/_rels/document.xml.rels": rels.encode(),
+            "word/comments.xml": etree.tostring(notes),
+            "word/document.xml": etree.tostring(body),
+            "word/commentsExtended.xml": etree.tostring(extended),
+        },
+    )

@@ -3,6 +3,8 @@
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpResponse
 
+from speechdraft.core.errors import PlainRefusal
+
 SESSION_EXPIRED = "登录已过期，操作没有完成。您的文字仍在页面上：请先复制保存，再刷新页面重新登录。"
 
 
@@ -27,6 +29,30 @@ class SessionAwareLoginRequiredMiddleware(LoginRequiredMiddleware):
             response["HX-Reswap"] = "none"
             return response
         return super().handle_no_permission(request, view_func)
+
+
+class PlainRefusalMiddleware:
+    """A refusal that says why (core.errors.PlainRefusal: 这篇讲话稿已不再与您共享, 您是审阅人…)
+    answers an htmx request or the editor's own saves with its words as text, and swaps
+    nothing: the page (and what is typed on it) stays, and the page's script shows the words
+    instead of a general message. Page requests still get the 403/404 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, PlainRefusal) or not getattr(request, "htmx", False):
+            return None
+        response = HttpResponse(
+            exception.message,
+            status=exception.status,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["HX-Reswap"] = "none"
+        return response
 
 
 class PlainQueryMiddleware:

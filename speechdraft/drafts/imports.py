@@ -1,6 +1,7 @@
 """Word files into drafts: 从Word导入 (a new draft from a .docx) and 导入修改稿 (the leader's
 marked-up copy of a draft, matched item by item), and what comes of the leader's markup:
-Proposals the drafter accepts or rejects.
+Proposals the drafter accepts or rejects for tracked changes, 批注 (drafts/comments.py) for
+the file's comments, on the words they span.
 
 The file is read by speechdraft.text.docx_read (paragraphs with their tracked changes and
 comments in the original text) and structured by the text core of corpus ingestion
@@ -31,16 +32,19 @@ from speechdraft.drafts.errors import DraftError
 from speechdraft.drafts.models import (
     LEVEL_STYLES,
     RUN_IN_ONLY,
+    Comment,
     Draft,
     DraftItem,
     Proposal,
     default_numbering,
 )
 from speechdraft.drafts.selectors import document_from_nodes, draft_nodes
+from speechdraft.text.anchors import find_anchor
 from speechdraft.text.docx_read import (
     COMMENT,
     DELETE,
     INSERT,
+    Change,
     DocxContent,
     joined_paragraphs,
     read_docx,
@@ -68,9 +72,10 @@ class AnchorGone(DraftError):
 
 @dataclass(frozen=True)
 class ImportSummary:
-    proposals: int  # changes and comments placed on items
+    proposals: int  # tracked changes placed on items
     paragraphs: int  # new paragraphs offered
     unplaced: int  # entries of the notice
+    comments: int = 0  # the file's comments, now 批注 on their words
 
 
 def _read(data: bytes, filename: str) -> DocxContent:
@@ -91,7 +96,7 @@ def display_name(filename: str) -> str:
 def draft_import(*, owner, data: bytes, filename: str) -> Draft:
     """A new draft from a Word file: title, 会议名称 (from a ——在…上的讲话 subtitle), speaker
     and date as the draft's fields; the salutation, opening, parts, points and closing as its
-    items. The file's tracked changes and comments become proposals."""
+    items. The file's tracked changes become proposals, its comments 批注."""
     name = display_name(filename)
     content = _read(data, name)
     # What the cleaner leaves out is not lost: matched against the new draft below, every
@@ -190,8 +195,8 @@ def _create_items(draft: Draft, speech: Speech) -> None:
 @transaction.atomic
 def draft_import_revision(draft: Draft, *, user, data: bytes, filename: str) -> ImportSummary:
     """The leader's copy of the draft (typically its own export, marked up in Word): each
-    tracked change and comment becomes a proposal on the item it belongs to. The draft's
-    text is not touched until a proposal is accepted."""
+    tracked change becomes a proposal on the item it belongs to, each comment a 批注 on the
+    words it spans. The draft's text is not touched until a proposal is accepted."""
     name = display_name(filename)
     content = _read(data, name)
     draft = versions.lock(draft, None)
@@ -269,6 +274,7 @@ def _is_header(text: str, header: list[_Line]) -> bool:
 def _propose(draft: Draft, content: DocxContent, name: str) -> ImportSummary:
     header, lines = _draft_lines(draft)
     proposals: list[Proposal] = []
+    comments = _FileComments(draft)
     placed = paragraphs = 0
     unplaced = list(content.unplaced)
     nxt = 0  # the next line a paragraph may match
@@ -298,6 +304,9 @@ def _propose(draft: Draft, content: DocxContent, name: str) -> ImportSummary:
         in_header = False
         nxt, last = match + 1, lines[match]
         for change in p.changes:
+            if change.kind == COMMENT:
+                comments.add(_comment(draft, lines[match], p.original, change), change)
+                continue
             proposals.append(_proposal(draft, lines[match], p.original, change, name))
             placed += 1
     proposals += [
@@ -305,7 +314,7 @@ def _propose(draft: Draft, content: DocxContent, name: str) -> ImportSummary:
         for note in unplaced
     ]
     Proposal.objects.bulk_create(proposals)
-    return ImportSummary(placed, paragraphs, len(unplaced))
+    return ImportSummary(placed, paragraphs, len(unplaced), comments.save())
 
 
 def _match(text: str, lines: list[_Line], start: int) -> int | None:
@@ -349,14 +358,25 @@ def _map_offset(original: str, line: str, offset: int) -> int:
     return min(mapped, len(line))
 
 
-def _proposal(draft: Draft, line: _Line, original: str, change, name: str) -> Proposal:
+@dataclass(frozen=True)
+class _Place:
+    """Where a change of the file's paragraph stands in the draft: the item's field, the
+    offset there, and the file's context as far as the field has it."""
+
+    field: str
+    offset: int
+    before: str
+    after: str
+    text: str  # the field's text now
+
+
+def _place(line: _Line, original: str, change) -> _Place:
     at = _map_offset(original, line.text, change.offset)
     heading_line = line.field_lead >= len(line.text)  # a standalone heading: all of it lead
     if line.field_lead > line.number and (at < line.field_lead or heading_line):
         field, offset = "heading", max(0, at - line.number)
     else:
         field, offset = "body", line.body_start + max(0, at - line.field_lead)
-    kinds = {INSERT: Proposal.Kind.INSERT, DELETE: Proposal.Kind.DELETE}
     # The file's context may run past the field (the number before a heading, the body after a
     # run-in heading): only what the field itself has is kept.
     text = (line.item.heading if field == "heading" else line.item.body) if line.item else ""
@@ -368,21 +388,147 @@ def _proposal(draft: Draft, line: _Line, original: str, change, name: str) -> Pr
         (change.after[:k] for k in range(len(change.after), -1, -1) if change.after[:k] in text),
         "",
     )
+    return _Place(field, offset, before[-40:], after[:40], text)
+
+
+def _proposal(draft: Draft, line: _Line, original: str, change, name: str) -> Proposal:
+    place = _place(line, original, change)
+    kinds = {INSERT: Proposal.Kind.INSERT, DELETE: Proposal.Kind.DELETE}
     return Proposal(
         draft=draft,
         item=line.item,
         kind=kinds.get(change.kind, Proposal.Kind.COMMENT),
-        field=field,
-        offset=offset,
+        field=place.field,
+        offset=place.offset,
         length=change.length,
         anchor=change.anchor,
-        before=before[-40:],
-        after=after[:40],
+        before=place.before,
+        after=place.after,
         text=change.text[:20_000],
         author=change.author[:100],
         date=_when(change.date),
         filename=name,
     )
+
+
+def _comment(draft: Draft, line: _Line, original: str, change) -> Comment:
+    """The file's comment as a 批注 of its author (as the file names them) on the words it
+    spans, as far as the item's field has them (a comment on a heading and its number: on
+    the heading)."""
+    place = _place(line, original, change)
+    words, offset = change.anchor, place.offset
+    if words and words not in place.text:
+        least = max(1, len(words) // 2)
+        tails = ((k, words[k:]) for k in range(1, len(words) - least + 1))
+        heads = ((0, words[:k]) for k in range(len(words) - 1, least - 1, -1))
+        for cut, part in (*tails, *heads):
+            if part in place.text:
+                words, offset = part, offset + cut
+                break
+    return Comment(
+        draft=draft,
+        item=line.item,
+        field=place.field,
+        anchor=words,
+        before=place.before,
+        after=place.after,
+        offset=offset,
+        text=plain_text(change.text).strip()[:20_000] or "（空批注）",
+        author_name=one_line(change.author)[:100],
+        version=draft.version,
+        created_at=_when(change.date),
+    )
+
+
+def _exported(comment: Comment, had: list[dict]) -> dict | None:
+    """The draft's comment this one of the file is: its own export (附带批注) marked up and
+    brought back (the file's text is the comment's, after a note that its words changed, or,
+    from files written before answers were threaded, its answers after it); None: a new one."""
+    text = comment.text
+
+    def holds(own: str) -> bool:  # as its own paragraphs: the comment, then answers or after a note
+        return text == own or text.startswith(own + "\n") or ("\n" + own + "\n") in text + "\n"
+
+    return next(
+        (
+            row
+            for row in had
+            if row["item_id"] == comment.item_id
+            and holds(row["text"])
+            and (row["anchor"] == comment.anchor or not comment.anchor)
+        ),
+        None,
+    )
+
+
+class _FileComments:
+    """The file's comments as 批注: new ones saved, the draft's own (its export brought back)
+    known and not doubled; a Word 回复 becomes an answer in its comment's thread (a new answer
+    under one of the draft's own comments too), and a thread Word marks done (已解决) is
+    resolved."""
+
+    def __init__(self, draft: Draft) -> None:
+        tops = draft.comments.filter(parent__isnull=True)
+        self.had = list(tops.values("pk", "item_id", "anchor", "text", "resolved_at"))
+        self.answered: dict[int, set[str]] = {}
+        for parent_id, text in draft.comments.filter(parent__isnull=False).values_list(
+            "parent_id", "text"
+        ):
+            self.answered.setdefault(parent_id, set()).add(text)
+        self.new: list[Comment] = []
+        self.answers: list[tuple[Comment, Change]] = []
+        self.became: dict[str, Comment | dict] = {}  # a file comment's id → what it is now
+        self.done: set[int] = set()  # the draft's own comments Word marks done
+
+    def add(self, comment: Comment, change: Change) -> None:
+        if change.answers:
+            self.answers.append((comment, change))
+            return
+        own = _exported(comment, self.had)
+        if own is not None:
+            self.became[change.comment_id] = own
+            if change.done and own["resolved_at"] is None:
+                self.done.add(own["pk"])
+            return
+        if change.done:
+            comment.resolved_at = timezone.now()
+        self.new.append(comment)
+        self.became[change.comment_id] = comment
+
+    def save(self) -> int:
+        """Saves what is new; returns how many 批注 and answers that is."""
+        _save_comments(self.new)
+        answers, alone = [], []
+        for answer, change in self.answers:
+            top = self.became.get(change.answers)
+            if top is None:  # its comment is not in the draft: it stands as a comment
+                alone.append(answer)
+                continue
+            top_pk = top["pk"] if isinstance(top, dict) else top.pk
+            if isinstance(top, dict) and answer.text in self.answered.get(top_pk, ()):
+                continue  # the draft's own answer, exported and brought back
+            answer.parent_id, answer.anchor, answer.before, answer.after = top_pk, "", "", ""
+            self.answered.setdefault(top_pk, set()).add(answer.text)
+            answers.append(answer)
+            if change.done and isinstance(top, dict) and top["resolved_at"] is None:
+                self.done.add(top_pk)
+        _save_comments(answers + alone)
+        if self.done:
+            Comment.objects.filter(pk__in=self.done, resolved_at__isnull=True).update(
+                resolved_at=timezone.now()
+            )
+        return len(self.new) + len(answers) + len(alone)
+
+
+def _save_comments(comments: list[Comment]) -> None:
+    """Saved with the time the file gives them (the time of the import without one)."""
+    when = {id(c): c.created_at for c in comments}
+    Comment.objects.bulk_create(comments)  # created_at: now
+    dated = [c for c in comments if when[id(c)] is not None and c.pk is not None]
+    for comment in dated:
+        comment.created_at = when[id(comment)]
+    if dated:
+        Comment.objects.bulk_update(dated, ["created_at"])
 
 
 def _new_paragraph(draft: Draft, p, last: _Line | None, name: str) -> Proposal | None:
@@ -445,53 +591,23 @@ def notice_of(proposals: list[Proposal], item_ids: set[int]) -> Notice:
     return Notice(len(proposals) - len(unplaced), loose, unplaced)
 
 
-def _find(text: str, words: str, before: str, after: str, near: int) -> int | None:
-    """Where `words` (with `before`/`after` beside it, as far as they still are) stands in
-    `text`, nearest `near`; None when it is gone."""
-    if not words:
-        return None
-    found = []
-    start = text.find(words)
-    while start >= 0:
-        score = _common_suffix(text[:start], before) + _common_prefix(
-            text[start + len(words) :], after
-        )
-        found.append((-score, abs(start - near), start))
-        start = text.find(words, start + 1)
-    return min(found)[2] if found else None
-
-
-def _common_suffix(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-        n += 1
-    return n
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
-
-
 def _insertion_point(text: str, proposal: Proposal) -> int | None:
     before, after = proposal.before, proposal.after
     if not before and not after:
         return 0 if not text or proposal.offset == 0 else None
     joined = (
-        _find(text, before + after, "", "", proposal.offset - len(before))
+        find_anchor(text, before + after, "", "", proposal.offset - len(before))
         if before and after
         else None
     )
     if joined is not None:
         return joined + len(before)
     if before:
-        at = _find(text, before, "", after, proposal.offset - len(before))
+        at = find_anchor(text, before, "", after, proposal.offset - len(before))
         if at is not None:
             return at + len(before)
     if after:
-        at = _find(text, after, before, "", proposal.offset)
+        at = find_anchor(text, after, before, "", proposal.offset)
         if at is not None:
             return at
     return None
@@ -500,14 +616,14 @@ def _insertion_point(text: str, proposal: Proposal) -> int | None:
 def applied_text(text: str, proposal: Proposal) -> str | None:
     """The item's field with the proposal applied; None when its place cannot be found."""
     if proposal.kind == Proposal.Kind.DELETE:
-        at = _find(text, proposal.anchor, proposal.before, proposal.after, proposal.offset)
+        at = find_anchor(text, proposal.anchor, proposal.before, proposal.after, proposal.offset)
         return None if at is None else text[:at] + text[at + len(proposal.anchor) :]
     if proposal.kind == Proposal.Kind.INSERT:
         at = _insertion_point(text, proposal)
         return None if at is None else text[:at] + proposal.text + text[at:]
     # a new paragraph into a part's body
     if proposal.before:
-        at = _find(text, proposal.before, "", "", proposal.offset - len(proposal.before))
+        at = find_anchor(text, proposal.before, "", "", proposal.offset - len(proposal.before))
         if at is None:
             return None
         at += len(proposal.before)

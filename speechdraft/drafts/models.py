@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from speechdraft.corpus.models import Paragraph, Section, Skeleton
 from speechdraft.units.models import unit_field
+from speechdraft.units.people import person_name
 
 # Numbering choices per level; the first of each is the default.
 LEVEL_STYLES: dict[int, tuple[str, ...]] = {
@@ -33,7 +34,17 @@ class DraftQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=True)
 
 
+class Flow(models.TextChoices):
+    OPEN = "open", "起草中"
+    SUBMITTED = "submitted", "待审核"
+    RETURNED = "returned", "退回修改"
+    APPROVED = "approved", "待定稿"
+    FINAL = "final", "已定稿"
+
+
 class Draft(models.Model):
+    Flow = Flow
+
     class Stage(models.TextChoices):
         DRAFTING = "drafting", "起草"
         REVISING = "revising", "修改"
@@ -70,6 +81,20 @@ class Draft(models.Model):
     revision_bytes = models.PositiveBigIntegerField("修改记录占用（字节）", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    # Where the draft stands in its unit's 送审 → 审核 → 定稿 (drafts/flow.py), and who holds
+    # it: the member it was sent to for 审核, or after 审核通过 the one who approved it.
+    flow = models.CharField(
+        "流转状态", max_length=10, choices=Flow.choices, default=Flow.OPEN, db_index=True
+    )
+    flow_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    flow_at = models.DateTimeField("流转时间", null=True, blank=True)
     # 删除 moves a draft to the 回收站; it can be restored until it is purged (TRASH_DAYS).
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
 
@@ -212,7 +237,35 @@ class Revision(models.Model):
         return self.summary or self.action
 
 
-class Proposal(models.Model):
+class OnWords(models.Model):
+    """Something on words of one item's heading or body (a Proposal, a Comment): `anchor` (the
+    words as they were), `before`/`after` (the text beside them) and `offset` find the place
+    again once the text has moved (text.anchors.find_anchor).
+
+    Undo, redo and restore put items back under their own ids (versions._restore deletes and
+    re-creates them): `item` has no database constraint and is left alone when its item goes,
+    so the row finds its item again once an undo brings it back."""
+
+    item = models.ForeignKey(
+        DraftItem,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        verbose_name="所在条目",
+    )
+    field = models.CharField("所在部分", max_length=10, blank=True)  # "heading" / "body"
+    offset = models.PositiveIntegerField("位置", default=0)
+    anchor = models.TextField("原文", blank=True)
+    before = models.CharField("前文", max_length=40, blank=True)
+    after = models.CharField("后文", max_length=40, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Proposal(OnWords):
     """A change the leader marked in a Word file (a tracked insertion or deletion, a comment),
     or something of the file the draft could not take in, waiting for the drafter's 接受 / 拒绝.
 
@@ -237,25 +290,8 @@ class Proposal(models.Model):
     draft = models.ForeignKey(
         Draft, on_delete=models.CASCADE, related_name="proposals", verbose_name="讲话稿"
     )
-    # Undo, redo and restore put items back under their own ids (versions._restore deletes and
-    # re-creates them): without a database constraint, and left alone when its item goes, a
-    # proposal finds its item again once an undo brings it back.
-    item = models.ForeignKey(
-        DraftItem,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="proposals",
-        verbose_name="所在条目",
-    )
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    field = models.CharField("所在部分", max_length=10, blank=True)  # "heading" / "body"
-    offset = models.PositiveIntegerField("位置", default=0)
     length = models.PositiveIntegerField("长度", default=0)
-    anchor = models.TextField("原文", blank=True)
-    before = models.CharField("前文", max_length=40, blank=True)
-    after = models.CharField("后文", max_length=40, blank=True)
     text = models.TextField("内容", blank=True)
     author = models.CharField("作者", max_length=100, blank=True)
     date = models.DateTimeField("修订时间", null=True, blank=True)
@@ -287,3 +323,130 @@ class Proposal(models.Model):
     def is_split(self) -> bool:
         """The leader pressed Enter here: a line break inserted, one paragraph made two."""
         return self.kind == self.Kind.INSERT and self.text == "\n"
+
+
+class DraftShare(models.Model):
+    """A member of the draft's unit the owner shared it with: 协作起草 (may edit) or 审阅 (may
+    read and comment, never change the text)."""
+
+    class Role(models.TextChoices):
+        EDIT = "edit", "协作起草"
+        REVIEW = "review", "审阅"
+
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="shares", verbose_name="讲话稿"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="draft_shares",
+        verbose_name="共享给",
+    )
+    role = models.CharField("权限", max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField("共享时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "讲话稿共享"
+        verbose_name_plural = "讲话稿共享"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "user"], name="draft_share_unique_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft} → {self.user}（{self.get_role_display()}）"
+
+
+class FlowStep(models.Model):
+    """One step of a draft's 送审 → 审核 → 定稿, with who, to whom, the version it concerns
+    (a named version) and the note said with it (退回意见)."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "送审"
+        WITHDRAW = "withdraw", "撤回"
+        RETURN = "return", "退回修改"
+        APPROVE = "approve", "审核通过"
+        FINALIZE = "finalize", "定稿"
+
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="flow_steps", verbose_name="讲话稿"
+    )
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="交给",
+    )
+    version = models.PositiveIntegerField("版本")
+    note = models.TextField("意见", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "流转记录"
+        verbose_name_plural = "流转记录"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.draft} {self.get_action_display()}"
+
+
+class Comment(OnWords):
+    """批注: a reader's remark on words of one item (OnWords: found again through edits as a
+    Proposal is), or an answer to one (`parent`)."""
+
+    draft = models.ForeignKey(
+        Draft, on_delete=models.CASCADE, related_name="comments", verbose_name="讲话稿"
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name="回复的批注",
+    )
+    text = models.TextField("批注内容")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="批注人",
+    )
+    # A comment from an imported Word file: its author's name as the file gives it.
+    author_name = models.CharField("批注人姓名", max_length=100, blank=True)
+    version = models.PositiveIntegerField("批注时的版本", default=0)
+    created_at = models.DateTimeField("批注时间", auto_now_add=True)
+    resolved_at = models.DateTimeField("解决时间", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="解决人",
+    )
+
+    class Meta:
+        verbose_name = "批注"
+        verbose_name_plural = "批注"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["draft", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def author_label(self) -> str:
+        """Who wrote it: the member (姓名), else the name a Word file gave, else 未署名."""
+        return person_name(self.author) or self.author_name or "未署名"

@@ -192,6 +192,8 @@ class OutlineRenderer:
         editing: int | None,
         edit_html: str,
         proposals: dict[int, str] | None = None,
+        *,
+        readonly: bool = False,
     ):
         # Each action's URL reversed once (not once per item): the part before and after the
         # item's id, which stands in as a number no real row has.
@@ -208,6 +210,7 @@ class OutlineRenderer:
         # The open proposals of an item (drafts/_proposals.html), under its text, outside it:
         # never part of what the drafter types.
         self.proposals = proposals or {}
+        self.readonly = readonly
 
     def _url(self, action: str, item_id: int) -> str:
         before, after = self.urls[action]
@@ -237,7 +240,11 @@ class OutlineRenderer:
 
         With `hints_url` (just after a save) the row fetches that item's review hints once it
         is on the page, so checking never slows the save itself."""
-        if v.id == self.editing:
+        if self.readonly:
+            # The text as it reads: its parts still carry data-field (批注 find the words
+            # selected in them), but nothing makes them editable.
+            inner = f'<div class="item-text">{_text_html(v)}</div>'
+        elif v.id == self.editing:
             inner = self.edit_html + self._forms(v)
         else:
             # The real href opens the item's form where there is no JavaScript.

@@ -227,6 +227,7 @@ class DraftFilter:
     query: str = ""
     stage: str = ""
     sort: str = "updated"
+    scope: str = "mine"  # 我起草的 / 与我共享的 ("shared")
 
     @classmethod
     def from_params(cls, params) -> DraftFilter:
@@ -236,6 +237,7 @@ class DraftFilter:
             query=(params.get("q") or "").strip()[:100],
             stage=stage if stage in Draft.Stage.values else "",
             sort=sort if sort in DRAFT_SORTS else "updated",
+            scope="shared" if params.get("scope") == "shared" else "mine",
         )
 
 
@@ -243,7 +245,10 @@ def drafts_search(user, f: DraftFilter) -> QuerySet[Draft]:
     """The user's drafts matching the filter: words in the title, meeting or speaker."""
     from django.db.models import F, Q
 
-    drafts = Draft.objects.live().filter(owner=user)
+    if f.scope == "shared":
+        drafts = drafts_shared_with(user)
+    else:
+        drafts = Draft.objects.live().filter(owner=user)
     for word in f.query.split():
         drafts = drafts.filter(
             Q(title__icontains=word) | Q(meeting_name__icontains=word) | Q(speaker__icontains=word)
@@ -254,6 +259,13 @@ def drafts_search(user, f: DraftFilter) -> QuerySet[Draft]:
     if order == "-date":  # drafts without a meeting date go last
         return drafts.order_by(F("date").desc(nulls_last=True), "-updated_at")
     return drafts.order_by(order, "-updated_at")
+
+
+def drafts_shared_with(user) -> QuerySet[Draft]:
+    """与我共享的: drafts of others the user may read (shared, sent for 审核, or to sign)."""
+    from speechdraft.drafts.access import drafts_readable
+
+    return drafts_readable(user).exclude(owner=user).select_related("owner")
 
 
 def drafts_trashed(user) -> QuerySet[Draft]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from speechdraft.core.params import parse_id
 from speechdraft.corpus.models import Paragraph, Role, Section, Skeleton, Status
 from speechdraft.drafts import history, versions
-from speechdraft.drafts.errors import DraftError, StaleDraft
+from speechdraft.drafts.errors import DraftError, StaleDraft, frozen_message
 from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, default_numbering
 from speechdraft.drafts.selectors import document_from_nodes, draft_nodes
 from speechdraft.library.models import Phrase
@@ -283,7 +283,11 @@ TRASH_DAYS = 30
 
 
 def draft_trash(draft: Draft) -> None:
-    """删除: to the 回收站, from where it can be restored for TRASH_DAYS days."""
+    """删除: to the 回收站, from where it can be restored for TRASH_DAYS days; never while it is
+    with its reviewer or signer, nor once 定稿."""
+    refusal = frozen_message(draft)
+    if refusal:
+        raise DraftError(refusal.split("；")[0] + "，不能删除。")
     Draft.objects.filter(pk=draft.pk).update(deleted_at=timezone.now())
 
 

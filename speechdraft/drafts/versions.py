@@ -26,7 +26,7 @@ from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Section
 from speechdraft.drafts import revisions
 from speechdraft.drafts.compare import Comparison, Entry, compare_snapshots, runs
-from speechdraft.drafts.errors import DraftError, StaleDraft
+from speechdraft.drafts.errors import DraftError, DraftLocked, StaleDraft, frozen_message
 from speechdraft.drafts.history import MAX_NAME_CHARS
 from speechdraft.drafts.models import Draft, DraftItem, Revision
 from speechdraft.drafts.selectors import (
@@ -211,13 +211,19 @@ def record(
     return revision
 
 
-def lock(draft: Draft, expected_version: int | None) -> Draft:
-    """Re-read the draft under a row lock and refuse a change based on an older version."""
+def lock(draft: Draft, expected_version: int | None, *, flow: bool = False) -> Draft:
+    """Re-read the draft under a row lock and refuse a change based on an older version, or
+    one the draft's 送审/定稿 does not allow now (`flow`: a step of the flow itself, which
+    drafts/flow.py checks)."""
     locked = Draft.objects.select_for_update().get(pk=draft.pk)
     # The caller's instance becomes the locked row, so what it shows next is what was saved
     # (or, for a stale change, what the other window saved) without reading the row again.
     for field in Draft._meta.concrete_fields:
         setattr(draft, field.attname, getattr(locked, field.attname))
+    if not flow:
+        refusal = frozen_message(draft)
+        if refusal:
+            raise DraftLocked(refusal)
     if expected_version is not None and version_number(expected_version) != draft.version:
         raise StaleDraft()
     return draft

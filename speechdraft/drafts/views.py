@@ -3,6 +3,7 @@ service call → the page, or for htmx the fragments that changed."""
 
 from __future__ import annotations
 
+import dataclasses
 from functools import wraps
 
 from django.conf import settings
@@ -12,17 +13,30 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from speechdraft.core.params import id_param, parse_id
 from speechdraft.corpus.mining import user_dictionary_ensure
 from speechdraft.corpus.models import Paragraph, Role, Skeleton
 from speechdraft.corpus.uploads import Budget, discard_body, too_large_message
-from speechdraft.drafts import imports, selectors, services, versions
-from speechdraft.drafts.access import draft_for_user, version_sent
+from speechdraft.drafts import comments, flow, imports, selectors, services, versions
+from speechdraft.drafts.access import (
+    COMMENT,
+    OWN,
+    OWNER,
+    READ,
+    REFUSALS,
+    ROLE_LABELS,
+    WRITE,
+    draft_for_user,
+    draft_role,
+    version_sent,
+)
+from speechdraft.drafts.errors import frozen_message
 from speechdraft.drafts.forms import DetailsForm, DraftCreateForm, ItemForm, numbering_from_post
 from speechdraft.drafts.history import MAX_NAME_CHARS
-from speechdraft.drafts.models import LEVEL_STYLES, Draft, DraftItem, Proposal
+from speechdraft.drafts.models import LEVEL_STYLES, Comment, Draft, DraftItem, Flow, Proposal
 from speechdraft.drafts.render import ACTIONS, REASONS, render_row
 from speechdraft.drafts.selectors import (
     DRAFT_SORTS,
@@ -73,6 +87,7 @@ SHORTCUTS = [
     ("Backspace（在空段的段首）", "删除这一空段"),
     ("↑ / ↓（在段首或段尾）", "转到上一段 / 下一段"),
     ("Esc", "离开正在编辑的段落"),
+    ("Ctrl+Alt+M（选中文字后）", "批注选中的文字"),
     ("?", "显示本帮助"),
 ]
 
@@ -107,16 +122,33 @@ def carries_pending(view):
 
 
 def _editor_context(
-    draft: Draft, *, editing: int | None = None, fresh: bool = False, **extra
+    draft: Draft, *, user=None, editing: int | None = None, fresh: bool = False, **extra
 ) -> dict:
     can_undo, can_redo = versions.history_state(draft)
+    role = draft_role(user, draft) if user is not None else OWNER
+    frozen = frozen_message(draft)
+    # The text may change here: the user drafts it (owner, 协作起草) and it is not with its
+    # reviewer or signer, nor 定稿. Otherwise the page reads, and takes comments.
+    can_write = role in WRITE and not frozen
     context = {
+        "role": role,
+        "role_label": ROLE_LABELS.get(role, ""),
+        "can_write": can_write,
+        "frozen": frozen,
+        # Why the page only reads (shown where the editing tools would be).
+        "readonly_note": "" if can_write else frozen or REFUSALS.get(role, ""),
+        # New comments and answers: until the draft is 定稿.
+        "comments_open": draft.flow != Flow.FINAL,
+        # Read only where a template shows it (the editor page, not the fragments of a change).
+        "flow": SimpleLazyObject(lambda: flow.flow_state(draft, user))
+        if user is not None
+        else None,
         "draft": draft,
         "doc": draft_document(draft, fresh=fresh),
         "level_styles": LEVEL_STYLES,
         "kind_choices": KIND_CHOICES,
         "role_choices": Role.choices,
-        "stages": Draft.Stage.choices,
+        "stages": stage_choices(draft),
         "insert_buttons": INSERT_BUTTONS,
         "shortcuts": SHORTCUTS,
         "count_rule": COUNT_RULE,
@@ -125,7 +157,7 @@ def _editor_context(
         "can_undo": can_undo,
         "can_redo": can_redo,
     }
-    if editing is not None:
+    if editing is not None and can_write:
         item = DraftItem.objects.filter(draft=draft, pk=editing).first()
         if item is not None:
             context["editing"] = item.pk
@@ -156,6 +188,7 @@ def after_change(
             "drafts/_update.html",
             _editor_context(
                 draft,
+                user=request.user,
                 fresh=True,  # read (or locked) in this request, just now
                 flash=error.message if error else notice,
                 flash_error=bool(error),
@@ -180,10 +213,21 @@ def after_change(
 
 
 @require_GET
+def todo_link(request: HttpRequest) -> HttpResponse:
+    """The top bar's 我的待办, asked again by every page now and then (and when its tab comes
+    back into view): a draft sent to the user meanwhile shows without a reload."""
+    return render(request, "drafts/_todo_link.html")
+
+
+@require_GET
 def draft_list(request: HttpRequest) -> HttpResponse:
     """我的讲话稿: search, stage filter, sort, 25 a page."""
     services.drafts_purge()
     f = DraftFilter.from_params(request.GET)
+    total = drafts_for(request.user).count()
+    shared_total = selectors.drafts_shared_with(request.user).count()
+    if "scope" not in request.GET and not total and shared_total:
+        f = dataclasses.replace(f, scope="shared")  # a reviewer or signer: what they have
     page = Paginator(drafts_search(request.user, f), DRAFTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -192,8 +236,10 @@ def draft_list(request: HttpRequest) -> HttpResponse:
         "filter": f,
         "sorts": [(key, label) for key, (_, label) in DRAFT_SORTS.items()],
         "stages": Draft.Stage.choices,
-        "total": drafts_for(request.user).count(),
+        "total": total,
+        "shared_total": shared_total,
         "trashed": drafts_trashed(request.user).count(),
+        "todo": flow.todo_for(request.user),
     }
     return render(request, "drafts/list.html", context)
 
@@ -297,10 +343,12 @@ def _uploaded_docx(request: HttpRequest) -> tuple[bytes, str]:
 
 
 def _summary_text(summary: imports.ImportSummary) -> str:
-    parts = [f"{summary.proposals} 处修订和批注"]
+    parts = [f"{summary.proposals} 处修订"]
     if summary.paragraphs:
         parts.append(f"{summary.paragraphs} 个新段落")
     text = f"已导入修改稿：{'，'.join(parts)}，请逐条接受或拒绝。"
+    if summary.comments:
+        text += f"{summary.comments} 条批注列在右侧“批注”中。"
     if summary.unplaced:
         text += f"另有 {summary.unplaced} 项内容未能放入讲话稿，见正文上方。"
     return text
@@ -317,8 +365,10 @@ def draft_import(request: HttpRequest) -> HttpResponse:
         draft = imports.draft_import(owner=request.user, data=data, filename=name)
     except DraftError as exc:
         return _new_page(request, DraftCreateForm(), import_error=exc.message)
-    waiting = draft.proposals.count()
-    note = f"，文件中的 {waiting} 处修订、批注等列在正文中待处理" if waiting else ""
+    waiting, comments = draft.proposals.count(), draft.comments.count()
+    note = f"，文件中的 {waiting} 处修订等列在正文中待处理" if waiting else ""
+    if comments:
+        note += f"，{comments} 条批注列在右侧“批注”中"
     messages.success(request, f"已从《{imports.display_name(name)}》导入讲话稿{note}。")
     return redirect("drafts:editor", draft.pk)
 
@@ -398,8 +448,12 @@ def proposals_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = draft_for_user(request, pk)
-    services.draft_trash(draft)
+    draft = draft_for_user(request, pk, OWN)
+    try:
+        services.draft_trash(draft)
+    except DraftError as exc:
+        messages.error(request, exc.message)
+        return redirect("drafts:editor", draft.pk)
     messages.success(
         request, f"已将《{draft.title}》移到回收站，{services.TRASH_DAYS} 天内可以恢复。"
     )
@@ -411,10 +465,11 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def editor(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     editing = request.GET.get("edit", "")  # ?edit=<id>: the no-JavaScript way to open an editor
     context = _editor_context(
         draft,
+        user=request.user,
         editing=parse_id(editing),
         reference=services.reference_of(draft),
         reference_keys=services.reference_keys(draft),
@@ -481,14 +536,14 @@ def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
             return render(
                 request, "drafts/_item_row_edit.html", context, status=409 if stale else 422
             )
-        editor_context = _editor_context(draft, editing=item.pk)
+        editor_context = _editor_context(draft, user=request.user, editing=item.pk)
         editor_context.update(edit_form=form, edit_error=exc.message)
         return render(request, "drafts/editor.html", editor_context, status=409 if stale else 422)
     if not request.htmx:
         return redirect("drafts:editor", draft.pk)
     # The answer names the version this save made, not whatever the row holds by now: another
     # window may have saved in between, and this page has not seen that change.
-    context = _editor_context(draft, fresh=True)
+    context = _editor_context(draft, user=request.user, fresh=True)
     hints = reverse("review:hints", args=[draft.pk, item.pk])
     context["row"] = render_row(request, draft, context["doc"], item.pk, hints)
     return render(request, "drafts/_item_saved.html", context)
@@ -523,7 +578,7 @@ def item_save(request: HttpRequest, pk: int, item_id: int) -> JsonResponse:
         return JsonResponse({"error": exc.message, "version": draft.version}, status=404)
     except DraftError as exc:
         return JsonResponse({"error": exc.message, "version": draft.version}, status=422)
-    context = _editor_context(draft, fresh=True)
+    context = _editor_context(draft, user=request.user, fresh=True)
     return JsonResponse(
         {
             "version": draft.version,
@@ -539,14 +594,14 @@ def item_save(request: HttpRequest, pk: int, item_id: int) -> JsonResponse:
 def document(request: HttpRequest, pk: int) -> HttpResponse:
     """The outline and its panels as they are now (the page reloads them around the text
     still being typed, after another window changed the draft)."""
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     return after_change(request, draft)
 
 
 @require_GET
 def item_view(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """An item's read-only fragment (取消 in the plain form)."""
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     get_object_or_404(DraftItem, draft=draft, pk=item_id)
     return after_change(request, draft)
 
@@ -591,6 +646,11 @@ def item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     _item_exists_or_404(draft, item_id)
     try:
         position = int(request.POST.get("position", ""))
+    except ValueError:
+        return after_change(request, draft, error=DraftError("移动的位置不正确。"))
+    # Apart from the position: a DraftError is a ValueError too (UserError), and a stale or
+    # locked draft must be refused as such (409 / the lock's message), not as a bad position.
+    try:
         services.draft_item_move(
             draft,
             user=request.user,
@@ -599,8 +659,6 @@ def item_move(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
             parent_id=request.POST.get("parent") or None,
             position=position,
         )
-    except ValueError:
-        return after_change(request, draft, error=DraftError("移动的位置不正确。"))
     except DraftError as exc:
         return after_change(request, draft, error=exc)
     return after_change(request, draft, panels=False, focus=item_id)
@@ -671,11 +729,16 @@ def draft_redo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def history(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     return render(
         request,
         "drafts/history.html",
-        {"draft": draft, "versions": selectors.history_versions(draft), "name_max": MAX_NAME_CHARS},
+        {
+            "draft": draft,
+            "versions": selectors.history_versions(draft),
+            "name_max": MAX_NAME_CHARS,
+            "can_write": draft_role(request.user, draft) in WRITE and not frozen_message(draft),
+        },
     )
 
 
@@ -698,14 +761,14 @@ def revision_name(request: HttpRequest, pk: int, version: int) -> HttpResponse:
 
 @require_GET
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     shown = versions.versions_compared(draft, request.GET.get("a"), request.GET.get("b"))
     return render(request, "drafts/compare.html", {"draft": draft, "shown": shown})
 
 
 @require_GET
 def revision_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     revision = get_object_or_404(draft.revisions, version=version)
     snapshot = versions.revision_snapshot(revision)
     context = {
@@ -735,7 +798,7 @@ def revision_restore(request: HttpRequest, pk: int, version: int) -> HttpRespons
 
 @require_GET
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     context = {
         "draft": draft,
         "shown": draft,
@@ -750,7 +813,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     query = request.GET.get("q", "")[:2000]
     kind, role = request.GET.get("kind", ""), request.GET.get("role", "")
     tab = request.GET.get("tab", "")
@@ -790,7 +853,7 @@ def library_panel(request: HttpRequest, pk: int) -> HttpResponse:
 def favourite(request: HttpRequest, pk: int) -> HttpResponse:
     """收藏 from the editor's panel or its 查看全文 dialog: through the editor's queue like
     every other POST there, so text typed and not yet saved is saved first."""
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     return favourite_response(
         request,
         favourite_target(request),
@@ -859,7 +922,7 @@ def material_insert_chosen(request: HttpRequest) -> HttpResponse:
 def material_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpResponse:
     """查看全文 in the editor's dialog: the library's view of the paragraph, inserting into
     this draft through the editor's own path."""
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     paragraph = get_object_or_404(
         paragraphs_visible_to(request.user).select_related("skeleton"), pk=paragraph_id
     )
@@ -901,3 +964,154 @@ def phrase_used(request: HttpRequest, pk: int) -> HttpResponse:
     )
     services.phrase_used(phrase, user=request.user)
     return HttpResponse(status=204)
+
+
+def stage_choices(draft: Draft) -> list[tuple[str, str]]:
+    """The 阶段 a drafter may pick: 起草 and 修改; 定稿 is the signer's step (drafts/flow.py)."""
+    return [
+        (value, label)
+        for value, label in Draft.Stage.choices
+        if value != Draft.Stage.FINAL or draft.stage == Draft.Stage.FINAL
+    ]
+
+
+# --- sharing and 送审 → 审核 → 定稿 ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def sharing(request: HttpRequest, pk: int) -> HttpResponse:
+    """共享: the owner shares the draft with members of its unit (协作起草 / 审阅)."""
+    draft = draft_for_user(request, pk, OWN)
+    error = notice = ""
+    if request.method == "POST":
+        try:
+            notice = flow.share_set(
+                draft, user_id=request.POST.get("user"), role=request.POST.get("role", "")
+            )
+        except DraftError as exc:
+            error = exc.message
+        if not error:
+            messages.success(request, notice)
+            return redirect("drafts:sharing", draft.pk)
+    context = {"draft": draft, "rows": flow.share_rows(draft), "error": error}
+    return render(request, "drafts/sharing.html", context, status=422 if error else 200)
+
+
+def _flow_action(service, *, note: bool = False, reviewer: bool = False):
+    @require_POST
+    @carries_pending  # text still being typed goes first: it is part of what is sent
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        draft = draft_for_user(request, pk, READ)
+        kwargs = {"user": request.user, "version": version_sent(request)}
+        if note:
+            kwargs["note"] = request.POST.get("note", "")
+        if reviewer:
+            kwargs["reviewer_id"] = request.POST.get("reviewer")
+        try:
+            done = service(draft, **kwargs)
+        except DraftError as exc:
+            return after_change(request, draft, error=exc)
+        messages.success(request, done)
+        # Back to the draft, or home when the step ended one's part in it (a signer without a
+        # share who returned it no longer reads it).
+        still = draft_role(request.user, Draft.objects.get(pk=draft.pk)) is not None
+        target = reverse("drafts:editor", args=[draft.pk]) if still else reverse("home")
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+    return view
+
+
+flow_submit = _flow_action(flow.flow_submit, note=True, reviewer=True)
+flow_withdraw = _flow_action(flow.flow_withdraw)
+flow_return = _flow_action(flow.flow_return, note=True)
+flow_approve = _flow_action(flow.flow_approve, note=True)
+flow_finalize = _flow_action(flow.flow_finalize)
+
+
+# --- 批注 ---------------------------------------------------------------------------------
+
+
+def comments_answer(
+    request: HttpRequest,
+    draft: Draft,
+    *,
+    error: DraftError | None = None,
+    error_target: str = "#flash",
+    notice: str = "",
+) -> HttpResponse:
+    """htmx: the refreshed comments margin (with `notice` in the editor's messages); a refusal
+    is 422 with why, put into the form that was sent (`error_target`), its text left as typed.
+    A plain form: back to the editor with a message."""
+    if request.htmx:
+        if error:
+            response = render(
+                request, "drafts/_comment_error.html", {"message": error.message}, status=422
+            )
+            response["HX-Retarget"] = error_target
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        context = {
+            "draft": draft,
+            "comments_open": draft.flow != Flow.FINAL,
+            "notice": notice,
+        }
+        return render(request, "drafts/_comments.html", context)
+    if error:
+        messages.error(request, error.message)
+    elif notice:
+        messages.success(request, notice)
+    return redirect(reverse("drafts:editor", args=[draft.pk]) + "#comments")
+
+
+@require_POST
+@carries_pending  # text typed and not yet saved goes first: the words are found in it
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """批注 on words the reader selected in one item's heading or body."""
+    draft = draft_for_user(request, pk, COMMENT)
+    data = request.POST
+    try:
+        comments.comment_add(
+            draft,
+            user=request.user,
+            item_id=data.get("item_id"),
+            field=data.get("field", ""),
+            anchor=data.get("anchor", ""),
+            before=data.get("before", ""),
+            after=data.get("after", ""),
+            offset=data.get("offset"),
+            text=data.get("text", ""),
+        )
+    except DraftError as exc:
+        return comments_answer(request, draft, error=exc, error_target="#comment-form-error")
+    return comments_answer(request, draft, notice="已添加批注。")
+
+
+@require_POST
+@carries_pending
+def comment_answer(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    """回复 under a comment."""
+    draft = draft_for_user(request, pk, COMMENT)
+    comment = get_object_or_404(Comment, draft=draft, pk=comment_id)
+    try:
+        comments.comment_answer(comment, user=request.user, text=request.POST.get("text", ""))
+    except DraftError as exc:
+        target = f"#answer-error-{comment.parent_id or comment.pk}"
+        return comments_answer(request, draft, error=exc, error_target=target)
+    return comments_answer(request, draft, notice="已回复。")
+
+
+@require_POST
+@carries_pending
+def comment_resolve(request: HttpRequest, pk: int, comment_id: int) -> HttpResponse:
+    """标记为已解决 (resolved=1) or 重新打开."""
+    draft = draft_for_user(request, pk, COMMENT)
+    comment = get_object_or_404(Comment, draft=draft, pk=comment_id)
+    resolved = request.POST.get("resolved") == "1"
+    comments.comment_resolve(comment, user=request.user, resolved=resolved)
+    return comments_answer(
+        request, draft, notice="批注已解决。" if resolved else "批注已重新打开。"
+    )

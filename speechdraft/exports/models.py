@@ -41,6 +41,8 @@ class ExportJob(models.Model):
         "格式", max_length=10, choices=Profile.choices, default=Profile.GONGWEN
     )
     placeholders = models.BooleanField("征求意见稿（未填写处显示×××）", default=False)
+    # 附带批注: the draft's open comments as Word comments (批注), as they stand when it renders.
+    comments = models.BooleanField("附带批注", default=False)
     # PDF: the same .docx laid out by LibreOffice on the worker (exports/pdf.py).
     format = models.CharField("文件类型", max_length=4, choices=Format.choices, default=Format.DOCX)
     user = models.ForeignKey(
@@ -77,6 +79,8 @@ class ExportJob(models.Model):
 
     def download_name(self) -> str:
         suffix = "（征求意见稿）" if self.placeholders else ""
+        if self.comments:
+            suffix += "（附批注）"
         if self.base_version is not None:
             suffix = f"（花脸稿：第{self.base_version}版→第{self.draft_version}版）"
         large = "（大字版）" if self.profile == Profile.LARGE else ""

@@ -16,20 +16,31 @@ from django.utils import timezone
 
 from speechdraft.core.queueing import enqueue
 from speechdraft.corpus.mining import user_dictionary_ensure
+from speechdraft.drafts.comments import locate, open_threads
 from speechdraft.drafts.models import Draft, Revision
 from speechdraft.drafts.selectors import snapshot_document
 from speechdraft.drafts.snapshot import Snapshot
 from speechdraft.drafts.versions import revision_snapshot
 from speechdraft.exports import pdf
 from speechdraft.exports.models import ExportJob, Format, OfficeReference, Profile
-from speechdraft.ooxml.model import Block, Change, ExportDocument, FontSettings
+from speechdraft.ooxml.model import (
+    Block,
+    Change,
+    CommentSpan,
+    ExportDocument,
+    FontSettings,
+    WordComment,
+)
 from speechdraft.ooxml.redline import redline_blocks
 from speechdraft.ooxml.render import render_docx
+from speechdraft.text.anchors import find_anchor
 from speechdraft.text.diff import diff_text
 from speechdraft.text.errors import UserError
 from speechdraft.text.meetings import occasion_subtitle
 from speechdraft.text.outline import split_salutation
-from speechdraft.units.access import visible_q
+from speechdraft.text.templating import MAX_VALUE_CHARS, replace_slots
+from speechdraft.units.access import units_above, visible_q
+from speechdraft.units.people import person_name
 
 logger = logging.getLogger(__name__)
 PLACEHOLDER = "×××"
@@ -67,16 +78,20 @@ def _snapshot_of(draft: Draft, version: int) -> Snapshot:
     return revision_snapshot(revision)
 
 
-def export_document(draft: Draft, version: int, *, placeholders: bool) -> ExportDocument:
-    """The draft at `version` as the renderer's input: numbers computed, slots filled."""
-    return _document(draft, _snapshot_of(draft, version), placeholders=placeholders)[0]
+def export_document(
+    draft: Draft, version: int, *, placeholders: bool, comments: bool = False
+) -> ExportDocument:
+    """The draft at `version` as the renderer's input: numbers computed, slots filled; with
+    `comments`, the draft's open 批注 on the words they concern (see `_with_comments`)."""
+    snapshot = _snapshot_of(draft, version)
+    document, keyed, fill = _document(draft, snapshot, placeholders=placeholders)
+    return _with_comments(draft, document, keyed, snapshot, fill) if comments else document
 
 
-def _document(
-    draft: Draft, snapshot: Snapshot, *, placeholders: bool
-) -> tuple[ExportDocument, list[tuple[int, Block]]]:
-    """The renderer's input for `snapshot`, and its blocks keyed by the item each comes from
-    (the same across versions, for a 花脸稿)."""
+def _document(draft: Draft, snapshot: Snapshot, *, placeholders: bool):
+    """The renderer's input for `snapshot`; its blocks keyed by the item each comes from (the
+    same across versions, for a 花脸稿), the salutation's under key 0; and how its slots are
+    filled in (a stored text → the text as written)."""
     view = snapshot_document(snapshot)
     if view.unfilled and not placeholders:
         names = "、".join(view.unfilled)
@@ -88,15 +103,24 @@ def _document(
     def text(segments) -> str:
         return "".join(s.text if s.filled or s.slot is None else PLACEHOLDER for s in segments)
 
+    def fill(stored: str) -> str:
+        def shown(name: str) -> str:
+            value = view.values.get(name)
+            filled = value is not None and str(value).strip() != ""
+            return str(value)[:MAX_VALUE_CHARS] if filled else PLACEHOLDER
+
+        return replace_slots(stored, shown)
+
     blocks: list[Block] = []
     keys: list[int] = []
     salutation = None
+    salutation_of = None
     for b in view.blocks:
         paragraphs = [text(p) for p in b.body]
         if not blocks and salutation is None and not (b.number or b.heading) and paragraphs:
             found, rest = split_salutation(paragraphs[0])
             if found:
-                salutation = found
+                salutation, salutation_of = found, b.id
                 paragraphs = ([rest] if rest else []) + paragraphs[1:]
                 if not paragraphs:
                     continue
@@ -127,16 +151,113 @@ def _document(
         author=drafter_name(draft),
         mark=DRAFT_FOR_COMMENT if placeholders else None,
     )
-    return document, list(zip(keys, blocks, strict=True))
+    keyed = list(zip(keys, blocks, strict=True))
+    if salutation_of is not None:
+        keyed.insert(0, (0, salutation_of))  # the item the salutation was taken from
+    return document, keyed, fill
+
+
+def _keyed_blocks(keyed) -> list[tuple[int, Block]]:
+    return [(key, block) for key, block in keyed if key]
+
+
+# 批注 in the Word file: the open ones, each on its words in the version written.
+WORDS_GONE = "（原文已修改，批注的原文：“{words}”）"
+
+
+def _with_comments(draft: Draft, document: ExportDocument, keyed, snapshot, fill):
+    """`document` with the draft's open comments as Word comments, their answers threaded
+    under them as Word's own 回复. Each is put on its words as this version has them; one
+    whose words this version does not have is put at the start of its item's text, saying
+    which words it was on; one whose item is not in this version is left out."""
+    tops = list(open_threads(draft).select_related("author").order_by("id"))
+    if not tops:
+        return document
+    answers: dict[int, list] = {}
+    for answer in (
+        draft.comments.filter(parent__in=[c.pk for c in tops])
+        .select_related("author")
+        .order_by("id")
+    ):
+        answers.setdefault(answer.parent_id, []).append(answer)
+    rows = {row["id"]: row for row in snapshot.items}
+    salutation_of = next((block for key, block in keyed if key == 0), None)
+    index = {item_id: n for n, (item_id, _block) in enumerate(_keyed_blocks(keyed))}
+    blocks = list(document.blocks)
+    heading_spans: dict[int, list[CommentSpan]] = {}
+    body_spans: dict[int, list[CommentSpan]] = {}
+    salutation_spans: list[CommentSpan] = []
+    notes: list[WordComment] = []
+    for comment in tops:
+        row = rows.get(comment.item_id)
+        at_salutation = comment.item_id == salutation_of and comment.field == "body"
+        if row is None or (comment.item_id not in index and not at_salutation):
+            continue  # not in this version
+        field = "heading" if comment.field == "heading" else "body"
+        stored = row.get(field) or ""
+        n = index.get(comment.item_id)
+        block = blocks[n] if n is not None else None
+        targets = []  # (the written text, where its spans go)
+        if block is not None:
+            spans = heading_spans if field == "heading" else body_spans
+            targets.append(
+                (block.heading if field == "heading" else block.body, spans.setdefault(n, []))
+            )
+        if at_salutation:
+            targets.append((document.salutation or "", salutation_spans))
+        place = _written_place(stored, comment, targets, fill)
+        text = comment.text
+        if place is None:  # the words are not in this version: at the start of the item
+            if not targets:
+                continue
+            text = WORDS_GONE.format(words=comment.anchor) + "\n" + text
+            place = (targets[0][1], 0, 0)
+        spans, start, end = place
+        top = len(notes)
+        for n, note in enumerate([comment, *answers.get(comment.pk, [])]):
+            who = note.author_label
+            spans.append(CommentSpan(len(notes), start, end))  # an answer: the same words
+            notes.append(
+                WordComment(
+                    who,
+                    text if n == 0 else note.text,
+                    note.created_at,
+                    who[:1],
+                    parent=None if n == 0 else top,
+                )
+            )
+    for n, spans in heading_spans.items():
+        blocks[n] = replace(blocks[n], heading_comments=tuple(spans))
+    for n, spans in body_spans.items():
+        blocks[n] = replace(blocks[n], body_comments=tuple(spans))
+    return replace(
+        document, blocks=blocks, comments=notes, salutation_comments=tuple(salutation_spans)
+    )
+
+
+def _written_place(stored: str, comment, targets, fill):
+    """(spans list, start, end) of the comment's words in the first of `targets` (the written
+    texts of its field) that holds them, slots filled in as written; None when none does."""
+    found = locate(stored, comment)
+    if found is None:
+        return None
+    start, end = found
+    words = fill(stored[start:end])
+    before = fill(stored[max(0, start - 40) : start])
+    after = fill(stored[end : end + 40])
+    near = len(fill(stored[:start]))
+    for written, spans in targets:
+        if not words:
+            return spans, min(near, len(written)), min(near, len(written))
+        at = find_anchor(written, words, before, after, near)
+        if at is not None:
+            return spans, at, at + len(words)
+    return None
 
 
 def _word_changes(old: str, new: str) -> list[Change]:
     """The word-level comparison of the compare page (text/diff.py), as the writer's pieces."""
     return [Change(op.kind, op.text) for op in diff_text(old, new)]
-
-
-def _person(user) -> str:
-    return (user.get_full_name().strip() or user.get_username()) if user else ""
 
 
 def _redline_revisions(draft: Draft, base: int, version: int) -> dict[int, Revision]:
@@ -160,15 +281,19 @@ def redline_document(draft: Draft, base: int, version: int) -> ExportDocument:
     Blanks still unfilled read ×××: a marked-up copy is for reading the changes, not for use."""
     revisions = _redline_revisions(draft, base, version)
     user_dictionary_ensure()  # words as the drafter's dictionary cuts them, as on the page
-    old_doc, old_keyed = _document(draft, revision_snapshot(revisions[base]), placeholders=True)
-    new_doc, new_keyed = _document(draft, revision_snapshot(revisions[version]), placeholders=True)
+    old_doc, old_keyed, _ = _document(draft, revision_snapshot(revisions[base]), placeholders=True)
+    new_doc, new_keyed, _ = _document(
+        draft, revision_snapshot(revisions[version]), placeholders=True
+    )
     newer = revisions[version]
     return replace(
         new_doc,
-        blocks=redline_blocks(old_keyed, new_keyed, diff=_word_changes),
+        blocks=redline_blocks(
+            _keyed_blocks(old_keyed), _keyed_blocks(new_keyed), diff=_word_changes
+        ),
         old_title=old_doc.title,
         old_subtitle=old_doc.subtitle,
-        revision_author=_person(newer.user) or drafter_name(draft),
+        revision_author=person_name(newer.user) or drafter_name(draft),
         revision_date=newer.created_at,
         track_revisions=True,
         mark=None,
@@ -176,9 +301,9 @@ def redline_document(draft: Draft, base: int, version: int) -> ExportDocument:
 
 
 def drafter_name(draft: Draft) -> str:
-    """The drafter (起草人) as the file's author: the full name, else the username."""
+    """The drafter (起草人) as the file's author: 姓名, else the username."""
     owner = draft.owner
-    return owner.get_full_name().strip() or owner.get_username()
+    return person_name(owner)
 
 
 def render_bytes(
@@ -188,19 +313,23 @@ def render_bytes(
     profile: str,
     placeholders: bool,
     base_version: int | None = None,
+    comments: bool = False,
 ) -> bytes:
-    """The Word file of `version` (or, with `base_version`, its 花脸稿 from that version)."""
+    """The Word file of `version` (or, with `base_version`, its 花脸稿 from that version);
+    with `comments`, the draft's open 批注 as Word comments."""
     if base_version is not None:
         document = redline_document(draft, base_version, version)
     else:
-        document = export_document(draft, version, placeholders=placeholders)
+        document = export_document(draft, version, placeholders=placeholders, comments=comments)
     document = replace(document, exported_at=timezone.now())
     fonts = FontSettings.system() if settings.EXPORT_FONTS == "system" else FontSettings()
-    # The draft's unit's default reference, else a 共享 one (a superuser's for every unit).
-    reference = (
-        OfficeReference.objects.filter(visible_q(draft.unit_id), is_default=True)
-        .order_by("shared", "pk")
-        .first()
+    # The draft's unit's default reference, else its office's (for a 科室), else a 共享 one
+    # (a superuser's for every unit).
+    nearest = {unit: n for n, unit in enumerate(units_above(draft.unit_id))}
+    reference = min(
+        OfficeReference.objects.filter(visible_q(draft.unit_id), is_default=True),
+        key=lambda r: (r.shared, nearest.get(r.unit_id, len(nearest)), r.pk),
+        default=None,
     )
     data = reference.file.read() if reference else None
     try:
@@ -237,8 +366,15 @@ def pdf_bytes(data: bytes) -> bytes:
 
 
 def _lock_user(user_id: int) -> None:
-    """Serialise this user's export admissions until the transaction ends."""
-    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk"))
+    """Serialise this user's export admissions until the transaction ends.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: a change of one of the user's drafts, made meanwhile
+    under the draft's lock (by a co-drafter, or in another tab), re-checks the draft's owner key
+    when it commits (its row updated twice in one transaction), and that check's key share must
+    not wait for this lock while the export here waits for the draft's (a deadlock)."""
+    list(
+        get_user_model().objects.select_for_update(no_key=True).filter(pk=user_id).values_list("pk")
+    )
 
 
 def _stale_condition() -> Q:
@@ -287,9 +423,13 @@ def export_request(
     profile: str,
     placeholders: bool = False,
     format: str = Format.DOCX,
+    comments: bool = False,
 ) -> ExportJob:
     """A job for the draft's current version: an identical one still to come or finished is
-    reused as is; otherwise a new one, within the user's limit (see `_admit`)."""
+    reused as is; otherwise a new one, within the user's limit (see `_admit`). `comments`
+    (附带批注, Word only): the draft's open comments go into the file as Word comments, as
+    they stand when it renders; comments change without a new version, so a finished file
+    with them is not reused."""
     if profile not in Profile.values:
         raise ExportRefused("导出样式不正确。")
     if format not in Format.values:
@@ -315,6 +455,7 @@ def export_request(
             profile=profile,
             placeholders=placeholders,
             format=format,
+            comments=comments and format == Format.DOCX,
         ),
         check=still_current,
         supersede=True,
@@ -354,7 +495,8 @@ def _job_for(user, fields: dict, *, check=None, supersede: bool = False) -> Expo
             .exclude(status=ExportJob.Status.FAILED)
             .first()
         )
-        if reusable is not None and (reusable.status != ExportJob.Status.DONE or reusable.file):
+        finished = reusable is not None and reusable.status == ExportJob.Status.DONE
+        if reusable is not None and not (finished and (not reusable.file or reusable.comments)):
             return reusable
         if check is not None:
             check()
@@ -452,6 +594,7 @@ def job_run(job_id: int) -> str:
             profile=job.profile,
             placeholders=job.placeholders,
             base_version=job.base_version,
+            comments=job.comments,
         )
         if job.format == Format.PDF:
             data = pdf_bytes(data)  # from the very .docx a Word export of it gives

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
 from speechdraft.core.params import parse_id
-from speechdraft.drafts.models import Draft
+from speechdraft.drafts.access import READ, draft_for_user, draft_role
 from speechdraft.drafts.views import carries_pending
 from speechdraft.exports.models import ExportJob, Format, Profile
 from speechdraft.exports.services import (
@@ -17,7 +17,11 @@ from speechdraft.exports.services import (
 
 
 def _get_job_for_user(request: HttpRequest, pk: int) -> ExportJob:
-    return get_object_or_404(ExportJob, pk=pk, user=request.user)
+    """The user's own export of a draft they may still read (a share taken back ends it)."""
+    job = get_object_or_404(ExportJob.objects.select_related("draft"), pk=pk, user=request.user)
+    if draft_role(request.user, job.draft) is None:
+        raise Http404("找不到该导出文件。")
+    return job
 
 
 def _status(request: HttpRequest, job: ExportJob, *, status: int = 200) -> HttpResponse:
@@ -31,10 +35,11 @@ def _status(request: HttpRequest, job: ExportJob, *, status: int = 200) -> HttpR
 @require_POST
 @carries_pending  # text still being typed is saved first, so the file has it
 def export_start(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_object_or_404(Draft.objects.live(), pk=pk, owner=request.user)
+    draft = draft_for_user(request, pk, READ)
     profile = request.POST.get("profile", Profile.GONGWEN)
     placeholders = request.POST.get("placeholders") == "1"
     file_format = request.POST.get("format", Format.DOCX)
+    comments = request.POST.get("comments") == "1"  # 附带批注
     try:
         job = export_request(
             draft=draft,
@@ -42,6 +47,7 @@ def export_start(request: HttpRequest, pk: int) -> HttpResponse:
             profile=profile,
             placeholders=placeholders,
             format=file_format,
+            comments=comments,
         )
     except ExportRefused as exc:
         context = {
@@ -50,6 +56,7 @@ def export_start(request: HttpRequest, pk: int) -> HttpResponse:
             "unfilled": exc.unfilled,
             "profile": profile,
             "format": file_format,
+            "comments": comments,
         }
         return render(request, "exports/_refused.html", context, status=422)
     job.refresh_from_db()
@@ -59,7 +66,7 @@ def export_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def redline_start(request: HttpRequest, pk: int) -> HttpResponse:
     """导出花脸稿: the changes between the two versions compared, as Word tracked changes."""
-    draft = get_object_or_404(Draft.objects.live(), pk=pk, owner=request.user)
+    draft = draft_for_user(request, pk, READ)
     base, version = parse_id(request.POST.get("a")), parse_id(request.POST.get("b"))
     profile = request.POST.get("profile", Profile.GONGWEN)
     try:
@@ -94,6 +101,7 @@ def export_retry(request: HttpRequest, pk: int) -> HttpResponse:
             "unfilled": [],
             "profile": job.profile,
             "format": job.format,
+            "comments": job.comments,
         }
         return render(request, "exports/_refused.html", context, status=422)
     job.refresh_from_db()

@@ -16,7 +16,8 @@ Entry points:
 Modules: ``model`` (what a caller passes: ExportDocument, Block, Profile, FontSettings) →
 ``content`` (text hygiene, checks; text as pieces of ``revisions``) → ``titles`` (line breaking of titles) → ``body`` (paragraph
 XML) → ``compose`` (a reference formatted and filled: ``styles``, ``page``, ``reference``) →
-``render``. Shared: ``schema`` (namespaces, child order), ``package`` (the zip of parts).
+``render``; ``comments`` writes comments (批注) on words of the body and word/comments.xml.
+Shared: ``schema`` (namespaces, child order), ``package`` (the zip of parts).
 ``builtin_reference`` builds the built-in reference with ``compose``; ``render`` falls back to
 it when the committed file is missing, so neither imports the other both ways.
 """

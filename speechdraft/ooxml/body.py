@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from speechdraft.ooxml.comments import Span, marked_runs
 from speechdraft.ooxml.content import Content, Item
 from speechdraft.ooxml.revisions import (
     NEW,
@@ -42,9 +43,22 @@ def _runs(
     tracker: Tracker,
     style_id: str | None = None,
     spacing: int | None = None,
+    spans: list[Span] | None = None,
 ) -> str:
-    """The pieces' runs: an unchanged text is one run, as :func:`_run` writes it."""
-    return "".join(runs(pieces, lambda text, tag: _run(text, style_id, spacing, tag), tracker))
+    """The pieces' runs: an unchanged text is one run, as :func:`_run` writes it; `spans`:
+    comments on characters of the pieces' text (cut into runs there)."""
+
+    def run(text: str, tag: str) -> str:
+        return _run(text, style_id, spacing, tag)
+
+    if spans:
+        return "".join(marked_runs(pieces, run, tracker, spans))
+    return "".join(runs(pieces, run, tracker))
+
+
+def _shifted(spans: list[Span], by: int) -> list[Span]:
+    """Comment spans of a text that `by` characters come before in its paragraph."""
+    return [(start + by, end + by, comment) for start, end, comment in spans]
 
 
 def _heading(pieces: list[Piece], *, run_in: bool) -> list[Piece]:
@@ -155,7 +169,9 @@ def body_xml(
         if out:
             out.append(_paragraph(ids["body"]))  # 空一行 under the head block
         if content.salutation:
-            out.append(_paragraph(ids["salutation"], _run(content.salutation)))
+            salutation = [("equal", content.salutation)]
+            text = _runs(salutation, tracker, spans=content.salutation_spans)
+            out.append(_paragraph(ids["salutation"], text))
     for item in content.blocks:
         out.extend(_item_xml(item, ids, measures, tracker))
     return out
@@ -175,30 +191,38 @@ def _item_xml(
         out.append(_paragraph(style, text, keep_next=keep_next, mark=tracker.mark(state)))
 
     body = item.body
+    # Comments: on the heading's words, after the number; on each body paragraph's.
+    number = len(text_of(item.number, NEW))
+    heading_spans = _shifted(item.heading_spans, number)
+    body_spans = list(item.body_spans) + [[]] * (len(body) - len(item.body_spans))
     if block.kind == "heading" and not block.run_in:
         heading = _heading(item.heading, run_in=False)
         shown = item.number + heading
         if shown:
             measure = (measures or {}).get(level)
             spacing = measure.fitted_spacing(text_of(shown, NEW)) if measure else None
-            paragraph(ids[f"heading{level}"], _runs(shown, tracker, spacing=spacing), item.state)
+            text = _runs(shown, tracker, spacing=spacing, spans=heading_spans)
+            paragraph(ids[f"heading{level}"], text, item.state)
     else:
         heading = _heading(item.heading, run_in=True)
         first: list[Piece] = body[0][0] if body else []
+        first_spans = body_spans[0] if body else []
         mark = body[0][1] if body else item.state
         keep_next = False
         if level >= 1 and (block.kind == "heading" or heading):
-            text = _runs(item.number + heading, tracker, ids[f"runin{level}"])
-            text += _runs(first, tracker)
+            text = _runs(item.number + heading, tracker, ids[f"runin{level}"], spans=heading_spans)
+            text += _runs(first, tracker, spans=first_spans)
             # A run-in heading with no text of its own leads what follows, like a heading.
             keep_next = not (text_of(first, NEW) or text_of(first, OLD))
         else:
-            text = _runs(item.number + heading + first, tracker)
+            lead = len(text_of(item.number + heading, NEW))
+            spans = heading_spans + _shifted(first_spans, lead)
+            text = _runs(item.number + heading + first, tracker, spans=spans)
         if text:
             paragraph(body_id, text, mark, keep_next)
-        body = body[1:]
-    for pieces, mark in body:
-        paragraph(body_id, _runs(pieces, tracker), mark)
+        body, body_spans = body[1:], body_spans[1:]
+    for (pieces, mark), spans in zip(body, body_spans, strict=True):
+        paragraph(body_id, _runs(pieces, tracker, spans=spans), mark)
     if item.state in ("move_from", "move_to") and out:
         start, end = tracker.range_start(item.state, block.move_key)
         out[0] = out[0].replace("</w:pPr>", "</w:pPr>" + start, 1)

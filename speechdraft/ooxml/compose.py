@@ -8,6 +8,7 @@ import datetime
 from lxml import etree
 
 from speechdraft.ooxml.body import Measure, body_xml
+from speechdraft.ooxml.comments import write_comments
 from speechdraft.ooxml.content import Content
 from speechdraft.ooxml.model import FontSettings, Profile
 from speechdraft.ooxml.package import Package
@@ -114,6 +115,9 @@ def compose(
     for node in list(fragment):
         body.append(node)
     body.append(section)
+    used = {int(ref.get(w("id"))) for ref in body.iter(w("commentReference"))}
+    if used:
+        write_comments(package, content.comments, used)
     _set_core_properties(package, content)
     if content.track_revisions:
         _track_revisions(package)

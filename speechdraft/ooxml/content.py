@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from speechdraft.ooxml.model import Block, Change, ExportDocument
+from speechdraft.ooxml.model import Block, Change, CommentSpan, ExportDocument, WordComment
 from speechdraft.ooxml.revisions import Paragraph, Piece, State, paragraphs, strip
 from speechdraft.text.numbering import format_date
 from speechdraft.text.sanitize import plain_text
@@ -35,16 +35,64 @@ def _check_slots(texts: Sequence[str]) -> None:
             raise ValueError(f"文稿中还有未填写的占位符，请先填写后再导出：“{snippet}”")
 
 
+# A comment's place in one written text: (start, end, comment id), in characters of the text
+# as cleaned (the heading's stripped text, one body paragraph's, the salutation's).
+Span = tuple[int, int, int]
+
+
+def _flat_spans(raw: str, spans: Sequence[CommentSpan]) -> list[Span]:
+    """`spans` of the raw text of a one-line field, in its text as :func:`_one_line` writes it."""
+    flat = _clean(raw).replace("\n", "")
+    lead, length = len(flat) - len(flat.lstrip()), len(flat.strip())
+    out: list[Span] = []
+    for span in spans:
+        start = len(_clean(raw[: span.start]).replace("\n", "")) - lead
+        end = len(_clean(raw[: span.end]).replace("\n", "")) - lead
+        start, end = max(0, min(start, length)), max(0, min(end, length))
+        out.append((start, max(start, end), span.comment))
+    return out
+
+
+def _line_spans(raw: str, spans: Sequence[CommentSpan]) -> list[list[Span]]:
+    """`spans` of a raw body, per paragraph as :func:`_lines` writes them: each comment in the
+    first paragraph it reaches (one spanning paragraphs ends with the first)."""
+    cleaned = _clean(raw)
+    ends = [(len(_clean(raw[: s.start])), len(_clean(raw[: s.end])), s.comment) for s in spans]
+    placed: set[int] = set()
+    out: list[list[Span]] = []
+    at = 0
+    for line in cleaned.split("\n"):
+        text = line.strip()
+        if text:
+            first = at + len(line) - len(line.lstrip())
+            last = first + len(text)
+            here: list[Span] = []
+            for start, end, comment in ends:
+                if comment in placed:
+                    continue
+                lo, hi = max(start, first), min(end, last)
+                point = start == end and first <= start <= last
+                if hi > lo or point:
+                    here.append((lo - first, max(lo, hi) - first, comment))
+                    placed.add(comment)
+            out.append(here)
+        at += len(line) + 1
+    return out
+
+
 @dataclass
 class Item:
     """A block's text as pieces (see :mod:`speechdraft.ooxml.revisions`): one ``equal`` piece
-    per field when nothing changed."""
+    per field when nothing changed. ``heading_spans`` / ``body_spans`` (one list per body
+    paragraph): where comments stand in that text."""
 
     block: Block
     state: State  # of the whole item: "equal" or its block-level change
     number: list[Piece]
     heading: list[Piece]
     body: list[Paragraph]
+    heading_spans: list[Span] = field(default_factory=list)
+    body_spans: list[list[Span]] = field(default_factory=list)
 
 
 @dataclass
@@ -63,6 +111,8 @@ class Content:
     # The older version's title and subtitle lines when they differ, else None.
     old_title: list[str] | None = None
     old_subtitle: list[str] | None = None
+    comments: list[WordComment] = field(default_factory=list)
+    salutation_spans: list[Span] = field(default_factory=list)
 
 
 _CHANGE_KINDS = ("equal", "insert", "delete")
@@ -115,7 +165,13 @@ def _item(block: Block, position: int) -> Item:
         body = [(text, "move_to" if state != "equal" and m == "equal" else m) for text, m in found]
     else:
         body = [([(state, line)], state) for line in _lines(block.body)]
-    return Item(block, state, number_pieces, heading, body)
+    item = Item(block, state, number_pieces, heading, body)
+    if state == "equal" and not texts_changed:  # comments go on the plain text only
+        if block.heading_comments:
+            item.heading_spans = _flat_spans(block.heading, block.heading_comments)
+        if block.body_comments:
+            item.body_spans = _line_spans(block.body, block.body_comments)
+    return item
 
 
 def prepare(doc: ExportDocument, date_style: str) -> Content:
@@ -133,7 +189,19 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
         mark=_one_line(doc.mark),
         exported_at=doc.exported_at,
         track_revisions=doc.track_revisions,
+        comments=[
+            WordComment(
+                author=_one_line(c.author) or "未署名",
+                text="\n".join(_lines(c.text)),
+                date=c.date,
+                initials=_one_line(c.initials),
+                parent=c.parent,
+            )
+            for c in doc.comments
+        ],
     )
+    if doc.salutation_comments:
+        content.salutation_spans = _flat_spans(doc.salutation or "", doc.salutation_comments)
     content.revision_author = _one_line(doc.revision_author) or content.author or "起草人"
     content.revision_date = doc.revision_date or doc.exported_at
     if doc.old_title is not None and _lines(doc.old_title) != content.title:
@@ -149,6 +217,7 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
             raise ValueError(f"第 {position} 项是标题，层级必须是 1 到 4。")
         content.blocks.append(_item(block, position))
     _check_moves(doc.blocks)
+    _check_comments(doc)
     texts = [content.mark, *content.title, *content.subtitle, *content.byline, content.salutation]
     texts.extend([*(content.old_title or []), *(content.old_subtitle or [])])
     revised = content.old_title is not None or content.old_subtitle is not None
@@ -162,6 +231,19 @@ def prepare(doc: ExportDocument, date_style: str) -> Content:
     if revised and content.revision_date is None:
         raise ValueError("花脸稿缺少修订时间，无法导出。")
     return content
+
+
+def _check_comments(doc: ExportDocument) -> None:
+    """Every comment's place names a comment of the document."""
+    spans = [*doc.salutation_comments]
+    for block in doc.blocks:
+        spans += [*block.heading_comments, *block.body_comments]
+    for span in spans:
+        if not 0 <= span.comment < len(doc.comments) or not 0 <= span.start <= span.end:
+            raise ValueError(f"批注的位置无效：{span!r}")
+    placed = [span.comment for span in spans]
+    if len(placed) != len(set(placed)):
+        raise ValueError("同一条批注只能放在一处。")
 
 
 def _check_moves(blocks: Sequence[Block]) -> None:

@@ -109,6 +109,32 @@ BlockChange = Literal["insert", "delete", "move_from", "move_to"]
 
 
 @dataclass(frozen=True)
+class WordComment:
+    """A comment (批注) written as Word's own: who made it, when, and what it says (paragraphs
+    separated by ``\n``). Where it stands is a :class:`CommentSpan` of the text it is on."""
+
+    author: str
+    text: str
+    date: datetime.datetime | None = None
+    initials: str = ""
+    # An answer (回复) in the thread of the comment this indexes, as Word threads them
+    # (word/commentsExtended.xml); an answer spans the same words as its comment.
+    parent: int | None = None
+
+
+@dataclass(frozen=True)
+class CommentSpan:
+    """The characters ``[start, end)`` of a field's text (``Block.heading``, ``Block.body``
+    with its ``\n``, ``ExportDocument.salutation``) a comment is on: ``comment`` indexes
+    ``ExportDocument.comments``. ``start == end``: a comment on a point. Comments are written
+    on the plain text only, not on a 花脸稿's changes."""
+
+    comment: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Block:
     """One item of the body, numbers and text already final.
 
@@ -140,6 +166,8 @@ class Block:
     old_number: str | None = None
     change: BlockChange | None = None
     move_key: str = ""
+    heading_comments: Sequence[CommentSpan] = ()
+    body_comments: Sequence[CommentSpan] = ()
 
 
 @dataclass(frozen=True)
@@ -165,3 +193,6 @@ class ExportDocument:
     revision_author: str | None = None
     revision_date: datetime.datetime | None = None
     track_revisions: bool = False
+    # Comments (批注) on the text, as Word comments in word/comments.xml.
+    comments: Sequence[WordComment] = ()
+    salutation_comments: Sequence[CommentSpan] = ()

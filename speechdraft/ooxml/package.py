@@ -9,7 +9,9 @@ import zipfile
 
 from lxml import etree
 
-from speechdraft.ooxml.schema import PARSER, RT_OFFICE_DOCUMENT
+from speechdraft.ooxml.schema import PARSER, PKG_REL_NS, RT_OFFICE_DOCUMENT
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 _MAX_REFERENCE_BYTES = 50 * 1024 * 1024
 
@@ -68,6 +70,44 @@ class Package:
     def part(self, rel_type: str) -> str | None:
         parts = self.related(self.main, rel_type)
         return parts[0][1] if parts and parts[0][1] in self.blobs else None
+
+    def put_part(self, rel_type: str, name: str, blob: bytes, content_type: str) -> str:
+        """The main part's part of `rel_type` made `blob`: the one it has replaced, else
+        `name` added with its content type and relationship. Returns the part's name."""
+        found = self.part(rel_type)
+        if found is not None:
+            self.blobs[found] = blob
+            self._trees.pop(found, None)
+            return found
+        types = self.xml("[Content_Types].xml")
+        for override in types.findall(f"{{{CT_NS}}}Override"):
+            if override.get("PartName", "").lstrip("/") == name:
+                types.remove(override)
+        etree.SubElement(
+            types, f"{{{CT_NS}}}Override", PartName="/" + name, ContentType=content_type
+        )
+        rels_name = _rels_name(self.main)
+        if rels_name not in self.blobs:
+            self.names.append(rels_name)
+            self.blobs[rels_name] = f'<Relationships xmlns="{PKG_REL_NS}"/>'.encode()
+        rels = self.xml(rels_name)
+        taken = {rel.get("Id") for rel in rels}
+        number = 1
+        while f"rId{number}" in taken:
+            number += 1
+        target = posixpath.relpath(name, posixpath.dirname(self.main))
+        etree.SubElement(
+            rels,
+            f"{{{PKG_REL_NS}}}Relationship",
+            Id=f"rId{number}",
+            Type=rel_type,
+            Target=target,
+        )
+        if name not in self.blobs:
+            self.names.append(name)
+        self.blobs[name] = blob
+        self._trees.pop(name, None)
+        return name
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()

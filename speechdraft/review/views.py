@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling
 
-from speechdraft.drafts.access import draft_for_user, version_sent
+from speechdraft.drafts.access import READ, draft_for_user, version_sent
 from speechdraft.drafts.models import Draft, DraftItem
 from speechdraft.drafts.services import DraftError
 from speechdraft.drafts.views import after_change, carries_pending
@@ -44,7 +44,7 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def review_status(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     run = get_object_or_404(ReviewRun, pk=run_id, draft=draft)
     return _panel(request, draft, run)
 
@@ -92,7 +92,7 @@ def review_apply(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
 @require_GET
 def review_hints(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
     """The checks for one just-saved item (审稿 on save), shown under it."""
-    draft = draft_for_user(request, pk)
+    draft = draft_for_user(request, pk, READ)
     get_object_or_404(DraftItem, draft=draft, pk=item_id)
     report = draft_review(draft, changed_ids=[item_id])
     hints: dict[tuple, dict] = {}  # one line per kind of finding, however often it occurs

@@ -23,6 +23,8 @@ from .errors import IngestError
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{" + W_NS + "}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+_W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 _REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 INSERT, DELETE, COMMENT = "insert", "delete", "comment"
@@ -61,6 +63,12 @@ class Change:
     anchor: str = ""
     before: str = ""
     after: str = ""
+    # A comment's id in the file, the id of the comment it answers (回复, as Word threads them
+    # in commentsExtended.xml; "" for a comment of its own), and whether Word marks its
+    # thread done (已解决).
+    comment_id: str = ""
+    answers: str = ""
+    done: bool = False
 
 
 @dataclass
@@ -180,9 +188,7 @@ class _ParagraphReader:
         if info is None or cid in self.placed_comments:
             return
         self.placed_comments.add(cid)
-        self.changes.append(
-            Change(COMMENT, start, max(0, end - start), info["text"], info["author"], info["date"])
-        )
+        self.changes.append(_comment_change(cid, info, start, max(0, end - start)))
 
     def inline(self, element, mark) -> None:
         """``mark``: the enclosing w:ins / w:del (or move), or None."""
@@ -297,26 +303,59 @@ def joined_paragraphs(paragraphs: list[DocxParagraph]) -> list[DocxParagraph]:
     return out
 
 
+def _comment_change(cid: str, info: dict, offset: int, length: int) -> Change:
+    return Change(
+        COMMENT,
+        offset,
+        length,
+        info["text"],
+        info["author"],
+        info["date"],
+        comment_id=cid,
+        answers=info["answers"],
+        done=info["done"],
+    )
+
+
 def _comments(document) -> dict[str, dict]:
-    """Comment id → its text, author and date (word/comments.xml)."""
+    """Comment id → its text, author, date, the comment it answers and whether its thread is
+    done (word/comments.xml, threaded by word/commentsExtended.xml where the file has one)."""
     from lxml import etree
 
+    parser = etree.XMLParser(resolve_entities=False)
+    found: dict[str, dict] = {}
+    by_para: dict[str, str] = {}  # the paragraph id of a comment's last paragraph → its id
+    extended = None
     for rel in document.part.rels.values():
-        if rel.is_external or not rel.reltype.endswith("/comments"):
+        if rel.is_external:
             continue
-        root = etree.fromstring(rel.target_part.blob, etree.XMLParser(resolve_entities=False))
-        found = {}
+        if rel.reltype.endswith("/commentsExtended"):
+            extended = etree.fromstring(rel.target_part.blob, parser)
+        if found or not rel.reltype.endswith("/comments"):
+            continue
+        root = etree.fromstring(rel.target_part.blob, parser)
         for c in root.iter(_W + "comment"):
-            paragraphs = []
-            for p in c.iter(_W + "p"):
-                paragraphs.append("".join(t.text or "" for t in p.iter(_W + "t")))
-            found[c.get(_W + "id", "")] = {
-                "text": "\n".join(x for x in paragraphs if x.strip()).strip(),
+            cid = c.get(_W + "id", "")
+            paragraphs = list(c.iter(_W + "p"))
+            texts = ["".join(t.text or "" for t in p.iter(_W + "t")) for p in paragraphs]
+            found[cid] = {
+                "text": "\n".join(x for x in texts if x.strip()).strip(),
                 "author": c.get(_W + "author", ""),
                 "date": c.get(_W + "date", ""),
+                "answers": "",
+                "done": False,
             }
-        return found
-    return {}
+            if paragraphs and paragraphs[-1].get(_W14 + "paraId"):
+                by_para[paragraphs[-1].get(_W14 + "paraId").upper()] = cid
+    if extended is not None:
+        for entry in extended.iter(_W15 + "commentEx"):
+            cid = by_para.get((entry.get(_W15 + "paraId") or "").upper())
+            if cid is None:
+                continue
+            parent = by_para.get((entry.get(_W15 + "paraIdParent") or "").upper(), "")
+            found[cid]["answers"] = parent if parent != cid else ""
+            found[cid]["done"] = entry.get(_W15 + "done") in ("1", "true", "on")
+    return found
 
 
 def _header_footer_notes(document) -> list[str]:
@@ -416,6 +455,28 @@ def _read(document, comments: dict[str, dict]) -> DocxContent:
         blocks(body)
     unplaced.extend(_header_footer_notes(document))
     for cid, info in comments.items():
-        if cid not in placed:
-            unplaced.append(f"批注（{info['author'] or '未署名'}）：{_snippet(info['text'])}")
+        if cid in placed:
+            continue
+        if _answer_placed(paragraphs, cid, info):
+            continue
+        unplaced.append(f"批注（{info['author'] or '未署名'}）：{_snippet(info['text'])}")
     return DocxContent(paragraphs, unplaced)
+
+
+def _answer_placed(paragraphs: list[DocxParagraph], cid: str, info: dict) -> bool:
+    """An answer without marks of its own in the body (a writer may leave them out) goes
+    where the comment it answers is."""
+    if not info["answers"]:
+        return False
+    for p in paragraphs:
+        for change in p.changes:
+            if change.kind == COMMENT and change.comment_id == info["answers"]:
+                answer = _comment_change(cid, info, change.offset, change.length)
+                answer.anchor, answer.before, answer.after = (
+                    change.anchor,
+                    change.before,
+                    change.after,
+                )
+                p.changes.append(answer)
+                return True
+    return False

@@ -411,6 +411,16 @@ class Ranked:
         return (-self.score, self.tier, self.is_phrase, len(self.doc.text), self.tiebreak)
 
 
+def _one_per_text(items: list[Ranked]) -> list[Ranked]:
+    """Of items with the same text (but for punctuation at either end), the best only."""
+    best: dict[str, Ranked] = {}
+    for r in items:
+        text = same_text_key(r.doc.text)
+        if text and (text not in best or r.key < best[text].key):
+            best[text] = r
+    return [r for r in items if best.get(same_text_key(r.doc.text), r) is r]
+
+
 def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
     """The best `limit` items, best first, one per text, no phrase above a paragraph holding it.
 
@@ -424,6 +434,9 @@ def arrange(items: Iterable[Ranked], limit: int) -> list[Ranked]:
     phrases: list[Ranked] = []
     for r in items:
         (phrases if r.is_phrase else paragraphs).append(r)
+    # The same text twice (a unit's copy and a 共享 one, an office's and its 科室's): the
+    # better placed one stands for both.
+    paragraphs, phrases = _one_per_text(paragraphs), _one_per_text(phrases)
     by_text: dict[str, int] = {}
     for i, p in enumerate(paragraphs):
         by_text.setdefault(same_text_key(p.doc.body), i)

@@ -9,6 +9,7 @@ class UnitsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_save
 
+        from speechdraft.units import access  # noqa: F401 (its signals: the tree of units)
         from speechdraft.units.services import membership_for_new_user
 
         post_save.connect(

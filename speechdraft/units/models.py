@@ -10,11 +10,12 @@ DEFAULT_UNIT_NAME = "默认单位"
 class Unit(models.Model):
     """A unit (单位, e.g. 县政府办公室), the boundary of what its members see.
 
-    A 科室 inside a unit is a Unit whose `parent` is that unit. For now a 科室 is a unit of its
-    own for visibility: its members see the 科室's material plus 共享 material, not the
-    parent's (sharing up and down the tree is a later step of issue 19). Exactly one unit is the
-    default: today's data went there (migration units 0002), and accounts and material made
-    without a unit land there.
+    A 科室 inside a unit is a Unit whose `parent` is that unit. Its members see the 科室's
+    material, the units' above it and 共享 material; the office does not see into its 科室,
+    nor one 科室 into another. A 科室's drafts are worked on with the office's people and
+    signed by its 签发人 (units.access, drafts.access). Exactly one unit is the default:
+    today's data went there (migration units 0002), and accounts and material made without a
+    unit land there.
     """
 
     name = models.CharField("名称", max_length=100, unique=True)
@@ -57,6 +58,10 @@ class Membership(models.Model):
     )
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="memberships", verbose_name="单位"
+    )
+    # The unit's 签发人 (e.g. the 办公室主任): marks a reviewed draft 定稿 (drafts.flow).
+    is_signer = models.BooleanField(
+        "签发人", default=False, help_text="可将审核通过的讲话稿确认为定稿。"
     )
 
     class Meta:

@@ -10,8 +10,11 @@ def membership_for_new_user(sender, instance, created: bool, raw: bool = False, 
 
 
 @transaction.atomic
-def membership_set(*, user, unit: Unit) -> Membership:
-    membership, _ = Membership.objects.update_or_create(user=user, defaults={"unit": unit})
+def membership_set(*, user, unit: Unit, is_signer: bool = False) -> Membership:
+    """The user's unit (and whether they are its 签发人)."""
+    membership, _ = Membership.objects.update_or_create(
+        user=user, defaults={"unit": unit, "is_signer": is_signer}
+    )
     user.__dict__.pop("_unit_id", None)
     user._state.fields_cache.pop("membership", None)  # the row made with the account
     return membership

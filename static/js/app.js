@@ -44,15 +44,23 @@
     p.textContent = text;
     box.replaceChildren(p);
   }
+  window.speechdraftProblem = showProblem; // for the page's own scripts (comments.js)
 
+  // A request the page makes by itself (data-quiet: the top bar's 我的待办) says nothing when
+  // it fails: the next thing the user does reports the trouble.
+  function quiet(event) {
+    var elt = event.detail && event.detail.elt;
+    return !!(elt && elt.closest && elt.closest("[data-quiet]"));
+  }
   document.addEventListener("htmx:responseError", function (event) {
+    if (quiet(event)) return;
     var xhr = event.detail.xhr;
     var type = xhr.getResponseHeader("Content-Type") || "";
     var body = type.indexOf("text/plain") === 0 ? (xhr.responseText || "").trim() : "";
     showProblem(body || MESSAGES[xhr.status] || SERVER);
   });
-  document.addEventListener("htmx:sendError", function () { showProblem(OFFLINE); });
-  document.addEventListener("htmx:timeout", function () { showProblem(OFFLINE); });
+  document.addEventListener("htmx:sendError", function (event) { if (!quiet(event)) showProblem(OFFLINE); });
+  document.addEventListener("htmx:timeout", function (event) { if (!quiet(event)) showProblem(OFFLINE); });
 
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

@@ -34,7 +34,23 @@
   window.speechdraftEditor = {
     perf: perf,
     idle: function () { return queued === 0 && !hasUnsaved() && !holds.length; },
+    textOf: textOf, // comments.js reads selected words as the stored text has them
   };
+  // A page that only reads (审阅, 签发人, or the text locked by the flow): nothing is made
+  // editable and nothing is saved from here. What this browser keeps of text typed earlier
+  // stays kept, for when the draft may change again.
+  if (editor.hasAttribute("data-readonly")) {
+    window.speechdraftEditor.idle = function () { return true; };
+    document.addEventListener("click", function (event) {
+      var message = event.target.closest && event.target.closest("#flash p");
+      if (message) message.remove();
+    });
+    document.body.addEventListener("htmx:afterRequest", function () { dismissLater(); });
+    dismissLater();
+    window.addEventListener("resize", placeSide);
+    placeSide();
+    return;
+  }
 
   function csrf() {
     return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
@@ -433,10 +449,22 @@
       // HX-Request: an expired login answers 401, not the login page.
       headers: { "X-CSRFToken": csrf(), "HX-Request": "true" },
     }).then(function (response) {
-      return response.json().then(function (json) { return { status: response.status, json: json }; },
-        function () { return { status: response.status, json: null }; });
+      var plain = (response.headers.get("Content-Type") || "").indexOf("text/plain") === 0;
+      return response.text().then(function (text) {
+        var json = null;
+        if (!plain) { try { json = JSON.parse(text); } catch (e) { json = null; } }
+        return { status: response.status, json: json, said: plain ? text.trim() : "" };
+      }, function () { return { status: response.status, json: null, said: "" }; });
     }).then(function (answer) {
       var json = answer.json || {};
+      if (answer.said && (answer.status === 403 || answer.status === 404)) {
+        // The draft itself refused (no longer shared, or the role no longer writes): saving
+        // again cannot help. Nothing is dropped: the text stays on the page and in this
+        // browser's copy.
+        flash(answer.said + "您输入的文字没有保存到服务器，仍在页面上，请先复制保存。", true);
+        setState("stopped");
+        return;
+      }
       if (answer.status === 200 && answer.json) {
         retryDelay = 0;
         signedOut = false;
@@ -844,17 +872,27 @@
       cursorRestore(hold.cursor);
     }
   }
-  // Text typed ahead, line breaks as Enter: each line a paragraph, as typing it would have.
+  // Text typed ahead, replayed as it was typed: a line break as Enter (each line a
+  // paragraph), ↑/↓ as the arrow keys (within the text, or on to the part before or after).
+  var LINE_UP = "\uE000";
+  var LINE_DOWN = "\uE001";
   function typeText(el, text) {
-    var lines = text.split("\n");
-    for (var i = 0; i < lines.length; i++) {
-      if (i > 0) {
-        enterKey(el, rowOf(el));
-        el = fieldOf(document.activeElement) || el;
+    var pieces = text.split(/([\n\uE000\uE001])/);
+    for (var i = 0; i < pieces.length; i++) {
+      var piece = pieces[i];
+      if (piece === "\n") enterKey(el, rowOf(el));
+      else if (piece === LINE_UP || piece === LINE_DOWN) lineKey(el, piece === LINE_UP ? -1 : 1);
+      else if (piece) {
+        insertAtCursor(el, document.createTextNode(piece));
+        afterTyping(el);
       }
-      if (lines[i]) insertAtCursor(el, document.createTextNode(lines[i]));
-      afterTyping(el);
+      el = fieldOf(document.activeElement) || el;
     }
+  }
+  function lineKey(el, step) {
+    placeCaret(el, caretOffset(el)); // inside a text node: a caret between nodes has no box to measure
+    if (onEdgeLine(el, step) && moveBetweenParts(el, step)) return;
+    window.getSelection().modify("move", step < 0 ? "backward" : "forward", "line");
   }
 
   var itemUrl = editor.getAttribute("data-item-url"); // …/items/0/
@@ -923,6 +961,13 @@
     if (key === "?" && !el && !typingInForm(target)) {
       event.preventDefault();
       openHelp();
+      return;
+    }
+    if (target === catcher && !mod && !event.altKey && !event.shiftKey &&
+        (key === "ArrowUp" || key === "ArrowDown")) {
+      // ↑/↓ while an action is on its way: kept in order with the typing, done once it lands.
+      event.preventDefault();
+      catcher.setRangeText(key === "ArrowUp" ? LINE_UP : LINE_DOWN, catcher.selectionStart, catcher.selectionEnd, "end");
       return;
     }
     if (!row) return;

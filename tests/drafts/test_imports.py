@@ -3,6 +3,7 @@
 import pytest
 
 from speechdraft.drafts import imports, services, versions
+from speechdraft.drafts.comments import comments_for
 from speechdraft.drafts.errors import DraftError
 from speechdraft.drafts.models import Draft, Proposal
 from speechdraft.drafts.services import StartMode, draft_create
@@ -16,6 +17,7 @@ from tests.marked_docx import (
     Mark,
     Note,
     marked_docx,
+    reply_in_word,
     with_external_link,
     with_macros,
 )
@@ -141,11 +143,12 @@ def revised_file():
     )
 
 
-def test_the_leaders_changes_become_proposals_on_their_items(imported, alice):
+def test_the_leaders_changes_become_proposals_and_comments_on_their_items(imported, alice):
     summary = imports.draft_import_revision(
         imported, user=alice, data=revised_file(), filename="修改稿.docx"
     )
-    assert (summary.proposals, summary.paragraphs, summary.unplaced) == (3, 0, 0)
+    assert (summary.proposals, summary.paragraphs, summary.unplaced) == (2, 0, 0)
+    assert summary.comments == 1
     one = imported.items.get(heading="提高政治站位")
     two = imported.items.get(heading="突出工作重点")
     got = {
@@ -154,9 +157,20 @@ def test_the_leaders_changes_become_proposals_on_their_items(imported, alice):
     assert got == {
         ("insert", one.pk, "body", "", "推进", "王局长"),
         ("delete", one.pk, "body", "彻底", "彻底", "王局长"),
-        ("comment", two.pk, "body", "增长8%", "数字请核实", "王局长"),
     }
     assert imported.proposals.get(kind="insert").offset == 3
+    # The comment is a 批注 of 王局长 (as the file names him) on the words it spans.
+    comment = imported.comments.get()
+    assert (comment.item_id, comment.field, comment.anchor, comment.text) == (
+        two.pk,
+        "body",
+        "增长8%",
+        "数字请核实",
+    )
+    assert (comment.author, comment.author_name) == (None, "王局长")
+    assert comment.created_at.isoformat() == "2026-11-20T09:30:00+00:00"  # the file's time
+    thread = comments_for(imported).open[0]
+    assert two.body[thread.start : thread.end] == "增长8%"
     assert body_of(imported, "提高政治站位") == PART_ONE  # nothing applied yet
 
 
@@ -234,7 +248,7 @@ def test_a_change_is_found_again_when_the_text_before_it_moved(imported, alice):
 def test_accept_all_applies_every_change_in_one_revision(imported, alice):
     imports.draft_import_revision(imported, user=alice, data=revised_file(), filename="x.docx")
     accepted, left = imports.proposals_accept_all(imported, user=alice, version=None)
-    assert (accepted, left) == (3, 0)
+    assert (accepted, left) == (2, 0)
     assert body_of(imported, "提高政治站位") == "要加快推进改革步伐，坚决落实各项部署。"
     assert imported.revisions.order_by("-version").first().action == "全部接受修订（2 处）"
     assert not imported.proposals.filter(state=Proposal.State.OPEN).exists()
@@ -315,12 +329,14 @@ def test_the_editor_shows_the_proposals_where_they_belong(alice_client, imported
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "已导入修改稿：3 处修订和批注" in page
+    assert "已导入修改稿：2 处修订" in page and "1 条批注列在右侧“批注”中" in page
     one = imported.items.get(heading="提高政治站位")
     row = page[page.index(f'id="item-{one.pk}"') :]
     row = row[: row.index("</li>")]
     assert "<ins>推进</ins>" in row and "<del>彻底</del>" in row
-    assert "数字请核实" in page and "王局长批注" in page and "全部接受" in page
+    assert "全部接受" in page
+    margin = page[page.index('id="comments"') :]
+    assert "数字请核实" in margin and "王局长" in margin and "“增长8%”" in margin
     accept = imported.proposals.get(kind="insert")
     done = alice_client.post(
         f"/drafts/{imported.pk}/proposals/{accept.pk}/accept/",
@@ -417,8 +433,8 @@ def test_undo_opens_an_accepted_proposal_again_and_redo_closes_it(alice_client, 
     assert set(imported.proposals.values_list("kind", "state")) == {
         ("insert", "open"),
         ("delete", "open"),
-        ("comment", "accepted"),
     }
+    assert imported.comments.get().resolved_at is None  # history does not touch 批注
 
 
 def test_a_change_in_a_heading_goes_to_the_heading(imported, alice):
@@ -494,7 +510,8 @@ def test_the_drafts_own_export_marked_up_comes_back_on_the_right_items(sample_li
 def test_a_new_draft_from_a_marked_up_file_keeps_the_original_and_offers_the_changes(alice):
     draft = imports.draft_import(owner=alice, data=revised_file(), filename="修改稿.docx")
     assert body_of(draft, "提高政治站位") == PART_ONE
-    assert sorted(draft.proposals.values_list("kind", flat=True)) == ["comment", "delete", "insert"]
+    assert sorted(draft.proposals.values_list("kind", flat=True)) == ["delete", "insert"]
+    assert draft.comments.get().text == "数字请核实"
     imports.proposals_accept_all(draft, user=alice, version=None)
     assert body_of(draft, "提高政治站位") == "要加快推进改革步伐，坚决落实各项部署。"
 
@@ -507,3 +524,102 @@ def test_a_file_without_a_speech_is_refused(imported, alice):
     with pytest.raises(DraftError):
         imports.draft_import_revision(imported, user=alice, data=empty, filename="空.docx")
     assert Draft.objects.count() == 1
+
+
+def test_a_comment_on_a_heading_and_its_number_is_on_the_heading(imported, alice):
+    data = marked_docx(
+        [*speech()[:3], [Note("一、提高政治站位", "标题再斟酌", author="李主任")], *speech()[4:]]
+    )
+    summary = imports.draft_import_revision(imported, user=alice, data=data, filename="x.docx")
+    assert (summary.proposals, summary.comments) == (0, 1)
+    comment = imported.comments.get()
+    assert (comment.field, comment.anchor, comment.author_name) == (
+        "heading",
+        "提高政治站位",
+        "李主任",
+    )
+    thread = comments_for(imported).open[0]
+    assert not thread.gone and (thread.start, thread.end) == (0, 6)
+
+
+def test_the_drafts_own_export_with_comments_comes_back_without_copies(imported, alice, bob):
+    from speechdraft.drafts.comments import comment_add, comment_answer
+
+    item = imported.items.get(heading="突出工作重点")
+    at = item.body.index("以上")
+    mine = comment_add(
+        imported, user=bob, item_id=item.pk, field="body", anchor="以上", offset=at, text="删去"
+    )
+    comment_answer(mine, user=alice, text="同意")
+    data = render_bytes(
+        imported, imported.version, profile="gongwen", placeholders=True, comments=True
+    )
+    summary = imports.draft_import_revision(imported, user=alice, data=data, filename="导出.docx")
+    assert (summary.proposals, summary.comments, summary.unplaced) == (0, 0, 0)
+    assert imported.comments.filter(parent__isnull=True).count() == 1
+
+
+def alice_page(draft):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(draft.owner)
+    return client.get(f"/drafts/{draft.pk}/").content.decode()
+
+
+def test_a_word_answer_to_the_drafts_own_comment_joins_its_thread(imported, alice, bob):
+    """The draft exported with 附带批注, answered in Word (回复) and brought back: the answer
+    is in the comment's thread, the draft's own answer is not doubled, no comment is new; a
+    thread Word marks 已解决 comes back resolved."""
+    from speechdraft.drafts.comments import comment_add, comment_answer
+
+    item = imported.items.get(heading="突出工作重点")
+    mine = comment_add(
+        imported,
+        user=bob,
+        item_id=item.pk,
+        field="body",
+        anchor="以上",
+        offset=item.body.index("以上"),
+        text="删去",
+    )
+    comment_answer(mine, user=alice, text="同意")
+    data = render_bytes(
+        imported, imported.version, profile="gongwen", placeholders=True, comments=True
+    )
+    answered = reply_in_word(data, "删去", "已删，请再看", author="王局长", done=True)
+    summary = imports.draft_import_revision(imported, user=alice, data=answered, filename="回.docx")
+    assert (summary.comments, summary.unplaced) == (1, 0)
+    (top,) = imported.comments.filter(parent__isnull=True)
+    assert top.pk == mine.pk and top.resolved_at is not None
+    assert [(a.author_label, a.text) for a in top.answers.order_by("id")] == [
+        ("alice", "同意"),
+        ("王局长", "已删，请再看"),
+    ]
+    page = alice_page(imported)
+    assert "已在 Word 修改稿中标记为已解决" in page and "—于" not in page
+    # Brought back a second time, nothing is added.
+    again = imports.draft_import_revision(imported, user=alice, data=answered, filename="回.docx")
+    assert again.comments == 0 and imported.comments.count() == 3
+
+
+@pytest.mark.parametrize("marks", [True, False])
+def test_a_files_comment_with_its_answers_is_one_thread(imported, alice, marks):
+    """A leader's comment and a colleague's answer in Word: one 批注 with its 回复, on the
+    comment's words, also from a writer that leaves the answer without marks in the body."""
+    data = reply_in_word(
+        revised_file(), "数字请核实", "已核实，为8.2%", author="统计科", marks=marks
+    )
+    summary = imports.draft_import_revision(imported, user=alice, data=data, filename="x.docx")
+    assert (summary.comments, summary.unplaced) == (2, 0)
+    top = imported.comments.get(parent__isnull=True)
+    assert (top.text, top.anchor, top.author_label) == ("数字请核实", "增长8%", "王局长")
+    assert top.resolved_at is None
+    (answer,) = top.answers.all()
+    assert (answer.text, answer.author_label, answer.item_id) == (
+        "已核实，为8.2%",
+        "统计科",
+        top.item_id,
+    )
+    thread = comments_for(imported).open[0]
+    assert [a.text for a in thread.answers] == ["已核实，为8.2%"]

@@ -229,6 +229,27 @@ def test_drag_and_drop_move(alice_client, draft):
     assert bad.status_code == 422 and "位置不正确" in bad.content.decode()
 
 
+def test_a_drag_on_a_stale_or_locked_draft_is_refused_as_such(alice_client, draft):
+    """A DraftError is a ValueError as well: the move's refusals are not a bad position."""
+    parts = list(draft.items.filter(numbered=True).order_by("position"))
+    before = parts[2].position
+    stale = alice_client.post(
+        url(draft, f"items/{parts[2].pk}/move/"),
+        {"parent": "", "position": 0, "current_version": draft.version + 1},
+        headers=HX,
+    )
+    assert stale.status_code == 409 and "已在其他窗口修改" in stale.content.decode()
+    Draft.objects.filter(pk=draft.pk).update(flow=Draft.Flow.FINAL)
+    locked = alice_client.post(
+        url(draft, f"items/{parts[2].pk}/move/"),
+        {"parent": "", "position": 0, "current_version": draft.version},
+        headers=HX,
+    )
+    assert locked.status_code == 422 and "已定稿" in locked.content.decode()
+    parts[2].refresh_from_db()
+    assert parts[2].position == before
+
+
 def test_a_new_slot_gets_its_field_but_a_move_leaves_the_panels_alone(alice_client, draft):
     anchor = draft.items.filter(numbered=True).first()
     inserted = alice_client.post(

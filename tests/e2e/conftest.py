@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -39,13 +40,35 @@ def browser():
         browser.close()
 
 
+def _open(request) -> bool:
+    try:
+        return not request.frame.page.is_closed()
+    except Exception:  # a request of no page (a worker's): nothing waits on it
+        return False
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN")
+    asking = set()  # requests the pages have sent and not had their answer to
+    context.on("request", lambda r: asking.add(r))
+    context.on("requestfinished", lambda r: asking.discard(r))
+    context.on("requestfailed", lambda r: asking.discard(r))
     page = context.new_page()
     page.set_default_timeout(10_000)
+    # htmx only logs an attribute it cannot read (the element then does nothing, or less):
+    # any page of any test that logs one fails.
+    unreadable = []
+    context.on("console", lambda m: "htmx:syntax:error" in m.text and unreadable.append(m.page.url))
     yield page
+    # The test is done, but a page may still be asking the server something (a panel that
+    # loads by itself, the top bar's 我的待办): let the answers come before the database is
+    # emptied under the server's feet.
+    deadline = time.monotonic() + 10
+    while not page.is_closed() and any(_open(r) for r in asking) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
     context.close()
+    assert not unreadable, f"htmx could not read an attribute on {sorted(set(unreadable))}"
 
 
 @pytest.fixture

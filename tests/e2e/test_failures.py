@@ -59,3 +59,32 @@ def test_a_lost_connection_keeps_the_text_and_saves_it_when_back(page, live_serv
     page.unroute(SAVE)
     idle(page)
     assert DraftItem.objects.filter(body__contains=TYPED + "断网时又写了一句。").exists()
+
+
+@pytest.mark.parametrize(
+    "taken, says",
+    [
+        ("", "已不再与您共享"),  # the owner stops sharing
+        ("review", "您是这篇讲话稿的审阅人"),  # the owner makes the co-drafter a reviewer
+    ],
+)
+def test_a_share_taken_away_while_typing_says_so_and_keeps_the_text(
+    page, live_server, alice, bob, speech, taken, says
+):
+    from speechdraft.drafts import flow
+
+    flow.share_set(speech, user_id=bob.pk, role="edit")
+    login(page, live_server, "bob")
+    page.goto(f"{live_server.url}/drafts/{speech.pk}/")
+    body = own(part(page, 1), "body")
+    type_at_end(page, body, "协作者写的第一句。")
+    idle(page)
+    flow.share_set(speech, user_id=bob.pk, role=taken)
+    page.keyboard.type(TYPED)
+    alert = page.locator("#flash [role=alert]")
+    expect(alert).to_contain_text(says)
+    expect(alert).to_contain_text("仍在页面上")
+    expect(alert).not_to_contain_text("这一段已被删除")  # not the message of a deleted paragraph
+    expect(page.locator("#save-state")).to_have_text("未保存")
+    expect(body).to_contain_text("协作者写的第一句。" + TYPED)
+    assert not saved_anywhere()

@@ -29,8 +29,11 @@ def focused_text(page):
 
 
 def go_down_to(page, text, limit=40):
-    """↓ from part to part until the cursor is in the item whose text starts with `text`."""
+    """↓ from part to part until the cursor is in the item whose text starts with `text`,
+    looking where the cursor is before each key, as a drafter does: while an action is on its
+    way the cursor is not on the page yet (the keys wait for it, see test_typing_ahead)."""
     for _ in range(limit):
+        page.wait_for_function("document.activeElement.id !== 'type-ahead'")
         if focused_text(page).startswith(text):
             return
         page.keyboard.press("ArrowDown")

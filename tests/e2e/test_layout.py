@@ -103,3 +103,34 @@ def test_hover_and_selection_never_rewrap_and_the_frame_stays(
     page.keyboard.press("Alt+ArrowUp")  # 上移 on the first point: it cannot, and says so
     expect(page.locator("#flash [role=alert]")).to_be_in_viewport()
     page.screenshot(path=SHOTS / f"editor-{width}-scrolled.png")
+
+
+@pytest.mark.parametrize(("width", "height"), VIEWPORTS)
+def test_the_working_frame_stays_low_with_many_blanks_unfilled(
+    page, live_server, alice, width, height
+):
+    """An old speech started 复制全文 has many blanks: the frame above the text keeps the
+    toolbar on one row and the counts on one line, so the text keeps the screen; the names of
+    every unfilled blank are still there, in the counts' tooltip."""
+    draft = draft_create(owner=alice, title="在全县经济工作会议上的讲话", region="东山县")
+    names = [f"{kind}{n}" for kind in ("市名", "数字") for n in range(1, 7)]
+    first = draft.items.filter(numbered=True).order_by("position").first()
+    first.body = "".join(f"要抓好{{{{ {name} }}}}工作。" for name in names)
+    first.save()
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, live_server)
+    page.goto(f"{live_server.url}/drafts/{draft.pk}/")
+    settled(page)
+
+    toolbar = page.get_by_role("toolbar", name="编辑")
+    tops = toolbar.locator("button:visible, select:visible").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().top)"
+    )
+    assert len(tops) >= 7 and max(tops) - min(tops) < 4, tops  # one row
+    counts = page.locator("#statusbar")
+    line = counts.locator("[data-chars]").evaluate("e => e.getBoundingClientRect().height")
+    assert counts.evaluate("e => e.clientHeight") < 2.5 * line  # one line, with its padding
+    expect(counts).to_contain_text("第 1 版")  # the version still shows beside the list
+    unfilled = counts.locator(".unfilled")
+    expect(unfilled).to_have_attribute("title", "未填写：" + "、".join(["会议名称", *names]))
+    page.screenshot(path=SHOTS / f"editor-{width}-many-blanks.png")

@@ -53,6 +53,30 @@ def test_a_heading_typed_right_after_add_point_goes_into_the_new_point(
     assert not DraftItem.objects.filter(heading__contains="突出工作重点强化").exists()
 
 
+def test_arrow_keys_pressed_meanwhile_move_on_from_the_new_point(
+    page, live_server, speech, slow_server
+):
+    """↑/↓ pressed before the server has answered are not lost: once the new point is there
+    they move the cursor as they would have, and what is typed after each goes there."""
+    open_speech(page, live_server, speech)
+    type_at_end(page, own(part(page, 1)), "")
+    page.keyboard.press("Control+Alt+Digit2")
+    page.keyboard.type("强化应急准备")
+    page.keyboard.press("ArrowDown")  # from the new point's heading on to its body
+    page.keyboard.press("ArrowDown")  # on from its body to part 三's heading
+    page.keyboard.type("坚持")
+    page.keyboard.press("ArrowUp")  # back to the new point's body
+    page.keyboard.type("要完善预案。")
+    page.keyboard.press("ArrowUp")  # and to its heading's end
+    page.keyboard.type("工作")
+    idle(page, timeout=30_000)
+
+    new = DraftItem.objects.get(heading="强化应急准备工作")
+    assert new.body == "要完善预案。"
+    assert own(part(page, 2)).inner_text().startswith("坚持")
+    assert points_of_part_two(page)[-1].replace("\n", "") == "（三）强化应急准备工作。要完善预案。"
+
+
 def test_typing_after_two_quick_actions_is_shared_out_in_order(
     page, live_server, speech, slow_server
 ):

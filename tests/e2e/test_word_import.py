@@ -1,5 +1,6 @@
-"""从Word导入 and 导入修改稿 in a real browser: the leader's tracked changes and comment are
-shown in the editor, one is accepted, one rejected, and the draft and its history say so."""
+"""从Word导入 and 导入修改稿 in a real browser: the leader's tracked changes are shown in the
+editor, one is accepted, one rejected, and the draft and its history say so; the leader's
+comment is a 批注 in the margin, on the words it spans."""
 
 import re
 
@@ -38,14 +39,17 @@ def test_import_a_marked_up_copy_accept_one_reject_one(page, live_server, alice)
         {"name": "修改稿.docx", "mimeType": DOCX, "buffer": revised_file()}
     )
     # choosing the file sends it
-    expect(page.locator("#flash")).to_contain_text("已导入修改稿：3 处修订和批注")
+    expect(page.locator("#flash")).to_contain_text("已导入修改稿：2 处修订")
+    expect(page.locator("#flash")).to_contain_text("1 条批注")
     idle(page)
     insertion = page.locator(".proposal-insert")
     deletion = page.locator(".proposal-delete")
     expect(insertion.locator("ins")).to_have_text("推进")
     expect(deletion.locator("del")).to_have_text("彻底")
-    expect(page.locator(".prop-note")).to_contain_text("数字请核实")
-    expect(page.locator(".prop-note")).to_contain_text("王局长")
+    note = page.locator("#comments .comment")
+    expect(note).to_contain_text("数字请核实")
+    expect(note).to_contain_text("王局长")
+    expect(page.locator("#document mark.comment-anchor")).to_have_text("增长8%")
     page.screenshot(path="/tmp/proposals.png")
     page.set_viewport_size({"width": 1024, "height": 768})
     page.screenshot(path="/tmp/proposals-1024.png")
@@ -68,7 +72,8 @@ def test_import_a_marked_up_copy_accept_one_reject_one(page, live_server, alice)
     states = dict(draft.proposals.values_list("kind", "state"))
     assert states["insert"] == Proposal.State.ACCEPTED
     assert states["delete"] == Proposal.State.REJECTED
-    assert states["comment"] == Proposal.State.OPEN
+    assert "comment" not in states
+    assert draft.comments.get().author_name == "王局长"
 
     page.get_by_role("link", name="历史版本").click()
     history = page.locator("main")

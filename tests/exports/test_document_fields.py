@@ -24,7 +24,7 @@ def test_the_file_names_the_drafter_and_the_export_time(alice, bob):
     job_run(job.pk)
     job.refresh_from_db()
     props = Document(io.BytesIO(job.file.read())).core_properties
-    assert props.author == props.last_modified_by == "丽 艾"
+    assert props.author == props.last_modified_by == "艾丽"  # 姓名, as Chinese writes it
     created = props.created.replace(tzinfo=datetime.UTC)
     assert before <= created <= timezone.now()
     assert props.modified == props.created

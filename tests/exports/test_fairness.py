@@ -264,6 +264,31 @@ def test_clicks_racing_from_several_tabs_cannot_pass_the_limit_together(alice, m
     assert active(alice).count() == 2
 
 
+@pytest.mark.skipif(not postgres_mode(), reason="row locks: PostgreSQL (SQLite has one writer)")
+@pytest.mark.django_db(transaction=True)
+def test_the_admission_lock_lets_a_change_of_the_users_draft_commit(alice):
+    """An export holds the user's admission lock, then waits for the draft's lock; a change of
+    the draft (by a co-drafter, say) holds that and, committing, re-checks the draft's owner key
+    (its row was updated twice in its transaction): that must not wait for the export, or the
+    two deadlock (found by make load)."""
+    import psycopg
+    from django.db import transaction
+
+    from tests.conftest import _database_url_for
+
+    draft = filled_draft(alice)
+    with transaction.atomic():
+        services._lock_user(alice.pk)
+        with psycopg.connect(_database_url_for(connection.settings_dict)) as change:
+            change.execute("SET lock_timeout = '5s'")
+            change.execute("SELECT id FROM drafts_draft WHERE id = %s FOR UPDATE", (draft.pk,))
+            for column in ("version", "revision_bytes"):  # draft.save(), then _count_bytes
+                change.execute(
+                    f"UPDATE drafts_draft SET {column} = {column} WHERE id = %s", (draft.pk,)
+                )
+            change.commit()  # FOR UPDATE on the user's row: LockNotAvailable after 5 s
+
+
 # --- the queue of its own ----------------------------------------------------------------
 
 

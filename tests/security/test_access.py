@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from speechdraft.corpus.models import Paragraph, Skeleton, SourceDocument, Status
-from speechdraft.drafts.models import Proposal
+from speechdraft.drafts.models import Comment, Proposal
 from speechdraft.drafts.services import draft_create
 from speechdraft.exports.models import ExportJob
 from speechdraft.library.models import Phrase, PhraseKind
@@ -27,6 +27,12 @@ OWNED = {
     "drafts:copy": ("POST", ["pk"]),
     "drafts:undelete": ("POST", ["pk"]),
     "drafts:details": ("POST", ["pk"]),
+    "drafts:sharing": ("GET POST", ["pk"]),
+    "drafts:flow_submit": ("POST", ["pk"]),
+    "drafts:flow_withdraw": ("POST", ["pk"]),
+    "drafts:flow_return": ("POST", ["pk"]),
+    "drafts:flow_approve": ("POST", ["pk"]),
+    "drafts:flow_finalize": ("POST", ["pk"]),
     "drafts:numbering": ("POST", ["pk"]),
     "drafts:undo": ("POST", ["pk"]),
     "drafts:redo": ("POST", ["pk"]),
@@ -63,6 +69,9 @@ OWNED = {
     "drafts:proposals_dismiss": ("POST", ["pk"]),
     "drafts:proposal_accept": ("POST", ["pk", "proposal_id"]),
     "drafts:proposal_reject": ("POST", ["pk", "proposal_id"]),
+    "drafts:comment_add": ("POST", ["pk"]),
+    "drafts:comment_answer": ("POST", ["pk", "comment_id"]),
+    "drafts:comment_resolve": ("POST", ["pk", "comment_id"]),
     "export_start": ("POST", ["pk"]),
     "redline_start": ("POST", ["pk"]),
     "exports:status": ("GET", ["job"]),
@@ -77,6 +86,7 @@ PERSONAL = {
     "drafts:new",
     "drafts:import",  # 从Word导入: always a new draft of one's own
     "drafts:trash",
+    "drafts:todo_link",  # the top bar's 我的待办: the user's own count
     "library:search",
     "library:phrase_create",
     "drafts:insert_material",
@@ -112,6 +122,9 @@ def world(alice, bob):
     proposal = Proposal.objects.create(
         draft=draft, item=item, kind=Proposal.Kind.INSERT, field="body", text="机密插入"
     )
+    comment = Comment.objects.create(
+        draft=draft, item=item, field="body", anchor="机密", text="机密批注", author=alice
+    )
     own = draft_create(owner=bob, title="鲍勃的讲话稿")
     document = SourceDocument.objects.create(file_name="shared.txt", state="done")
     skeleton = Skeleton.objects.create(document=document, title="在全市大会上的讲话")
@@ -127,13 +140,14 @@ def world(alice, bob):
         "job": job.pk,
         "phrase": phrase.pk,
         "proposal_id": proposal.pk,
+        "comment_id": comment.pk,
         "draft": draft,
         "own": own,
     }
 
 
 def path_for(route: str, values: dict) -> str:
-    for name in ("pk", "item_id", "run_id", "version", "paragraph_id", "proposal_id"):
+    for name in ("pk", "item_id", "run_id", "version", "paragraph_id", "proposal_id", "comment_id"):
         if f"<int:{name}>" in route:
             route = route.replace(f"<int:{name}>", str(values[name]))
     return "/" + route
@@ -167,7 +181,7 @@ def test_own_draft_with_someone_elses_item_or_run_is_404(client, bob, world):
     routes = dict(site_urls())
     mixed = {**world, "pk": world["own"].pk, "version": world["own"].version}
     for name, (methods, params) in OWNED.items():
-        if not {"item_id", "run_id", "proposal_id"} & set(params):
+        if not {"item_id", "run_id", "proposal_id", "comment_id"} & set(params):
             continue
         path = path_for(routes[name], mixed)
         for method in methods.split():
@@ -187,6 +201,9 @@ def test_nothing_was_changed_by_the_attempts(client, bob, world):
     assert Phrase.objects.filter(pk=world["phrase"]).exists()
     assert ExportJob.objects.get(pk=world["job"]).status == "done"
     assert Proposal.objects.get(pk=world["proposal_id"]).state == Proposal.State.OPEN
+    comment = Comment.objects.get(pk=world["comment_id"])
+    assert comment.resolved_at is None and not comment.answers.exists()
+    assert Comment.objects.filter(draft=draft).count() == 1
 
 
 def test_personal_pages_show_and_accept_only_ones_own_objects(client, bob, world):

@@ -40,6 +40,7 @@ def values(alice):
         "job": 1,
         "phrase": 1,
         "proposal_id": 1,
+        "comment_id": 1,
         "draft": draft,
     }
 

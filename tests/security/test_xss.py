@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from speechdraft.corpus.models import Paragraph, Skeleton, Term
-from speechdraft.drafts.models import Draft
+from speechdraft.drafts.models import Comment, Draft
 from speechdraft.library.models import Formulation, Phrase, Tag
 from speechdraft.review.models import ReviewRun
 from speechdraft.review.services import review_run
@@ -104,7 +104,26 @@ def test_draft_fields_and_items_are_text_on_every_drafter_page(alice_client, cor
     assert Phrase.objects.filter(owner__username="alice").exists()
     run = ReviewRun.objects.create(draft=draft, version=draft.version)
     review_run(run.pk)
+    item.refresh_from_db()
+    # 批注 on the payload's words, saying it, answered with it; one from a Word file signed with it.
+    comment = {"item_id": item.pk, "field": "body", "anchor": EVIL, "offset": 0, "text": EVIL}
+    assert alice_client.post(f"{base}comments/", comment).status_code == 302
+    first = Comment.objects.get()
+    Comment.objects.create(
+        draft=draft, item=item, field="heading", anchor=EVIL, text="好", author_name=ATTRIBUTE
+    )
+    margin = alice_client.post(
+        f"{base}comments/{first.pk}/answer/", {"text": EVIL}, headers={"HX-Request": "true"}
+    )
+    refused = alice_client.post(
+        f"{base}comments/",
+        {**comment, "anchor": SCRIPT + "不在正文"},
+        headers={"HX-Request": "true"},
+    )
+    assert refused.status_code == 422
+    assert_inert(refused.content.decode(), "comment refused")
     pages = {
+        "comments margin": margin,
         "list": alice_client.get("/"),
         "new": alice_client.get("/drafts/new/"),
         "editor": alice_client.get(base),

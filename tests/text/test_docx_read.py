@@ -14,6 +14,7 @@ from tests.marked_docx import (
     Ins,
     Note,
     marked_docx,
+    reply_in_word,
     with_external_link,
     with_macros,
 )
@@ -52,6 +53,17 @@ def test_a_comment_spans_the_words_it_is_on():
     assert (change.kind, change.offset, change.length) == (COMMENT, 2, 4)
     assert (change.anchor, change.text, change.author) == ("增长8%", "数字请核实", "王局长")
     assert p.revised == p.original
+
+
+@pytest.mark.parametrize("marks", [True, False])
+def test_a_word_answer_names_the_comment_it_answers_and_the_thread_done(marks):
+    file = marked_docx([["全年", Note("增长8%", "数字请核实"), "以上。"]])
+    answered = reply_in_word(file, "数字请核实", "已核实", author="统计科", done=True, marks=marks)
+    (p,) = read_docx(answered, "a.docx").paragraphs
+    comment, answer = p.changes
+    assert (comment.text, comment.answers, comment.done) == ("数字请核实", "", True)
+    assert (answer.text, answer.author, answer.answers) == ("已核实", "统计科", comment.comment_id)
+    assert (answer.offset, answer.length, answer.anchor) == (2, 4, "增长8%")  # its comment's words
 
 
 def test_offsets_count_deleted_text_and_not_inserted_text():

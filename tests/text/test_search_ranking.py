@@ -54,6 +54,20 @@ def test_arrange_merges_same_text_and_keeps_phrases_below_their_paragraphs():
     assert [r.ref for r in arrange(items, 2)] == ["other", "p"]
 
 
+def test_arrange_shows_the_same_text_once_the_better_placed_copy():
+    """The same paragraph or phrase in two libraries a drafter sees (a unit's and a 共享 copy,
+    an office's and its 科室's) is one result."""
+    text = "要压实主体责任，确保各项工作落地见效。"
+    items = [
+        ranked("office", paragraph_doc("压实责任", text), 1.0),
+        ranked("section", paragraph_doc("压实责任", text), 1.2),
+        ranked("untitled", paragraph_doc("", text), 0.9),  # another heading: another text
+        ranked("phrase-a", phrase_doc("压实主体责任重于泰山"), 0.4, phrase=True),
+        ranked("phrase-b", phrase_doc("压实主体责任重于泰山。"), 0.3, phrase=True),
+    ]
+    assert [r.ref for r in arrange(items, 10)] == ["section", "untitled", "phrase-a"]
+
+
 def test_expansions_are_normalized_and_never_the_term_again():
     query = parse_query("防汛")
     cleaned = clean_expansions(query, {"防汛": ["抗洪", "防汛", "防汛工作", "汛", "的", "抗洪"]})

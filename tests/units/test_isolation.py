@@ -165,10 +165,21 @@ def test_reuse_flags_only_the_units_material_and_the_drafters_own_earlier_drafts
 
 
 def test_shared_material_is_seen_by_both_units(client, units):
+    from speechdraft.text.search import index_tokens
+
     [theirs] = SourceDocument.objects.filter(unit=units.b)
+    # B's copy of the speech, one paragraph of it B's own words.
+    own = Paragraph.objects.filter(unit=units.b, status=Status.APPROVED).first()
+    own.text = own.text + "乙县干部要把群众的事当作自己的事。"
+    own.search_tokens = index_tokens(f"{own.heading} {own.text}")
+    own.save(update_fields=["text", "search_tokens"])
     documents_share([theirs], shared=True)
     found = library_search(QUERY, user=units.drafter_a, limit=200).results
     assert {r.obj.unit_id for r in found} == {units.a.pk, units.b.pk}
+    # The speech both have is shown once; of B's, what A has not (B's own words).
+    assert [r.obj.pk for r in found if r.obj.unit_id == units.b.pk] == [own.pk]
+    texts = [(getattr(r.obj, "heading", ""), r.obj.text) for r in found]
+    assert len(texts) == len(set(texts))
     # its mined phrases with it
     assert set(phrases_visible_to(units.drafter_a).values_list("unit_id", flat=True)) == {
         units.a.pk,

@@ -54,7 +54,15 @@ def outline(context) -> SafeString:
             )
     proposals = proposals_html(context["request"], draft, context.get("proposals") or [])
     renderer = OutlineRenderer(
-        draft.pk, draft.version, get_token(context["request"]), editing, edit_html, proposals
+        draft.pk,
+        draft.version,
+        get_token(context["request"]),
+        editing,
+        edit_html,
+        proposals,
+        # The page only reads (审阅, 签发人, or the text locked by the flow): no handles, no
+        # 编辑 links. A page rendered without the editor's context (a test) edits.
+        readonly=context.get("can_write") is False,
     )
     return renderer.outline(context["doc"].items)
 
@@ -76,12 +84,37 @@ def import_notice(context, proposals):
 
 @register.simple_tag(takes_context=True)
 def my_drafts(context) -> list:
-    """The signed-in drafter's drafts, most recently edited first: the 插入到讲话稿 chooser
-    of the library's pages (read once per request)."""
-    from speechdraft.drafts.models import Draft
+    """The drafts the signed-in drafter may write in (their own, and those shared with them as
+    协作起草), most recently edited first: the 插入到讲话稿 chooser of the library's pages
+    (read once per request)."""
+    from django.db.models import Q
+
+    from speechdraft.drafts.models import Draft, DraftShare
 
     request = context["request"]
     if not hasattr(request, "_my_drafts"):
-        mine = Draft.objects.live().filter(owner=request.user).order_by("-updated_at")
+        user = request.user
+        shared = Q(shares__user=user, shares__role=DraftShare.Role.EDIT)
+        mine = Draft.objects.live().filter(Q(owner=user) | shared).distinct()
+        mine = mine.order_by("-updated_at")
         request._my_drafts = list(mine)
     return request._my_drafts
+
+
+@register.simple_tag(takes_context=True)
+def comment_margin(context):
+    """The draft's 批注 in threads, in the order of the text (drafts/comments.py)."""
+    from speechdraft.drafts.comments import comments_for
+    from speechdraft.drafts.selectors import draft_document
+
+    draft = context["draft"]
+    doc = context.get("doc") or draft_document(draft)
+    return comments_for(draft, [b.id for b in doc.blocks])
+
+
+@register.simple_tag
+def todo_count(user) -> int:
+    """How many drafts wait for the user (审核, 修改, 定稿): the top bar's 待办."""
+    from speechdraft.drafts.flow import todo_count as count
+
+    return count(user)

@@ -3,12 +3,17 @@
 Each run starts from nothing: a fresh database (LOAD_DATABASE_URL, default speechdraft_load,
 dropped and recreated), a private Redis database (LOAD_REDIS_URL, default db 15, flushed),
 migrations, the demo accounts, the sample corpus ingested and approved into each of the demo
-accounts' two units, and drafter01… with one password, alternately in one unit and the other. Then gunicorn and the worker start on loopback and each drafter logs in through
-the login form, creates a draft through /drafts/new/ and, until the time is up, searches,
-inserts, moves, edits, deletes and exports through the editor's own requests (see
-bench/load_drafter.py). Afterwards every draft is checked against the drafter's log of accepted
-operations (bench/load_check.py). Latencies are measured by the client, on the same machine,
-and per request by gunicorn (its access log names the client's operation).
+accounts' two units, and drafter01… with one password, alternately in one unit and the other
+(the first of each unit its 签发人). Then gunicorn and the worker start on loopback and each
+drafter logs in through the login form, creates a draft through /drafts/new/, shares it on its
+共享 page with the next drafter of its unit as 协作起草 and the one after as 审阅 (but every
+fourth draft, which stays its owner's alone) and, until the time is up, searches, inserts,
+moves, edits, deletes and exports through the editor's own requests, in its own draft and in
+the one shared with it, reads the one it reviews (and tries to save in it), and sends its draft
+through 送审 → 审核 (→ 定稿) (see bench/load_drafter.py). Afterwards every draft is checked
+against the merged logs of accepted operations of everyone who changed it, and its history
+against the roles and the flow (bench/load_check.py). Latencies are measured by the client, on
+the same machine, and per request by gunicorn (its access log names the client's operation).
 
 Run: .venv/bin/python bench/load.py [--seconds 180] [--users 50]   (or `make load`)
 Exits 1 if any request failed or the integrity check did not pass.
@@ -28,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 import urllib.request
@@ -66,7 +72,22 @@ OPERATIONS = (
     "export start",
     "export poll",
     "download",
+    "sharing page",
+    "share",
+    "shared list",
+    "refresh",
+    "reviewer write (403 expected)",
+    "flow submit",
+    "flow withdraw",
+    "flow return",
+    "flow approve",
+    "flow finalize",
 )
+# Every fourth draft of a unit stays its owner's alone: the unshared path is measured too.
+UNSHARED_EVERY = 4
+# For the last fifth of the run the 签发人 marks approved drafts 定稿 instead of returning them.
+ENDGAME = 0.2
+CONFLICT_KEPT = "conflicts: the other drafter's text kept"
 
 
 # Status, time in the worker (ms: from the request's start to the response, so without the
@@ -213,7 +234,9 @@ def manage(env: dict, *args: str) -> None:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{path.read_text()[-3000:]}")
 
 
-def create_drafters(count: int) -> list[str]:
+def create_drafters(count: int) -> tuple[list[str], dict[str, tuple[tuple[str, str], ...]]]:
+    """drafter01…, alternately in the default unit and OTHER_UNIT, the first of each unit its
+    签发人; and who shares with whom (share_plan)."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
 
@@ -228,13 +251,32 @@ def create_drafters(count: int) -> list[str]:
     units = [default_unit_id(), Unit.objects.get(name=OTHER_UNIT).pk]
     users = get_user_model().objects.filter(username__in=names).order_by("username")
     Membership.objects.bulk_create(
-        Membership(user_id=pk, unit_id=units[i % 2])
+        Membership(user_id=pk, unit_id=units[i % 2], is_signer=i < 2)
         for i, pk in enumerate(users.values_list("pk", flat=True))
     )
-    return names
+    return names, share_plan(names)
 
 
-def drive(args, port: int, names: list[str], stats: Stats) -> tuple[list[Drafter], float, float]:
+def share_plan(names: list[str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """In each unit (every other drafter), each drafter shares its draft with the next one as
+    协作起草 and the one after as 审阅, but every UNSHARED_EVERY-th, whose draft stays its own."""
+    plan: dict[str, tuple[tuple[str, str], ...]] = {}
+    for unit in (names[0::2], names[1::2]):
+        k = len(unit)
+        for j, name in enumerate(unit):
+            shares = []
+            if j % UNSHARED_EVERY != UNSHARED_EVERY - 1:
+                if k >= 2:
+                    shares.append((unit[(j + 1) % k], "edit"))
+                if k >= 3:
+                    shares.append((unit[(j + 2) % k], "review"))
+            plan[name] = tuple(shares)
+    return plan
+
+
+def drive(
+    args, port: int, names: list[str], plan: dict, stats: Stats
+) -> tuple[list[Drafter], float, float]:
     start = time.monotonic()
     deadline = start + args.seconds
     drafters = [
@@ -247,6 +289,8 @@ def drive(args, port: int, names: list[str], stats: Stats) -> tuple[list[Drafter
             deadline=deadline,
             think=args.think,
             rng=random.Random(f"{args.seed}-{name}"),
+            share_with=plan[name],
+            endgame=deadline - ENDGAME * args.seconds,
         )
         for i, name in enumerate(names)
     ]
@@ -261,7 +305,12 @@ def drive(args, port: int, names: list[str], stats: Stats) -> tuple[list[Drafter
     hung = [t.name for t in threads if t.is_alive()]
     for name in hung:
         stats.error("client", f"{name} still running 180 s after the deadline")
-    return drafters, start, time.monotonic()
+    end = time.monotonic()
+    # Once nobody changes anything any more: each drafter's last look at its own draft.
+    for d in drafters:
+        if d.username not in hung:
+            d.finish()
+    return drafters, start, end
 
 
 def cpu_ticks() -> tuple[int, int]:
@@ -304,13 +353,20 @@ def summarise(args, stats: Stats, drafters, report, run: dict) -> str:
     findings = "\n".join(f"- integrity: {f}" for f in report.findings[:20])
     first_errors = "\n".join(f"- error: `{e[:300]}`" for e in stats.errors[:10])
     ramp = min(args.ramp, args.seconds / 3)
+    sharing = sharing_summary(stats, report)
     return f"""
 {len(drafters)} drafters at once for {args.seconds} s (started over {ramp:.0f} s; a pause of
-{args.think * 0.5:.1f}–{args.think * 1.5:.1f} s before each action), each logging in through the form,
-creating a draft (blank frame or an ingested skeleton), then searching the library panel,
-inserting library material and own paragraphs, editing (open, save, review hints), moving
-(上移/下移 and drag), deleting and exporting to Word (click, poll every second, download), with
-the requests the htmx editor makes. Server: gunicorn, {args.web_workers} sync workers (DEBUG off,
+{args.think * 0.5:.1f}–{args.think * 1.5:.1f} s before each action), in two units, each logging in through the form,
+creating a draft (blank frame or an ingested skeleton) and sharing it on its 共享 page with the
+next drafter of its unit as 协作起草 and the one after as 审阅 (every {UNSHARED_EVERY}th draft stays
+unshared), then searching the library panel, inserting library material and own paragraphs,
+editing (open, save, review hints), moving (上移/下移 and drag), deleting and exporting to Word
+(click, poll every second, download), with the requests the htmx editor makes: in its own draft
+and, about a third of the time, in the one shared with it, both windows reloading and trying
+again when the other's change got in first (409, as editor.js does); reading the draft it
+reviews (and trying to save in it: 403); sending its draft for 审核 (送审), which its 审阅 then
+returns or approves, and the unit's 签发人 (the first drafter of each unit) returns, or in the
+last {ENDGAME:.0%} of the run marks 定稿. Server: gunicorn, {args.web_workers} sync workers (DEBUG off,
 whitenoise), one Celery worker (solo pool) on Redis, PostgreSQL {run["postgres"]}; client,
 server, database and worker share the machine's 2 cores over loopback (machine CPU
 {run["busy"]:.0%} busy during the run, the client's own share {run["client_cpu"]:.0%} of it; load
@@ -332,6 +388,8 @@ gunicorn's access log:
 
 Deliberate refusals, not errors: {deliberate or "none"}.
 
+{sharing}
+
 Integrity, read from the database after the run: {report.verified} of {report.drafts} drafts replayed
 from their logs of accepted operations ({report.changes:,} changes, {report.items:,} items now). Every
 item is where the log puts it (parent, position, level) with the text it last saved (heading,
@@ -339,9 +397,47 @@ body, source paragraph); none lost, none extra; positions contiguous; version = 
 changes, one revision per version (a stretch of typing in one item is one), the last revision's snapshot equal to the items; the
 editor's final page equal to the database; each of the {report.markers:,} surviving edit markers
 found exactly once; one draft per drafter; {report.exports} downloaded exports done, no job left pending.
+A shared draft is replayed from the merged logs of its owner and its 协作起草, in the order of
+the versions the server answered: every version one accepted change or one flow step, none
+twice. Every share within the draft's unit and as the owners set it; each of the
+{report.revisions:,} revisions by the owner or a 协作起草, or a flow step by whom the flow allowed
+then (steps: {steps_text(report)}), and no text changed between a 送审 and its 撤回 or 退回修改
+(nor after 审核通过 or 定稿); each draft's flow state what its steps say.
 {findings}
 {first_errors}
 """
+
+
+def steps_text(report) -> str:
+    from bench.load_drafter import FLOW_NAMES
+
+    steps = [f"{name} {report.steps[a]}" for a, name in FLOW_NAMES.items() if report.steps[a]]
+    return ", ".join(steps) or "none"
+
+
+def sharing_summary(stats: Stats, report) -> str:
+    """What happened on the shared drafts, from the drafters' counts and the check."""
+
+    def n(what: str) -> str:
+        return f"{stats.counts.get(what, 0):,}"
+
+    text = (
+        f"Shared drafts: {report.shared} of {report.drafts} drafts shared "
+        f"({n('shares as 协作起草')} as 协作起草, {n('shares as 审阅')} as 审阅). "
+        f"**{report.shared_changes:,} changes accepted in them, {report.codrafter_changes:,} "
+        f"by a 协作起草 alongside the owner; {n('conflicts (409)')} conflicts (409: another "
+        f"window's change got in first), after which the page reloaded and the change was made "
+        f"again {n('conflicts: done again after reloading')} times, or, for text saved over "
+        f"text the other drafter had changed, 仍然保存我的修改 {n('conflicts: 仍然保存我的修改')} "
+        f"times and the other's text kept {n(CONFLICT_KEPT)} times; "
+        f"{n('reviewer writes refused (403)')} saves and moves by a 审阅 refused (403), none "
+        f"accepted.** {n('reviewer reads')} reads by a 审阅; "
+        f"{n('changes refused on a locked draft (422)')} changes refused while the draft was "
+        f"with its reviewer or signer or 定稿 (422); "
+        f"{n('changes on an item another drafter had deleted (404/422)')} on an item another "
+        f"drafter had deleted (404, or 422 as an anchor). Flow steps: {steps_text(report)}."
+    )
+    return textwrap.fill(text, width=100, break_long_words=False, break_on_hyphens=False)
 
 
 def main() -> int:
@@ -396,7 +492,7 @@ def main() -> int:
         import django
 
         django.setup()
-        names = create_drafters(args.users)
+        names, plan = create_drafters(args.users)
         services.start()
         setup_s = time.monotonic() - t0
         print(
@@ -407,7 +503,7 @@ def main() -> int:
         load = os.getloadavg()[0]
         busy0, total0 = cpu_ticks()
         client0 = time.process_time()
-        drafters, start, end = drive(args, services.port, names, stats)
+        drafters, start, end = drive(args, services.port, names, plan, stats)
         busy1, total1 = cpu_ticks()
         client = (time.process_time() - client0) * os.sysconf("SC_CLK_TCK")
         services.stop()
@@ -440,7 +536,14 @@ def main() -> int:
             write_section(SECTION, body)
             print("written to bench/RESULTS.md")
         errors = sum(stats.failures.values())
-        print(f"errors: {errors}; integrity: {'passed' if report.ok else 'FAILED'}; logs in {OUT}")
+        counts = stats.counts
+        print(
+            f"errors: {errors}; integrity: {'passed' if report.ok else 'FAILED'}; "
+            f"shared-draft changes {report.shared_changes} ({report.codrafter_changes} by 协作起草), "
+            f"conflicts {counts.get('conflicts (409)', 0)}, "
+            f"reviewer writes refused {counts.get('reviewer writes refused (403)', 0)}, "
+            f"flow steps {sum(report.steps.values())}; logs in {OUT}"
+        )
         return 0 if errors == 0 and report.ok else 1
     finally:
         services.stop()

@@ -1,25 +1,31 @@
-"""The integrity check after bench/load.py: replay each drafter's log of accepted operations
-from its draft's first revision, with the server's own placement rules, and compare the result
+"""The integrity check after bench/load.py: replay the log of accepted operations of everyone who
+changed a draft (its owner and its 协作起草), in the order of the versions the server answered,
+from the draft's first revision, with the server's own placement rules, and compare the result
 with the database item by item (ids, parent, position, level, numbered, heading, body, source).
 
 Needs Django set up on the load database. A lost write leaves an item or a text the log
 expects and the database lacks; a duplicated one leaves an extra item, a repeated marker or a
-version past the log's count. Across the two units the drafters work in, a draft of another
-unit or an item, insert or use of another unit's material is a finding too.
+version no accepted operation claims. Across the two units the drafters work in, a draft of
+another unit or an item, insert or use of another unit's material is a finding too; so is a
+share with someone of another unit. The history must hold only what the roles allow (issue 19):
+every revision is by the owner or a 协作起草, but for the flow's own steps (送审 … 定稿), each by
+whoever the flow allowed at that point, and no text change lies between a 送审 and the 撤回 or
+退回修改 after it (nor after 审核通过 or 定稿).
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q
 
 from speechdraft.corpus.models import Paragraph, Role
-from speechdraft.drafts.models import Draft, DraftItem, Revision
+from speechdraft.drafts.models import Draft, DraftItem, DraftShare, Flow, FlowStep, Revision
 from speechdraft.drafts.snapshot import ITEM_FIELDS
 from speechdraft.drafts.versions import revision_snapshot
 from speechdraft.exports.models import ExportJob
@@ -27,11 +33,14 @@ from speechdraft.library.models import MaterialUse, Phrase
 from speechdraft.text.placeholders import renumber_slots
 from speechdraft.text.sanitize import plain_text
 from speechdraft.text.templating import slot_names
-from speechdraft.units.models import Membership
+from speechdraft.units.models import Membership, default_unit_id
 
 MARKER = re.compile(r"〔drafter\d+-\d{4}〕")
 MAX_LEVEL = 4
 CHANGES = {"insert", "material", "edit", "step", "move", "delete"}
+# A flow step's revision is named by the step (versions.commit with its label): 送审, 撤回, …
+FLOW_ACTIONS = {label: value for value, label in FlowStep.Action.choices}
+LOCKED = (Flow.SUBMITTED, Flow.APPROVED, Flow.FINAL)
 
 
 @dataclass
@@ -205,6 +214,11 @@ class Report:
     changes: int = 0
     markers: int = 0
     exports: int = 0
+    shared: int = 0  # drafts shared with someone
+    shared_changes: int = 0  # changes in those, replayed
+    codrafter_changes: int = 0  # of which by a 协作起草
+    revisions: int = 0  # revisions whose author and moment the roles and the flow allowed
+    steps: Counter = field(default_factory=Counter)  # flow steps, by action
     findings: list[str] = field(default_factory=list)
 
     @property
@@ -219,35 +233,60 @@ def _shape_of(rows: list[dict]) -> dict[str, list[int]]:
     return shape
 
 
-def check_draft(drafter, report: Report, paragraphs, phrases) -> Model | None:
-    """Check one drafter's draft against its storage and the drafter's log (problems go to
-    ``report``); the replayed model, None when the log cannot be replayed."""
-    where = f"{drafter.username} (draft {drafter.draft})"
+def check_draft(
+    owner, entries: list[dict], uncertain: set[int], report: Report, paragraphs, phrases
+):
+    """Check one draft against its storage and the merged logs of everyone who changed it
+    (`entries`, each with its drafter as "by"); problems go to ``report``. The replayed model,
+    or None when the log cannot be replayed."""
+    where = f"draft {owner.draft} ({owner.username}'s)"
     problems = report.findings
-    problems.extend(f"{where}: {p}" for p in drafter.problems)
-    draft = Draft.objects.get(pk=drafter.draft)
+    draft = Draft.objects.get(pk=owner.draft)
     rows = list(DraftItem.objects.filter(draft=draft).values(*ITEM_FIELDS))
     report.items += len(rows)
     problems.extend(f"{where}: {p}" for p in _storage_problems(draft, rows))
-    if drafter.uncertain or not drafter.log:
+    if draft.pk in uncertain or not entries:
         return None  # an operation's outcome is unknown (already counted as an error)
 
     first = Revision.objects.get(draft=draft, version=1)
     model = Model(revision_snapshot(first).items)
-    opened = drafter.log[0]
-    if opened["op"] != "open" or opened["shape"] != model.shape():
+    opened = next((e for e in entries if e["op"] == "open" and e["by"] == owner.username), None)
+    if opened is None or opened["shape"] != model.shape():
         problems.append(f"{where}: the editor first showed another outline than version 1")
-    changes = [e for e in drafter.log if e["op"] in CHANGES]
+        return None
+    changes = sorted((e for e in entries if e["op"] in CHANGES), key=lambda e: e["v"])
+    # Every version after the first is one accepted change (its answer named it) or one flow
+    # step (the server's FlowStep names it; the drafter saw the step accepted): each once.
+    steps = list(FlowStep.objects.filter(draft=draft).values_list("version", "action", "user"))
+    names = dict(
+        get_user_model()
+        .objects.filter(pk__in={u for _, _, u in steps})
+        .values_list("pk", "username")
+    )
+    seen = Counter((e["action"], e["by"]) for e in entries if e["op"] == "flow")
+    recorded = Counter((action, names.get(user)) for _, action, user in steps)
+    if seen != recorded:
+        problems.append(
+            f"{where}: flow steps {sorted(recorded.elements())}, the drafters saw "
+            f"{sorted(seen.elements())} accepted"
+        )
+    claimed = sorted([e["v"] for e in changes] + [v for v, _, _ in steps])
+    expected = list(range(opened["v"] + 1, draft.version + 1))
+    if claimed != expected:
+        twice = sorted(v for v, n in Counter(claimed).items() if n > 1)[:5]
+        missing = sorted(set(expected) - set(claimed))[:5]
+        problems.append(
+            f"{where}: version {draft.version}; versions claimed twice {twice}, by no accepted "
+            f"change or step {missing}"
+        )
     for entry in changes:
         model.apply(entry, paragraphs, phrases)
     report.changes += len(changes)
-    expected_version = opened["v"] + len(changes)
-    if draft.version != expected_version or (changes and changes[-1]["v"] != expected_version):
-        problems.append(
-            f"{where}: version {draft.version}, the log accepted {len(changes)} changes "
-            f"from version {opened['v']} (expected {expected_version})"
-        )
-    problems.extend(f"{where}: {p}" for p in _replay_problems(model, rows, drafter.final_shape))
+    if any(e["op"] == "share" for e in entries):
+        report.shared += 1
+        report.shared_changes += len(changes)
+        report.codrafter_changes += sum(e["by"] != owner.username for e in changes)
+    problems.extend(f"{where}: {p}" for p in _replay_problems(model, rows, owner.final_shape))
     report.verified += 1
     return model
 
@@ -343,43 +382,146 @@ def _unit_problems(users) -> Iterator[str]:
             yield f"user {user} used {foreign} pieces of another unit's material"
 
 
+def _share_problems(users, drafters) -> Iterator[str]:
+    """Every share is with a member of the draft's unit, never its owner, and is what the
+    owners set on the 共享 page (送审 adds none here: it goes to the 审阅 already shared with)."""
+    default = default_unit_id()
+    units = dict(Membership.objects.values_list("user_id", "unit_id"))
+    shares = DraftShare.objects.filter(draft__owner__in=users)
+    rows = shares.values_list("pk", "draft_id", "draft__unit_id", "draft__owner_id", "user_id")
+    for pk, draft, unit, owner, user in rows:
+        if units.get(user, default) != unit:
+            yield f"share {pk}: draft {draft} of unit {unit} shared with a member of {units.get(user, default)}"
+        if user == owner:
+            yield f"share {pk}: draft {draft} shared with its owner"
+    made = {
+        (e["draft"], e["user"], e["role"]) for d in drafters for e in d.log if e["op"] == "share"
+    }
+    stored = set(shares.values_list("draft_id", "user__username", "role"))
+    if made != stored:
+        yield f"shares stored {sorted(stored - made)[:5]}, not made {sorted(made - stored)[:5]}"
+
+
+def _history_problems(draft: Draft, report: Report) -> Iterator[str]:
+    """Who made each revision, and when: the owner or a 协作起草 for text; a flow step by whom
+    the flow allowed then (送审 and 撤回 the drafters, 退回修改 and 审核通过 the member it was
+    sent to, 退回修改 and 定稿 after 审核通过 a 签发人 of the unit); nothing but flow steps while
+    the draft is 待审核, 待定稿 or 已定稿."""
+    where = f"draft {draft.pk}"
+    writers = {draft.owner_id} | set(
+        DraftShare.objects.filter(draft=draft, role=DraftShare.Role.EDIT).values_list(
+            "user_id", flat=True
+        )
+    )
+    signers = set(
+        Membership.objects.filter(unit_id=draft.unit_id, is_signer=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    steps = {s.version: s for s in FlowStep.objects.filter(draft=draft)}
+    state, reviewer = Flow.OPEN, None
+    revisions = Revision.objects.filter(draft=draft).order_by("version")
+    for version, user, action in revisions.values_list("version", "user_id", "action"):
+        step = steps.pop(version, None)
+        flow_action = FLOW_ACTIONS.get(action)
+        if flow_action is None:
+            if step is not None:
+                yield f"{where}: version {version} is a {step.action} step and a revision “{action}”"
+            elif user not in writers:
+                yield f"{where}: version {version} (“{action}”) by user {user}, who may not write"
+            elif state in LOCKED:
+                yield f"{where}: version {version} (“{action}”) changed the text while {state}"
+            else:
+                report.revisions += 1
+            continue
+        if step is None or step.action != flow_action or step.user_id != user:
+            yield f"{where}: version {version} “{action}” by {user} has no step of its own"
+            continue
+        report.steps[flow_action] += 1
+        allowed, after = {
+            FlowStep.Action.SUBMIT: (
+                state in (Flow.OPEN, Flow.RETURNED)
+                and user in writers
+                and step.to_user_id not in (None, user),
+                Flow.SUBMITTED,
+            ),
+            FlowStep.Action.WITHDRAW: (state == Flow.SUBMITTED and user in writers, Flow.OPEN),
+            FlowStep.Action.RETURN: (
+                (state == Flow.SUBMITTED and user == reviewer)
+                or (state == Flow.APPROVED and user in signers),
+                Flow.RETURNED,
+            ),
+            FlowStep.Action.APPROVE: (state == Flow.SUBMITTED and user == reviewer, Flow.APPROVED),
+            FlowStep.Action.FINALIZE: (state == Flow.APPROVED and user in signers, Flow.FINAL),
+        }[flow_action]
+        if not allowed:
+            yield f"{where}: version {version} {flow_action} by user {user} while {state}"
+        else:
+            report.revisions += 1
+        state = after
+        if flow_action == FlowStep.Action.SUBMIT:
+            reviewer = step.to_user_id
+    if steps:
+        yield f"{where}: flow steps at versions {sorted(steps)} without their revision"
+    if draft.flow != state or (state == Flow.SUBMITTED and draft.flow_reviewer_id != reviewer):
+        yield f"{where}: is {draft.flow} (reviewer {draft.flow_reviewer_id}), its steps say {state} ({reviewer})"
+
+
+def _marker_check(drafters, uncertain: set[int], expected: Counter, findings: list[str]) -> int:
+    """Every surviving edit's marker exactly once across all drafts; none that was overwritten.
+    Returns how many there are."""
+    verified = {d.draft for d in drafters if d.draft and d.draft not in uncertain}
+    found: Counter = Counter()
+    for heading, body in DraftItem.objects.filter(draft__in=verified).values_list(
+        "heading", "body"
+    ):
+        found.update(MARKER.findall(heading + body))
+    if found != expected:
+        missing = sorted((expected - found).elements())[:5]
+        surplus = sorted((found - expected).elements())[:5]
+        findings.append(f"edit markers differ: missing {missing}, unexpected {surplus}")
+    return sum(found.values())
+
+
 def check(drafters, users) -> Report:
     report = Report(drafts=len(drafters))
+    by_draft: dict[int, list[dict]] = defaultdict(list)
+    for d in drafters:
+        for entry in d.log:
+            by_draft[entry["draft"]].append({**entry, "by": d.username})
+    uncertain = set().union(*(d.uncertain for d in drafters)) - {None}
     material = [e for d in drafters for e in d.log if e["op"] == "material"]
     used_paragraphs = {e["source"] for e in material if e["kind"] == "paragraph"}
     used_phrases = {e["source"] for e in material if e["kind"] == "phrase"}
     paragraphs = Paragraph.objects.in_bulk(used_paragraphs)
     phrases = dict(Phrase.objects.filter(pk__in=used_phrases).values_list("pk", "text"))
 
+    for drafter in drafters:
+        report.findings.extend(f"{drafter.username}: {p}" for p in drafter.problems)
     owned = Counter(Draft.objects.filter(owner__in=users).values_list("owner__username", flat=True))
     for drafter in drafters:
         if owned.get(drafter.username, 0) != (1 if drafter.draft else 0):
             report.findings.append(
                 f"{drafter.username} owns {owned.get(drafter.username, 0)} drafts"
             )
+    strangers = set(by_draft) - {d.draft for d in drafters}
+    if strangers:
+        report.findings.append(f"changes logged in drafts nobody owns: {sorted(strangers)}")
     expected_markers: Counter = Counter()
     for drafter in drafters:
         if drafter.draft is None:
             continue
-        model = check_draft(drafter, report, paragraphs, phrases)
+        entries = by_draft.get(drafter.draft, [])
+        model = check_draft(drafter, entries, uncertain, report, paragraphs, phrases)
         if model is not None:
             for item in model.items.values():
                 expected_markers.update(MARKER.findall(item.heading + item.body))
 
-    # Every surviving edit's marker exactly once across all drafts; none that was overwritten.
-    verified = {d.draft for d in drafters if d.draft and not d.uncertain}
-    found: Counter = Counter()
-    for heading, body in DraftItem.objects.filter(draft__in=verified).values_list(
-        "heading", "body"
-    ):
-        found.update(MARKER.findall(heading + body))
-    report.markers = sum(found.values())
-    if found != expected_markers:
-        missing = sorted((expected_markers - found).elements())[:5]
-        surplus = sorted((found - expected_markers).elements())[:5]
-        report.findings.append(f"edit markers differ: missing {missing}, unexpected {surplus}")
-
+    report.markers = _marker_check(drafters, uncertain, expected_markers, report.findings)
     report.findings.extend(_unit_problems(users))
+    report.findings.extend(_share_problems(users, drafters))
+    for draft in Draft.objects.filter(owner__in=users).order_by("pk"):
+        report.findings.extend(_history_problems(draft, report))
 
     downloaded = [job for d in drafters for job in d.exports]
     report.exports = len(downloaded)

@@ -286,6 +286,70 @@ def _reroute(app) -> None:
     del app.amqp.router
 
 
+# How long a transactional test's teardown waits for the workers to finish what the test queued.
+DRAIN_SECONDS = 30
+
+
+def _workers_idle(app, nodes: list[str], queues: list[str]) -> bool:
+    """Nothing waits in the private queues and no worker holds a task. A solo worker answers
+    control messages only between tasks: a node that does not answer is busy."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    if any(client.llen(queue) for queue in queues):
+        return False
+    inspect = app.control.inspect(destination=nodes, timeout=1)
+    for replies in (inspect.active() or {}, inspect.reserved() or {}):
+        if set(replies) != set(nodes) or any(replies.values()):
+            return False
+    return True
+
+
+def _drain_workers(app, nodes: list[str], queues: list[str]) -> None:
+    """Wait (bounded) until the workers are idle. A task still running when a transactional
+    test's teardown empties the database holds row locks that its TRUNCATE waits for, and the
+    two can deadlock: "Database ... couldn't be flushed", and the next test starts on the
+    last one's rows. Gives up quietly after DRAIN_SECONDS (a test may have stopped a worker)."""
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline:
+        if _workers_idle(app, nodes, queues):
+            return
+        time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def _drained_before_flush(app, nodes: list[str], queues: list[str]):
+    """While the workers run, every transactional test's teardown first lets them finish what
+    was queued since the last teardown (tasks sent by a change the test committed: the 审稿
+    index after a draft's save, say), then empties the database. Wraps Django's own
+    teardown, so it runs after the test's fixtures (a live server, a browser) have stopped
+    sending anything."""
+    from celery.signals import after_task_publish
+    from django.test import TransactionTestCase
+
+    sent = {"published": 0, "drained": 0}
+
+    def count(**_kwargs):
+        sent["published"] += 1
+
+    original = TransactionTestCase._fixture_teardown
+
+    def fixture_teardown(self):
+        if sent["published"] != sent["drained"]:
+            sent["drained"] = sent["published"]
+            _drain_workers(app, nodes, queues)
+        return original(self)
+
+    after_task_publish.connect(count, weak=False)
+    TransactionTestCase._fixture_teardown = fixture_teardown
+    try:
+        yield
+    finally:
+        TransactionTestCase._fixture_teardown = original
+        after_task_publish.disconnect(count)
+
+
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, media_root, tmp_path_factory):
     """Real `celery worker` processes consuming from Redis, pointed at the test database: one
@@ -349,20 +413,22 @@ def celery_worker(django_db_setup, media_root, tmp_path_factory):
         deadline = time.monotonic() + 60
         _wait_ready(proc, log_path, deadline)
         _wait_ready(corpus, corpus_log, deadline)
-        yield {
-            "node": f"{queue}@localhost",
-            "queue": queue,
-            "pid": proc.pid,
-            "log": log_path,
-            "exports": {"queue": export_queue},
-            "corpus": {
-                "node": f"{corpus_queue}@localhost",
-                "queue": corpus_queue,
-                "pid": corpus.pid,
-                "log": corpus_log,
-                "soft_time_limit": CORPUS_SOFT_TIME_LIMIT,
-            },
-        }
+        nodes = [f"{queue}@localhost", f"{corpus_queue}@localhost"]
+        with _drained_before_flush(app, nodes, [queue, export_queue, corpus_queue]):
+            yield {
+                "node": f"{queue}@localhost",
+                "queue": queue,
+                "pid": proc.pid,
+                "log": log_path,
+                "exports": {"queue": export_queue},
+                "corpus": {
+                    "node": f"{corpus_queue}@localhost",
+                    "queue": corpus_queue,
+                    "pid": corpus.pid,
+                    "log": corpus_log,
+                    "soft_time_limit": CORPUS_SOFT_TIME_LIMIT,
+                },
+            }
     finally:
         _stop_worker(proc)
         _stop_worker(corpus)

@@ -1000,8 +1000,9 @@ class Drafter:
         if "return" not in w.steps:
             return
         self.pause()  # reading it
-        if "finalize" in w.steps:
-            step = "finalize" if time.monotonic() > self.endgame else "return"
+        if w.role == "signer":  # 确认定稿 is offered only once every blank is filled
+            endgame = "finalize" in w.steps and time.monotonic() > self.endgame
+            step = "finalize" if endgame else "return"
         else:
             step = "approve" if self.rng.random() < 0.4 else "return"
         self.flow_step(step, {"note": FLOW_NOTES[step]} if step in FLOW_NOTES else None)

@@ -32,6 +32,7 @@ from speechdraft.drafts.access import (
 from speechdraft.drafts.comments import open_threads
 from speechdraft.drafts.errors import DraftError
 from speechdraft.drafts.models import Draft, DraftShare, Flow, FlowStep
+from speechdraft.drafts.selectors import draft_document
 from speechdraft.text.numbering import chinese_numeral
 from speechdraft.text.sanitize import plain_text
 from speechdraft.units.access import unit_id_of, units_above, units_below, units_related
@@ -242,9 +243,20 @@ def flow_finalize(draft: Draft, *, user, version) -> str:
     draft = _locked(draft, version)
     if draft.flow != Flow.APPROVED or not is_signer(user, draft.unit_id):
         raise DraftError(_not_your_turn(draft))
+    blanks = blanks_text(draft, fresh=True)
+    if blanks:  # a 定稿 can no longer be filled in: its Word file would carry ×××
+        raise DraftError(f"{blanks}定稿后不能再修改，请退回起草人填写后再定稿。")
     draft.flow, draft.flow_at, draft.stage = Flow.FINAL, timezone.now(), Draft.Stage.FINAL
     _step(draft, user, FlowStep.Action.FINALIZE, "定稿")
     return "已定稿。定稿后讲话稿不能再修改；如需修改，请复制为新稿。"
+
+
+def blanks_text(draft: Draft, *, fresh: bool = False) -> str:
+    """'还有 2 处未填写：会议名称、地区。', or '' when every blank of the draft is filled."""
+    unfilled = draft_document(draft, fresh=fresh).unfilled
+    if not unfilled:
+        return ""
+    return f"还有 {sum(unfilled.values())} 处未填写：{'、'.join(unfilled)}。"
 
 
 def signers(draft: Draft):
@@ -293,6 +305,7 @@ class FlowState:
     may_finalize: bool
     reviewers: list  # whom it may be sent to
     note: FlowStep | None = None  # the 退回意见 the drafters are to act on
+    blanks: str = ""  # to whoever decides: the blanks left, which keep it from 定稿
 
     @property
     def my_turn(self) -> bool:
@@ -305,6 +318,7 @@ def flow_state(draft: Draft, user) -> FlowState:
     deciding = _may_decide(draft, user)
     steps = list(draft.flow_steps.select_related("user", "to_user").order_by("id"))
     open_ = draft.flow in (Flow.OPEN, Flow.RETURNED)
+    blanks = blanks_text(draft) if deciding else ""
     last = steps[-1] if steps else None
     returned = last if last and last.action == FlowStep.Action.RETURN and last.note else None
     return FlowState(
@@ -317,7 +331,8 @@ def flow_state(draft: Draft, user) -> FlowState:
         may_submit=drafter and open_,
         may_withdraw=drafter and draft.flow == Flow.SUBMITTED,
         may_decide=deciding,
-        may_finalize=deciding and draft.flow == Flow.APPROVED,
+        may_finalize=deciding and draft.flow == Flow.APPROVED and not blanks,
+        blanks=blanks,
         reviewers=[
             (u.pk, f"{name}（{unit}）" if unit else name)
             for u, name, unit in colleagues(draft, but=[user])

@@ -36,7 +36,12 @@ def office(django_user_model):
         "signer": person("jing", "陈", "静", signer=True),
         "other": person("ming", "周", "明"),
     }
-    draft = draft_create(owner=people["owner"], title="在全县安全生产工作会议上的讲话")
+    draft = draft_create(
+        owner=people["owner"],
+        title="在全县安全生产工作会议上的讲话",
+        meeting_name="全县安全生产工作会议",
+        region="江城县",
+    )
     return people, draft
 
 
@@ -253,6 +258,53 @@ def test_the_drafter_cannot_mark_it_final_alone(client, office):
     login(client, people["owner"])
     page = client.get(f"/drafts/{draft.pk}/").content.decode()
     assert 'value="final"' not in page  # 定稿 is not among the stages one picks
+
+
+def test_a_draft_with_blanks_left_is_not_marked_final_and_the_signer_is_told_which(client, office):
+    """A 定稿 can no longer be changed: one with 会议名称 still blank could only ever be exported
+    with ××× in it. The signer is told what is missing and may return it; nothing is lost."""
+    people, draft = office
+    login(client, people["owner"])
+    draft.meeting_name = ""
+    draft.save(update_fields=["meeting_name"])
+    post(client, draft, "submit", reviewer=people["reviewer"].pk)
+    login(client, people["reviewer"])
+    assert "还有 1 处未填写：会议名称。签发人定稿前须填写完整。" in (
+        client.get(f"/drafts/{draft.pk}/").content.decode()
+    )
+    post(client, draft, "approve")
+
+    login(client, people["signer"])
+    page = client.get(f"/drafts/{draft.pk}/").content.decode()
+    assert "还有 1 处未填写：会议名称。定稿后不能再修改，请退回起草人填写后再定稿。" in page
+    assert "确认定稿" not in page and "退回起草人修改" in page
+    answer = post(client, draft, "finalize")  # a page opened before, or another tab
+    draft.refresh_from_db()
+    assert draft.flow == Flow.APPROVED and draft.stage != Draft.Stage.FINAL
+    page = client.get(answer["Location"]).content.decode() if answer.status_code == 302 else ""
+    said = answer.content.decode() + page
+    assert "还有 1 处未填写：会议名称" in said and "请退回起草人填写后再定稿" in said
+    assert not FlowStep.objects.filter(draft=draft, action="finalize").exists()
+
+    post(client, draft, "return", note="请补上会议名称")
+    login(client, people["owner"])
+    client.post(
+        f"/drafts/{draft.pk}/details/",
+        {
+            "version": Draft.objects.get(pk=draft.pk).version,
+            "title": draft.title,
+            "meeting_name": "全县安全生产工作会议",
+            "stage": draft.stage,
+            "var_地区": "江城县",
+        },
+    )
+    post(client, draft, "submit", reviewer=people["reviewer"].pk)
+    post(login(client, people["reviewer"]), draft, "approve")
+    login(client, people["signer"])
+    assert "确认定稿" in client.get(f"/drafts/{draft.pk}/").content.decode()
+    post(client, draft, "finalize")
+    draft.refresh_from_db()
+    assert draft.flow == Flow.FINAL and draft.meeting_name == "全县安全生产工作会议"
 
 
 def test_a_return_says_what_to_change_in_a_note_or_a_comment(client, office):

@@ -15,6 +15,7 @@ from speechdraft.corpus.models import Status
 from speechdraft.drafts import flow
 from speechdraft.drafts.access import REFUSALS
 from speechdraft.drafts.models import Draft, DraftShare, Flow
+from speechdraft.drafts.services import Details, draft_details_update
 from speechdraft.library.models import Phrase, PhraseKind
 from speechdraft.review.models import ReviewRun
 from speechdraft.units.models import Membership, Unit
@@ -219,6 +220,13 @@ def test_after_final_no_url_changes_the_draft(client, people, world):
     signer = people["curator"]  # the unit's 签发人 happens to be its curator here
     Membership.objects.filter(user=signer).update(is_signer=True)
     owner, reviewer = people["owner"], people["reviewer"]
+    details = Details(
+        title=draft.title,
+        meeting_name=draft.meeting_name or "全市工作会议",
+        variables={**draft.variables, "地区": "江城"},
+    )
+    draft_details_update(draft, user=owner, version=draft.version, details=details)
+    draft.refresh_from_db()
     flow.flow_submit(draft, user=owner, version=draft.version, reviewer_id=reviewer.pk)
     flow.flow_approve(draft, user=reviewer, version=draft.version)
     flow.flow_finalize(draft, user=signer, version=draft.version)

@@ -78,7 +78,12 @@ def test_a_section_searches_its_office_library_and_its_own_never_a_siblings(org)
 
 def test_a_sections_draft_goes_to_the_office_and_its_signer_signs_it(org):
     keyuan, fuzhuren, zhuren = org["keyuan"], org["fuzhuren"], org["zhuren"]
-    draft = draft_create(owner=keyuan, title="在全县公文工作会议上的讲话")
+    draft = draft_create(
+        owner=keyuan,
+        title="在全县公文工作会议上的讲话",
+        meeting_name="全县公文工作会议",
+        region="甲县",
+    )
     assert draft.unit_id == org["section"].pk
     names = {row.name: row.unit for row in flow.share_rows(draft)}
     assert names == {"王刚": "综合科", "张华": "甲县政府办公室", "陈静": "甲县政府办公室"}

@@ -50,18 +50,27 @@ STANDARD_VARIABLES = ("地区", "会议名称", "讲话人", "日期")
 
 
 # 空白模板: the usual shape of a speech. What each part is for is a hint shown in its empty
-# body (ROLE_HINTS), never text of the speech: nothing of it reaches the Word file.
+# body (ROLE_HINTS), never text of the speech: nothing of it reaches the Word file. The opening
+# and closing are whole sentences a drafter may keep as they are, with no stand-in (……) to
+# replace: one left in would go into the 定稿 and its Word file.
 BLANK_FRAME = [
     (
         "paragraph",
         "",
-        "同志们：今天我们召开{{ 会议名称 }}，主要任务是……。下面，我讲{{ 部分数 }}点意见。",
+        "同志们：今天我们召开{{ 会议名称 }}，主要任务是总结工作、分析形势，安排部署下一步任务。"
+        "下面，我讲{{ 部分数 }}点意见。",
         "",
     ),
     ("part", "提高政治站位，深刻认识做好工作的重要意义", "", "situation"),
     ("part", "突出工作重点，全力推动各项任务落地见效", "", "tasks"),
     ("part", "强化作风保障，确保各项部署落到实处", "", "style"),
-    ("paragraph", "", "同志们，……让我们……，为{{ 地区 }}高质量发展作出新的更大贡献！", ""),
+    (
+        "paragraph",
+        "",
+        "同志们，让我们以更加饱满的热情、更加务实的作风，真抓实干、奋勇争先，"
+        "为{{ 地区 }}高质量发展作出新的更大贡献！",
+        "",
+    ),
 ]
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -58,6 +60,20 @@ def add_part(draft, user, heading, after=None):
 def test_blank_frame_has_three_parts_and_the_count(draft):
     assert [n for n, _ in parts(draft)] == ["一、", "二、", "三、"]
     assert "我讲三点意见" in text_of(draft)
+
+
+def test_the_blank_frame_puts_no_stand_in_text_into_the_speech(draft):
+    """Kept as it is, the blank frame reads as a speech: no …… or bracketed guidance to replace
+    (one forgotten would reach the 定稿 and its Word file); what a part is for is a hint."""
+    text = text_of(draft)
+    assert "……" not in text and "…" not in text
+    assert not re.search(r"[（【\[][^）】\]]*[）】\]]", text)
+    assert all(
+        hint
+        for _, hint in DraftItem.objects.filter(draft=draft, numbered=True).values_list(
+            "id", "hint"
+        )
+    )
 
 
 def test_adding_a_fourth_part_updates_numbers_and_announcement(draft, alice):

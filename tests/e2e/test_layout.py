@@ -134,3 +134,27 @@ def test_the_working_frame_stays_low_with_many_blanks_unfilled(
     unfilled = counts.locator(".unfilled")
     expect(unfilled).to_have_attribute("title", "未填写：" + "、".join(["会议名称", *names]))
     page.screenshot(path=SHOTS / f"editor-{width}-many-blanks.png")
+
+
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_the_draft_lists_rows_end_where_the_table_ends(page, live_server, alice, bob, size):
+    """我起草的 (with 复制为新稿 and 删除) and 与我共享的 (nothing to do there): every row's last
+    cell is a cell of that row, so its line runs to the table's edge (it fell short)."""
+    from speechdraft.drafts import flow
+
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    mine = draft_create(owner=bob, title="在全县防汛工作会议上的讲话")
+    draft_create(owner=alice, title="在全县安全生产工作会议上的讲话")
+    flow.share_set(mine, user_id=alice.pk, role="review")
+    login(page, live_server, "alice")
+    for scope in ("mine", "shared"):
+        page.goto(f"{live_server.url}/?scope={scope}")
+        cells = page.locator("table.list tbody tr").first.locator("td")
+        last = cells.last.evaluate(
+            "td => { const c = td.getBoundingClientRect(), t = td.closest('table')"
+            ".getBoundingClientRect(), r = td.parentElement.getBoundingClientRect();"
+            " return {display: getComputedStyle(td).display, right: Math.round(t.right - c.right),"
+            " height: Math.round(r.height - c.height)}; }"
+        )
+        assert last == {"display": "table-cell", "right": 0, "height": 0}, scope
+        page.screenshot(path=SHOTS / f"list-{scope}-{size[0]}.png")

@@ -53,9 +53,8 @@ def test_a_speech_written_with_the_keyboard_only(page, live_server, alice):
     page.keyboard.press("Tab")
     expect(page.locator("#skip-to-text")).to_be_focused()
     page.keyboard.press("Enter")  # the cursor is at the start of the opening paragraph
-    page.keyboard.press("ArrowDown")  # its second line (同志们： stands on its own)
-    page.keyboard.press("ArrowDown")  # on from its last line: 一、's heading
-    assert focused_text(page).startswith("一、")
+    assert focused_text(page).startswith("同志们：")
+    go_down_to(page, "一、", limit=8)  # down its lines (同志们： stands on its own), on to 一、
     write_heading(page, "提高政治站位")
     page.keyboard.press("ArrowDown")  # to its body
     page.keyboard.press("Control+a")
